@@ -1,0 +1,44 @@
+# Release Tracker: `make run` serves the demo locally, `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Local runs only: DEBUG on, the embedded defaults (SQLite, filesystem broker) unless overridden.
+LOCAL_ENV := DEBUG=$${DEBUG:-1}
+
+.PHONY: venv run test lint migrate demo worker clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+migrate: venv
+	$(LOCAL_ENV) $(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(LOCAL_ENV) $(PY) manage.py load_demo
+	$(LOCAL_ENV) $(PY) manage.py ensure_admin
+
+# Serves http://$(HOST):$(PORT)/ with a Celery worker in the background for imports.
+run: demo
+	@echo "Release Tracker: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	$(LOCAL_ENV) $(PY) -m celery -A tracker worker --loglevel=INFO --pool=threads --concurrency=2 & \
+	worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(LOCAL_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: venv
+	$(LOCAL_ENV) $(PY) -m celery -A tracker worker --loglevel=INFO
+
+test: venv
+	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key} $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* var test-artifacts staticfiles

@@ -1,0 +1,273 @@
+"""People held for political reasons, their detentions, and the sources cited for every fact.
+
+Status is never typed: `prisoners.services.refresh_status` derives it from the timeline.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    YEAR = "year", _("year")
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("public")
+    ANONYMIZED = "anonymized", _("anonymized (name withheld)")
+    PRIVATE = "private", _("private (absent for the public)")
+
+
+class PrisonerStatus(models.TextChoices):
+    DETAINED = "detained", _("detained")
+    SENTENCED = "sentenced", _("sentenced")
+    RELEASED = "released", _("released")
+    RELEASED_CONDITIONALLY = "released_conditionally", _("released conditionally")
+    DIED_IN_CUSTODY = "died_in_custody", _("died in custody")
+    UNKNOWN = "unknown", _("unknown")
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("female")
+    MALE = "male", _("male")
+    OTHER = "other", _("other")
+    UNKNOWN = "unknown", _("unknown")
+
+
+def default_visibility():
+    return settings.DEFAULT_VISIBILITY
+
+
+class TimestampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Source(TimestampedModel):
+    class Kind(models.TextChoices):
+        OFFICIAL = "official", _("official")
+        RIGHTS_GROUP = "rights_group", _("rights group")
+        NEWS = "news", _("news")
+        AGGREGATOR = "aggregator", _("aggregator")
+        OTHER = "other", _("other")
+
+    link = models.CharField(
+        _("link"),
+        max_length=1000,
+        unique=True,
+        help_text=_("The cited page's address, or a publication's name where there is none."),
+    )
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NEWS)
+    archived_link = models.URLField(_("archived copy"), max_length=1000, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["publisher", "link"]
+        indexes = [models.Index(fields=["kind"])]
+
+    def __str__(self):
+        return self.title or self.link
+
+    @property
+    def is_url(self):
+        return self.link.startswith(("http://", "https://"))
+
+
+class ReportedValue(TimestampedModel):
+    """What one source reported for one field of one record, kept where sources disagree."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    field = models.CharField(
+        _("field"), max_length=100, help_text=_("What is reported, e.g. 'date' or 'arrived in Lithuania'.")
+    )
+    value = models.CharField(_("value"), max_length=500)
+    reported_by = models.CharField(_("reported by"), max_length=300, blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="reported_values")
+    note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["content_type", "object_id", "field", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "field", "value", "source"],
+                name="reported_value_once_per_source",
+                violation_error_message=_("This source's value for this field is already recorded."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.field}: {self.value} ({self.reported_by or self.source})"
+
+
+class Prisoner(TimestampedModel):
+    full_name = models.CharField(_("display name"), max_length=300, help_text=_("Latin script."))
+    native_name = models.CharField(_("native-script name"), max_length=300, blank=True)
+    citizenship = CountryField(_("citizenship"), multiple=True, blank=True)
+    country = CountryField(_("held in"), blank=True, help_text=_("Where the person is or was held."))
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, default=Gender.UNKNOWN)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    birth_date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    biography = models.TextField(_("public biography"), blank=True)
+    notes = models.TextField(_("staff-only notes"), blank=True)
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=default_visibility
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=25,
+        choices=PrisonerStatus.choices,
+        default=PrisonerStatus.UNKNOWN,
+        help_text=_("Derived from the timeline; kept as entered only where the timeline cannot tell."),
+    )
+    sources = models.ManyToManyField(Source, blank=True, related_name="prisoners")
+    reported_values = GenericRelation(ReportedValue)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["full_name", "id"]
+        permissions = [("view_withheld", "Can see withheld (anonymized and private) records")]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["country"]),
+            models.Index(fields=["gender"]),
+            models.Index(fields=["visibility"]),
+            models.Index(fields=["full_name"]),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def get_absolute_url(self):
+        return reverse("prisoner-detail-page", args=[self.pk])
+
+    @property
+    def is_withheld(self):
+        return self.visibility != Visibility.PUBLIC
+
+
+class NameVariant(models.Model):
+    class Kind(models.TextChoices):
+        TRANSLITERATION = "transliteration", _("transliteration")
+        NATIVE = "native", _("native script")
+        ALIAS = "alias", _("alias")
+        MISSPELLING = "misspelling", _("misspelling seen in sources")
+
+    prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="name_variants")
+    name = models.CharField(_("name"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TRANSLITERATION)
+    language = models.CharField(_("language"), max_length=10, blank=True, help_text=_("e.g. be, ru, pl, de, en"))
+    source = models.ForeignKey(Source, on_delete=models.SET_NULL, null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["prisoner", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prisoner", "name"],
+                name="name_variant_unique_per_prisoner",
+                violation_error_message=_("This person already has this name variant."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ExternalId(models.Model):
+    """An id the person has on another list, so re-importing that list updates, never duplicates."""
+
+    prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="external_ids")
+    source_list = models.CharField(_("source list"), max_length=100)
+    external_id = models.CharField(_("external id"), max_length=200)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["source_list", "external_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_list", "external_id"],
+                name="external_id_unique_per_list",
+                violation_error_message=_("Another person already has this id on this list."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.source_list}:{self.external_id}"
+
+
+class Detention(TimestampedModel):
+    """One period of detention of one person; re-arrest is a new Detention."""
+
+    prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="detentions")
+    detained_on = models.DateField(_("detained on"), null=True, blank=True)
+    detained_on_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    charges = models.CharField(
+        _("charges"), max_length=1000, blank=True, help_text=_("Criminal-code articles, separated by |.")
+    )
+    court = models.CharField(_("court"), max_length=300, blank=True)
+    sentenced_on = models.DateField(_("sentenced on"), null=True, blank=True)
+    sentenced_on_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    sentence = models.CharField(_("sentence"), max_length=500, blank=True)
+    sentence_months = models.PositiveIntegerField(_("sentence in months"), null=True, blank=True)
+    place_of_detention = models.CharField(_("place of detention"), max_length=300, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    ended_on_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    sources = models.ManyToManyField(Source, blank=True, related_name="detentions")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["prisoner", "detained_on", "id"]
+        indexes = [models.Index(fields=["detained_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(detained_on__isnull=True)
+                | Q(ended_on__gte=models.F("detained_on")),
+                name="detention_ends_after_it_starts",
+                violation_error_message=_("A detention cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(sentence_months__isnull=True) | Q(sentence_months__gte=0),
+                name="detention_sentence_not_negative",
+                violation_error_message=_("A sentence cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.prisoner} detained {self.detained_on or '?'}"
+
+    @property
+    def is_open(self):
+        return self.ended_on is None
+
+    @property
+    def is_sentenced(self):
+        return bool(self.sentenced_on or self.sentence or self.sentence_months is not None)
+
+    @property
+    def charge_list(self):
+        return [c.strip() for c in self.charges.split("|") if c.strip()]

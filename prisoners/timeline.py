@@ -1,0 +1,92 @@
+"""A person's status follows their timeline of detentions and releases.
+
+Pure functions on plain values, so the import pipeline can use the same rule on rows it has
+not stored yet, and the service layer on rows it has.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from prisoners.models import PrisonerStatus
+
+HELD = {PrisonerStatus.DETAINED, PrisonerStatus.SENTENCED}
+FREE = {PrisonerStatus.RELEASED, PrisonerStatus.RELEASED_CONDITIONALLY}
+# Statuses the timeline cannot tell: kept as entered while the timeline allows them.
+KEPT_WHILE_HELD = {PrisonerStatus.DIED_IN_CUSTODY}
+
+OUTCOME_FREED = "freed"
+OUTCOME_FREED_CONDITIONALLY = "freed_conditionally"
+OUTCOME_RETURNED = "returned_to_custody"
+
+
+@dataclass(frozen=True)
+class DetentionSpan:
+    detained_on: date | None
+    ended_on: date | None = None
+    sentenced: bool = False
+
+
+@dataclass(frozen=True)
+class ReleaseStep:
+    on: date | None
+    outcome: str = OUTCOME_FREED
+
+
+def status_from_timeline(detentions, releases):
+    """The status the timeline shows, or None when there is no timeline at all."""
+    steps = []
+    for span in detentions:
+        steps.append((span.detained_on or date.min, 0, "detained", span))
+        if span.ended_on:
+            steps.append((span.ended_on, 2, "ended", span))
+    for release in releases:
+        steps.append((release.on or date.min, 1, "release", release))
+    if not steps:
+        return None
+    steps.sort(key=lambda step: (step[0], step[1]))
+
+    status = None
+    held_as = PrisonerStatus.DETAINED
+    for _on, _order, what, item in steps:
+        if what == "detained":
+            held_as = PrisonerStatus.SENTENCED if item.sentenced else PrisonerStatus.DETAINED
+            status = held_as
+        elif what == "ended":
+            # A detention that ends with no release recorded on it: served or quashed.
+            if status in HELD:
+                status = PrisonerStatus.RELEASED
+        elif item.outcome == OUTCOME_RETURNED:
+            status = held_as
+        elif item.outcome == OUTCOME_FREED_CONDITIONALLY:
+            status = PrisonerStatus.RELEASED_CONDITIONALLY
+        else:
+            status = PrisonerStatus.RELEASED
+    return status
+
+
+def derive_status(detentions, releases, declared=None):
+    """Combine the timeline with a declared status; raise ValidationError on a contradiction.
+
+    `declared` is what a person typed or a file said (None: nothing said).
+    """
+    timeline = status_from_timeline(detentions, releases)
+    if timeline is None:
+        return declared or PrisonerStatus.UNKNOWN
+    if not declared or declared == PrisonerStatus.UNKNOWN or declared == timeline:
+        return timeline
+    if declared in KEPT_WHILE_HELD and timeline in HELD:
+        return declared
+    if declared in HELD and timeline in HELD:
+        # Sentencing is not always recorded on the detention: the declared word is more precise.
+        return PrisonerStatus.SENTENCED if PrisonerStatus.SENTENCED in (declared, timeline) else declared
+    if declared in FREE and timeline in FREE:
+        return declared
+    raise ValidationError(
+        {
+            "status": _("Status '%(declared)s' contradicts the timeline, which shows '%(timeline)s'.")
+            % {"declared": declared, "timeline": timeline}
+        }
+    )

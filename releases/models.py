@@ -1,0 +1,317 @@
+"""Release events, the people freed in them, where they were taken, and the deals behind them.
+
+Named counts and reconciliation are derived (`releases.selectors`), never stored.
+"""
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from prisoners.models import DatePrecision, Prisoner, ReportedValue, Source, TimestampedModel
+
+
+class Qualifier(models.TextChoices):
+    EXACTLY = "exactly", _("exactly")
+    AT_LEAST = "at_least", _("at least")
+    MORE_THAN = "more_than", _("more than")
+    UP_TO = "up_to", _("up to")
+    AT_MOST = "at_most", _("at most")
+    ABOUT = "about", _("about")
+
+
+class Destination(TimestampedModel):
+    """A country people were taken to on release."""
+
+    country = CountryField(_("country"), unique=True)
+    description = models.TextField(_("description"), blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="destinations")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["country"]
+
+    def __str__(self):
+        return str(self.country.name)
+
+    @property
+    def code(self):
+        return self.country.code
+
+    def get_absolute_url(self):
+        return reverse("destination-detail-page", args=[self.country.code])
+
+
+class SanctionsDeal(TimestampedModel):
+    class Status(models.TextChoices):
+        REPORTED = "reported", _("reported")
+        ANNOUNCED = "announced", _("announced")
+        IMPLEMENTED = "implemented", _("implemented")
+        PARTIALLY_IMPLEMENTED = "partially_implemented", _("partially implemented")
+        REVERSED = "reversed", _("reversed")
+        DISPUTED = "disputed", _("disputed")
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    announced_on = models.DateField(_("announced on"), null=True, blank=True)
+    sanctioning_party = models.CharField(
+        _("sanctioning party"),
+        max_length=20,
+        blank=True,
+        help_text=_("Who grants the relief: a country code (US, GB) or a bloc (EU)."),
+    )
+    target_country = CountryField(_("target country"), blank=True)
+    envoy = models.CharField(_("envoy or broker"), max_length=500, blank=True)
+    counterparty = models.CharField(_("counterparty"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=25, choices=Status.choices, default=Status.REPORTED)
+    terms = models.TextField(_("terms"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    uncertain = models.BooleanField(_("uncertain"), default=False)
+    sources = models.ManyToManyField(Source, blank=True, related_name="deals")
+    reported_values = GenericRelation(ReportedValue)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-announced_on", "title"]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["sanctioning_party"]),
+            models.Index(fields=["target_country"]),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("deal-detail-page", args=[self.slug])
+
+
+class ReliefMeasure(TimestampedModel):
+    """One thing lifted or eased under a deal."""
+
+    class Instrument(models.TextChoices):
+        DELISTING = "delisting", _("delisting (e.g. OFAC SDN removal)")
+        GENERAL_LICENSE = "general_license", _("general licence")
+        SPECIFIC_LICENSE = "specific_license", _("specific licence")
+        WAIVER = "waiver", _("waiver")
+        ANNOUNCEMENT = "announcement", _("announcement only")
+        OTHER = "other", _("other")
+
+    deal = models.ForeignKey(SanctionsDeal, on_delete=models.CASCADE, related_name="relief_measures")
+    measure = models.TextField(_("what was lifted"))
+    target = models.CharField(_("sector or entity"), max_length=300, blank=True)
+    instrument = models.CharField(_("instrument"), max_length=20, choices=Instrument.choices, default=Instrument.OTHER)
+    authority = models.CharField(_("authority"), max_length=300, blank=True)
+    effective_on = models.DateField(_("effective on"), null=True, blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="relief_measures")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["deal", "effective_on", "id"]
+
+    def __str__(self):
+        return self.target or self.measure[:80]
+
+
+class DealClaim(TimestampedModel):
+    """A statement about a deal by someone; claims may contradict each other."""
+
+    class Position(models.TextChoices):
+        LINKS_RELEASE_TO_RELIEF = "links", _("links the release to the relief")
+        DENIES_LINK = "denies", _("denies an exchange")
+        OTHER = "other", _("other")
+
+    deal = models.ForeignKey(SanctionsDeal, on_delete=models.CASCADE, related_name="claims")
+    claim = models.TextField(_("claim"))
+    claimant = models.CharField(_("said by"), max_length=300)
+    position = models.CharField(_("position"), max_length=10, choices=Position.choices, default=Position.OTHER)
+    said_on = models.DateField(_("said on"), null=True, blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="deal_claims")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["deal", "said_on", "id"]
+
+    def __str__(self):
+        return f"{self.claimant}: {self.claim[:80]}"
+
+
+class ReleaseEvent(TimestampedModel):
+    class Kind(models.TextChoices):
+        PARDON = "pardon", _("pardon")
+        DEPORTATION = "deportation", _("deportation")
+        EXCHANGE = "exchange", _("exchange")
+        AMNESTY = "amnesty", _("amnesty")
+        END_OF_SENTENCE = "end_of_sentence", _("end of sentence")
+        ACQUITTAL = "acquittal", _("acquittal")
+        OTHER = "other", _("other")
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    date = models.DateField(_("date"))
+    date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    releasing_countries = CountryField(_("releasing country or countries"), multiple=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PARDON)
+    reported_count = models.PositiveIntegerField(
+        _("reported count"), null=True, blank=True, help_text=_("As announced; blank where none was given.")
+    )
+    reported_count_qualifier = models.CharField(
+        _("qualifier"), max_length=10, choices=Qualifier.choices, default=Qualifier.EXACTLY
+    )
+    envoy = models.CharField(_("broker or envoy"), max_length=500, blank=True)
+    deal = models.ForeignKey(
+        SanctionsDeal, on_delete=models.SET_NULL, null=True, blank=True, related_name="release_events"
+    )
+    description = models.TextField(_("description"), blank=True)
+    uncertain = models.BooleanField(_("uncertain"), default=False, help_text=_("Sources disagree."))
+    uncertainty_note = models.TextField(_("what is uncertain"), blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="release_events")
+    reported_values = GenericRelation(ReportedValue)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "title"]
+        indexes = [
+            models.Index(fields=["date"]),
+            models.Index(fields=["kind"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reported_count__isnull=True) | Q(reported_count__gte=0),
+                name="release_event_reported_count_not_negative",
+                violation_error_message=_("A reported count cannot be negative."),
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("release-event-detail-page", args=[self.slug])
+
+
+class EventDestination(models.Model):
+    """The reported number of people an event took to one country (Lithuania 9, Ukraine 114)."""
+
+    event = models.ForeignKey(ReleaseEvent, on_delete=models.CASCADE, related_name="destination_counts")
+    destination = models.ForeignKey(Destination, on_delete=models.PROTECT, related_name="event_counts")
+    reported_count = models.PositiveIntegerField(_("reported count"))
+    sources = models.ManyToManyField(Source, blank=True, related_name="event_destinations")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["event", "-reported_count"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "destination"],
+                name="event_destination_once",
+                violation_error_message=_("This destination is already in the event's breakdown."),
+            ),
+            models.CheckConstraint(
+                condition=Q(reported_count__gte=0),
+                name="event_destination_count_not_negative",
+                violation_error_message=_("A reported count cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.destination}: {self.reported_count}"
+
+
+class Release(TimestampedModel):
+    """One person freed, usually within an event."""
+
+    class Outcome(models.TextChoices):
+        FREED = "freed", _("freed")
+        FREED_CONDITIONALLY = "freed_conditionally", _("freed conditionally")
+        RETURNED_TO_CUSTODY = "returned_to_custody", _("refused to leave, returned to custody")
+
+    class Confidence(models.TextChoices):
+        CONFIRMED = "confirmed", _("confirmed")
+        REPORTED = "reported", _("reported")
+        SINGLE_SOURCE = "single_source", _("single source")
+
+    prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="releases")
+    event = models.ForeignKey(ReleaseEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="releases")
+    date = models.DateField(_("date"), null=True, blank=True, help_text=_("Blank: the event's date."))
+    date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    destination = models.ForeignKey(
+        Destination, on_delete=models.PROTECT, null=True, blank=True, related_name="releases"
+    )
+    forced_exile = models.BooleanField(_("forced exile"), default=False)
+    without_documents = models.BooleanField(_("no documents"), default=False)
+    travel_ban = models.BooleanField(_("travel ban"), default=False)
+    speaking_ban = models.BooleanField(_("speaking ban"), default=False)
+    outcome = models.CharField(_("outcome"), max_length=25, choices=Outcome.choices, default=Outcome.FREED)
+    confidence = models.CharField(
+        _("confidence"), max_length=15, choices=Confidence.choices, default=Confidence.REPORTED
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="releases")
+    reported_values = GenericRelation(ReportedValue)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "id"]
+        indexes = [models.Index(fields=["date"]), models.Index(fields=["outcome"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prisoner", "event"],
+                condition=Q(event__isnull=False),
+                name="one_release_per_prisoner_per_event",
+                violation_error_message=_("This person is already recorded as released in this event."),
+            ),
+            models.CheckConstraint(
+                condition=Q(event__isnull=False) | Q(date__isnull=False),
+                name="release_has_a_date",
+                violation_error_message=_("A release outside an event needs a date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.prisoner} ({self.event or self.date})"
+
+    @property
+    def conditions(self):
+        names = ("forced_exile", "without_documents", "travel_ban", "speaking_ban")
+        return [name for name in names if getattr(self, name)]
+
+
+class ReportedTotal(TimestampedModel):
+    """A total reported by someone on a date ("more than 1,000 political prisoners", HRW)."""
+
+    reported_on = models.DateField(_("reported on"))
+    count = models.PositiveIntegerField(_("number"))
+    qualifier = models.CharField(_("qualifier"), max_length=10, choices=Qualifier.choices, default=Qualifier.EXACTLY)
+    counts_what = models.CharField(_("what it counts"), max_length=300)
+    reported_by = models.CharField(_("reported by"), max_length=300)
+    country = CountryField(_("country"), blank=True, help_text=_("Where the people counted are held."))
+    still_held = models.BooleanField(
+        _("counts people still held"), default=True, help_text=_("Feeds the dashboard's 'still held'.")
+    )
+    sources = models.ManyToManyField(Source, blank=True, related_name="reported_totals")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-reported_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(count__gte=0),
+                name="reported_total_not_negative",
+                violation_error_message=_("A reported total cannot be negative."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_qualifier_display()} {self.count} {self.counts_what} ({self.reported_by})"
