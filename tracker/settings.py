@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "tracker.apps.TrackerConfig",
     "prisoners",
     "releases",
+    "imports",
 ]
 
 MIDDLEWARE = [

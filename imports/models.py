@@ -1,0 +1,1 @@
+"""ImportJob and ImportProfile (owned by the bulk import work, issue 5)."""

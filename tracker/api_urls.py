@@ -1,0 +1,7 @@
+"""Everything under /api/v1/ (owned by the REST API work, issue 3)."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("imports.api.urls")),
+]
