@@ -22,7 +22,7 @@ migrate: venv
 
 demo: migrate
 	$(LOCAL_ENV) $(PY) manage.py load_demo
-	$(LOCAL_ENV) $(PY) manage.py ensure_admin
+	$(LOCAL_ENV) $(PY) manage.py ensure_admin --url http://$(HOST):$(PORT)/admin/
 
 # Serves http://$(HOST):$(PORT)/ with a Celery worker in the background for imports.
 run: demo

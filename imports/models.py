@@ -1,1 +1,229 @@
-"""ImportJob and ImportProfile (owned by the bulk import work, issue 5)."""
+"""Import jobs, saved column/value mappings (profiles), the stored upload and the errors of each row.
+
+The upload lives in the database (`ImportFileChunk`), so any worker on any machine can read it, and a
+job killed mid-way can be resumed elsewhere from its committed checkpoint (`rows_done`).
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from prisoners.models import Visibility
+
+# The canonical import columns (DESIGN.md, "Contracts"), in their documented order.
+CANONICAL_COLUMNS = (
+    "external_id",
+    "full_name",
+    "native_name",
+    "aliases",
+    "citizenship",
+    "country",
+    "gender",
+    "birth_date",
+    "detained_on",
+    "sentenced_on",
+    "sentence",
+    "sentence_months",
+    "charges",
+    "place_of_detention",
+    "status",
+    "released_on",
+    "release_event",
+    "destination",
+    "visibility",
+    "sources",
+    "notes",
+)
+# Columns holding several values (`|`-separated in CSV and XLSX, arrays in JSON).
+LIST_COLUMNS = frozenset({"aliases", "citizenship", "charges", "sources"})
+IMPORT_PERMISSION = "imports.import_records"
+
+
+class ImportProfile(models.Model):
+    """A saved mapping from another tracker's file to the canonical columns and tokens."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    source_list = models.CharField(
+        _("source list"),
+        max_length=100,
+        blank=True,
+        help_text=_("The list the file's external ids belong to (blank: the job's or the default)."),
+    )
+    column_map = models.JSONField(
+        _("column mapping"),
+        default=dict,
+        blank=True,
+        help_text=_('Their header -> our column, e.g. {"Name": "full_name", "charge_1": "charges"}.'),
+    )
+    value_map = models.JSONField(
+        _("value mapping"),
+        default=dict,
+        blank=True,
+        help_text=_('Our column -> {their value: our value}, e.g. {"status": {"former": "released"}}.'),
+    )
+    empty_values = models.JSONField(
+        _("values meaning empty"),
+        default=list,
+        blank=True,
+        help_text=_('Cell values that mean "nothing said", e.g. ["FALSE", "n/a", "-"].'),
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if not isinstance(self.column_map, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in self.column_map.items()
+        ):
+            raise ValidationError({"column_map": _("Give an object of their header -> our column.")})
+        unknown = sorted({v for v in self.column_map.values() if v.strip().casefold() not in CANONICAL_COLUMNS})
+        if unknown:
+            raise ValidationError({"column_map": _("Not import columns: %(names)s.") % {"names": ", ".join(unknown)}})
+        if not isinstance(self.value_map, dict) or not all(isinstance(v, dict) for v in self.value_map.values()):
+            raise ValidationError({"value_map": _("Give an object of our column -> {their value: our value}.")})
+        unknown = sorted(k for k in self.value_map if k.strip().casefold() not in CANONICAL_COLUMNS)
+        if unknown:
+            raise ValidationError({"value_map": _("Not import columns: %(names)s.") % {"names": ", ".join(unknown)}})
+        if not isinstance(self.empty_values, list) or not all(isinstance(v, str) for v in self.empty_values):
+            raise ValidationError({"empty_values": _("Give a list of strings.")})
+
+    def as_mapping(self):
+        """The frozen copy a job keeps, so editing the profile later does not change a running job."""
+        return {
+            "name": self.name,
+            "source_list": self.source_list,
+            "column_map": self.column_map,
+            "value_map": self.value_map,
+            "empty_values": self.empty_values,
+        }
+
+
+class ImportJob(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        RUNNING = "running", _("running")
+        SUCCEEDED = "succeeded", _("succeeded")
+        FAILED = "failed", _("failed")
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        JSON = "json", "JSON"
+        XLSX = "xlsx", "XLSX"
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="import_jobs"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    file_size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    file_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    encoding = models.CharField(_("text encoding"), max_length=40, blank=True)
+
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    profile = models.ForeignKey(ImportProfile, on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs")
+    mapping = models.JSONField(_("mapping used"), default=dict, blank=True)
+    source_list = models.CharField(_("source list"), max_length=100)
+    default_visibility = models.CharField(_("default visibility"), max_length=10, choices=Visibility.choices)
+
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    message = models.TextField(_("why it failed"), blank=True)
+    total_rows = models.PositiveIntegerField(_("rows in the file"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(
+        _("rows done"), default=0, help_text=_("Committed checkpoint: every row up to this number is written.")
+    )
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(_("errors reported"), default=0)
+    header_checked = models.BooleanField(default=False)
+    preview = models.JSONField(_("preview"), default=list, blank=True)
+    timings = models.JSONField(_("seconds per phase"), default=dict, blank=True)
+
+    # The lease: the worker named in lease_owner holds the job while heartbeat_at is fresh.
+    lease_owner = models.CharField(max_length=120, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [("import_records", "Can import records and see every import job")]
+        indexes = [models.Index(fields=["status", "heartbeat_at"])]
+
+    def __str__(self):
+        return f"Import #{self.pk}: {self.file_name}"
+
+    def get_absolute_url(self):
+        return reverse("import-job-detail", args=[self.pk])
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def counts(self):
+        return {
+            "created": self.created_count,
+            "updated": self.updated_count,
+            "unchanged": self.unchanged_count,
+            "failed": self.failed_count,
+        }
+
+    def visible_to(self, user) -> bool:
+        if not (user and user.is_authenticated):
+            return False
+        return user.has_perm(IMPORT_PERMISSION) or self.created_by_id == user.pk
+
+
+class ImportFileChunk(models.Model):
+    """One piece of an uploaded file, stored in order."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        ordering = ["job", "index"]
+        constraints = [models.UniqueConstraint(fields=["job", "index"], name="import_chunk_once")]
+
+    def __str__(self):
+        return f"{self.job_id}:{self.index}"
+
+
+class ImportRowError(models.Model):
+    class Kind(models.TextChoices):
+        ERROR = "error", _("error: the row was not imported")
+        WARNING = "warning", _("warning: imported, please check")
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="row_errors")
+    row = models.PositiveIntegerField(_("row"), null=True, blank=True, help_text=_("Blank: the file as a whole."))
+    field = models.CharField(_("field"), max_length=200, blank=True)
+    message = models.TextField(_("message"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.ERROR)
+
+    class Meta:
+        ordering = ["job", "row", "id"]
+        indexes = [models.Index(fields=["job", "row"])]
+
+    def __str__(self):
+        return f"row {self.row}: {self.field}: {self.message}"
+
+    def as_dict(self):
+        return {"row": self.row, "field": self.field or None, "message": self.message, "kind": self.kind}

@@ -141,8 +141,16 @@ class Prisoner(TimestampedModel):
     )
     sources = models.ManyToManyField(Source, blank=True, related_name="prisoners")
     reported_values = GenericRelation(ReportedValue)
+    name_keys = models.TextField(
+        _("name keys"),
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("Folded keys of every name of the person, for search (prisoners.names; derived, not typed)."),
+    )
 
-    history = HistoricalRecords()
+    # name_keys is derived from the names, which have their own history.
+    history = HistoricalRecords(excluded_fields=["name_keys"])
 
     class Meta:
         ordering = ["full_name", "id"]
@@ -193,6 +201,25 @@ class NameVariant(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class NameKey(models.Model):
+    """One folded key of one of a person's names, to tell whether two records are one person.
+
+    Derived by `prisoners.names.refresh_name_keys` from the display name, the native name and the
+    name variants; `whole` keys are a whole name's words sorted, the others pairs of its words.
+    """
+
+    prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="name_key_rows")
+    key = models.CharField(_("key"), max_length=300)
+    whole = models.BooleanField(_("whole name"), default=True)
+
+    class Meta:
+        ordering = ["key", "prisoner"]
+        indexes = [models.Index(fields=["key", "whole"])]
+
+    def __str__(self):
+        return self.key
 
 
 class ExternalId(models.Model):

@@ -1,29 +1,126 @@
 """Search people by name, for every door (API ?search=, page search box, admin search).
 
-Owned by the names work (issue 6), which replaces the internals with folded keys and ranking.
-A withheld name is never matched for a reader who may not see it.
+The query is folded like the stored names (prisoners.names), so any spelling, any script, a part
+of a name or a misspelt one finds the person; results are ranked by trigram word similarity
+between the folded query and the person's stored keys, best first.
+
+- PostgreSQL: pg_trgm's `<%` operator (word similarity above pg_trgm.word_similarity_threshold,
+  set to MATCH_THRESHOLD for every connection in tracker/settings.py) and LIKE on the keys, both
+  served by the GIN trigram index `prisoner_name_keys_trgm`; the rank is `word_similarity`.
+- SQLite: the same measure as a Python function registered on the connection.
+
+Either way `search_prisoners` returns a lazy queryset annotated with `search_rank` and runs no
+query of its own, so lists keep a fixed number of queries. A withheld name is never matched for a
+reader who may not see it.
 """
 
-from django.db.models import Q
+from django.db import connections
+from django.db.backends.signals import connection_created
+from django.db.models import BooleanField, F, FloatField, Func, Q, Value
+from django.db.models.functions import Greatest
 
+from prisoners.models import Visibility
+from prisoners.names import fold_name_alternatives, refresh_name_keys, search_keys, word_similarity
 from prisoners.visibility import can_view_withheld
+
+# pg_trgm.word_similarity_threshold, set per connection in tracker/settings.py; SQLite uses the same figure.
+MATCH_THRESHOLD = 0.5
+SEARCH_RANK = "search_rank"
+_SQLITE_FUNCTION = "rt_word_similarity"
+
+
+class WordSimilarity(Func):
+    """word_similarity(query, keys): pg_trgm on PostgreSQL, `prisoners.names.word_similarity` on SQLite."""
+
+    function = "word_similarity"
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function=_SQLITE_FUNCTION, **extra_context)
+
+
+class WordSimilar(Func):
+    """`query <% keys`: true when word_similarity passes the threshold; can use the GIN trigram index."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " <%% "
+    output_field = BooleanField()
+
+
+def _register_sqlite_function(sender=None, connection=None, **kwargs):
+    if connection is not None and connection.vendor == "sqlite":
+        connection.connection.create_function(_SQLITE_FUNCTION, 2, _sqlite_word_similarity, deterministic=True)
+
+
+def _sqlite_word_similarity(query, keys):
+    return word_similarity(query or "", keys or "")
+
+
+connection_created.connect(_register_sqlite_function, dispatch_uid="prisoners.search.sqlite_similarity")
+
+
+def _ensure_sqlite_function(alias):
+    """Connections opened before this module was imported lack the function: add it (no query)."""
+    connection = connections[alias]
+    if connection.vendor != "sqlite":
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    if getattr(raw, "_rt_word_similarity", False):
+        return
+    _register_sqlite_function(connection=connection)
+    try:
+        raw._rt_word_similarity = True
+    except AttributeError:  # a C connection object that takes no attributes: register every time
+        pass
 
 
 def search_prisoners(queryset, query, user):
-    """Filter `queryset` to people matching `query`, best first where ranking is available."""
-    query = (query or "").strip()
-    if not query:
+    """Filter `queryset` to people whose names match `query`, best first (annotated `search_rank`).
+
+    Matches any spelling of any of the person's names (display, native, variants). For readers
+    who may not see withheld names, only public records can match.
+    """
+    keys = search_keys((query or "").strip())
+    if not keys:
         return queryset
-    matches = Q(full_name__icontains=query) | Q(native_name__icontains=query) | Q(name_variants__name__icontains=query)
     if not can_view_withheld(user):
-        matches &= Q(visibility="public")
-    return queryset.filter(matches).distinct()
+        queryset = queryset.filter(visibility=Visibility.PUBLIC)
+    alias = queryset.db
+    vendor = connections[alias].vendor
+    _ensure_sqlite_function(alias)
+    ranks = [WordSimilarity(Value(key), F("name_keys")) for key in keys]
+    rank = ranks[0] if len(ranks) == 1 else Greatest(*ranks)
+    queryset = queryset.annotate(**{SEARCH_RANK: rank})
+    matches = Q()
+    for key in keys:
+        matches |= Q(name_keys__contains=key)
+        if vendor == "postgresql":
+            matches |= Q(WordSimilar(Value(key), F("name_keys")))
+    if vendor != "postgresql":
+        matches |= Q(**{f"{SEARCH_RANK}__gte": MATCH_THRESHOLD})
+    return queryset.filter(matches).order_by(f"-{SEARCH_RANK}", "full_name", "pk")
 
 
 class PrisonerNameSearchAdminMixin:
-    """Admin changelist search through `search_prisoners` (staff in admin see withheld names)."""
+    """Admin changelist search through `search_prisoners`, best match first (staff see withheld names).
+
+    Admin writes names through the form and the name-variant inline, not the service layer, so
+    the stored keys are refreshed here once everything is saved.
+    """
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        refresh_name_keys([form.instance.pk])
 
     def get_search_results(self, request, queryset, search_term):
-        if not search_term:
+        if not search_term or not search_term.strip():
             return queryset, False
         return search_prisoners(queryset, search_term, request.user), False
+
+    def get_ordering(self, request):
+        from django.contrib.admin.views.main import SEARCH_VAR
+
+        if fold_name_alternatives(request.GET.get(SEARCH_VAR, "").strip()):
+            return [f"-{SEARCH_RANK}", "full_name"]
+        return super().get_ordering(request)

@@ -8,7 +8,8 @@ from contextlib import nullcontext
 
 from django.db import transaction
 
-from prisoners.models import Detention, NameVariant, Prisoner
+from prisoners.models import Detention, NameVariant, Prisoner, Source
+from prisoners.names import refresh_name_keys
 from prisoners.timeline import KEPT_WHILE_HELD, DetentionSpan, ReleaseStep, derive_status
 from tracker.history import acting_as
 
@@ -55,7 +56,8 @@ def create_prisoner(*, actor=None, full_name, status=None, name_variants=(), sou
         prisoner.full_clean()
         prisoner.save()
         for name in name_variants:
-            add_name_variant(prisoner=prisoner, name=name)
+            add_name_variant(prisoner=prisoner, name=name, refresh_keys=False)
+        refresh_name_keys([prisoner.pk])
         if sources:
             prisoner.sources.add(*sources)
         return prisoner
@@ -68,6 +70,8 @@ def update_prisoner(*, actor=None, prisoner, status=None, sources=None, **fields
             setattr(prisoner, name, value)
         prisoner.full_clean()
         prisoner.save()
+        if {"full_name", "native_name"} & fields.keys():
+            refresh_name_keys([prisoner.pk])
         if sources is not None:
             prisoner.sources.set(sources)
         refresh_status(prisoner, declared=status)
@@ -80,8 +84,10 @@ def delete_prisoner(*, actor=None, prisoner) -> None:
         prisoner.delete()
 
 
-def add_name_variant(*, prisoner, name, **fields) -> NameVariant:
-    variant, _created = NameVariant.objects.get_or_create(prisoner=prisoner, name=name.strip(), defaults=fields)
+def add_name_variant(*, prisoner, name, refresh_keys=True, **fields) -> NameVariant:
+    variant, created = NameVariant.objects.get_or_create(prisoner=prisoner, name=name.strip(), defaults=fields)
+    if created and refresh_keys:
+        refresh_name_keys([prisoner.pk])
     return variant
 
 
@@ -116,3 +122,29 @@ def delete_detention(*, actor=None, detention) -> None:
         prisoner = detention.prisoner
         detention.delete()
         refresh_status(prisoner)
+
+
+@transaction.atomic
+def create_source(*, actor=None, link, **fields) -> Source:
+    with _as(actor):
+        source = Source(link=link.strip(), **fields)
+        source.full_clean()
+        source.save()
+        return source
+
+
+@transaction.atomic
+def update_source(*, actor=None, source, **fields) -> Source:
+    with _as(actor):
+        for name, value in fields.items():
+            setattr(source, name, value)
+        source.full_clean()
+        source.save()
+        return source
+
+
+@transaction.atomic
+def delete_source(*, actor=None, source) -> None:
+    """Delete a source; refused (ProtectedError) while a reported value cites it."""
+    with _as(actor):
+        source.delete()

@@ -47,12 +47,17 @@ class Reconciliation:
 
 def reconcile_event(event) -> Reconciliation:
     """Named vs reported, and destination breakdown vs total, with a warning for each mismatch."""
-    releases = list(Release.objects.filter(event=event).values_list("outcome", "destination__country"))
+    # Uses the caller's prefetch (admin and list pages prefetch these) instead of querying per event.
+    if "releases" in getattr(event, "_prefetched_objects_cache", {}):
+        releases = [(r.outcome, r.destination.country.code if r.destination_id else None) for r in event.releases.all()]
+    else:
+        releases = list(Release.objects.filter(event=event).values_list("outcome", "destination__country"))
     named = [dest for outcome, dest in releases if outcome in FREED_OUTCOMES]
-    breakdown = {
-        str(row.destination.country): row.reported_count
-        for row in event.destination_counts.select_related("destination")
-    }
+    if "destination_counts" in getattr(event, "_prefetched_objects_cache", {}):
+        rows = event.destination_counts.all()
+    else:
+        rows = event.destination_counts.select_related("destination")
+    breakdown = {str(row.destination.country): row.reported_count for row in rows}
     result = Reconciliation(
         reported_count=event.reported_count,
         qualifier=event.reported_count_qualifier,

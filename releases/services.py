@@ -108,3 +108,66 @@ def create_deal(*, actor=None, title, slug=None, sources=(), **fields) -> Sancti
         if sources:
             deal.sources.add(*sources)
         return deal
+
+
+@transaction.atomic
+def update_release_event(*, actor=None, event, destination_counts=None, sources=None, **fields) -> ReleaseEvent:
+    """Change an event; `destination_counts` (country -> count), when given, replaces the breakdown."""
+    with _as(actor):
+        for name, value in fields.items():
+            setattr(event, name, value)
+        event.full_clean()
+        event.save()
+        if destination_counts is not None:
+            kept = [destination_for(country).pk for country in destination_counts]
+            event.destination_counts.exclude(destination_id__in=kept).delete()
+            for country, count in destination_counts.items():
+                set_event_destination_count(event=event, country=country, reported_count=count)
+        if sources is not None:
+            event.sources.set(sources)
+        return event
+
+
+@transaction.atomic
+def delete_release_event(*, actor=None, event) -> None:
+    """Delete an event; refused (ProtectedError) while releases still point to it."""
+    with _as(actor):
+        event.delete()
+
+
+@transaction.atomic
+def update_deal(*, actor=None, deal, sources=None, **fields) -> SanctionsDeal:
+    with _as(actor):
+        for name, value in fields.items():
+            setattr(deal, name, value)
+        deal.full_clean()
+        deal.save()
+        if sources is not None:
+            deal.sources.set(sources)
+        return deal
+
+
+@transaction.atomic
+def delete_deal(*, actor=None, deal) -> None:
+    """Delete a deal; its events stay, without a deal."""
+    with _as(actor):
+        deal.delete()
+
+
+@transaction.atomic
+def update_destination(*, actor=None, destination, sources=None, **fields) -> Destination:
+    with _as(actor):
+        for name, value in fields.items():
+            setattr(destination, name, value)
+        destination.full_clean()
+        destination.save()
+        if sources is not None:
+            destination.sources.set(sources)
+        return destination
+
+
+@transaction.atomic
+def delete_destination(*, actor=None, destination) -> None:
+    """Delete a destination; refused (ProtectedError) while releases or breakdowns use it."""
+    with _as(actor):
+        destination.delete()

@@ -3,5 +3,7 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("prisoners.api.urls")),
+    path("", include("releases.api.urls")),
     path("", include("imports.api.urls")),
 ]

@@ -4,4 +4,21 @@ URL names used by models' get_absolute_url: prisoner-detail-page, release-event-
 deal-detail-page, destination-detail-page.
 """
 
-urlpatterns = []
+from django.urls import path
+
+from prisoners import views as prisoner_views
+from releases import views as release_views
+from releases.feeds import ReleaseEventFeed
+
+urlpatterns = [
+    path("", release_views.dashboard, name="dashboard"),
+    path("prisoners/", prisoner_views.prisoner_list, name="prisoner-list-page"),
+    path("prisoners/<int:pk>/", prisoner_views.prisoner_detail, name="prisoner-detail-page"),
+    path("releases/", release_views.release_event_list, name="release-event-list-page"),
+    path("releases/<slug:slug>/", release_views.release_event_detail, name="release-event-detail-page"),
+    path("deals/", release_views.deal_list, name="deal-list-page"),
+    path("deals/<slug:slug>/", release_views.deal_detail, name="deal-detail-page"),
+    path("destinations/", release_views.destination_list, name="destination-list-page"),
+    path("destinations/<str:code>/", release_views.destination_detail, name="destination-detail-page"),
+    path("feeds/releases/", ReleaseEventFeed(), name="release-feed"),
+]

@@ -84,6 +84,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+if IS_POSTGRES:
+    # Name search (prisoners.search): pg_trgm's `<%` operator matches from this word similarity on,
+    # low enough for misspelt names; keep it equal to prisoners.search.MATCH_THRESHOLD.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c pg_trgm.word_similarity_threshold=0.5"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -132,6 +136,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Bulk import (imports app): upload limit, rows per committed batch, the worker lease and its watchdog.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=512 * 1024 * 1024)
+IMPORT_BATCH_SIZE = env.int("IMPORT_BATCH_SIZE", default=2000)
+IMPORT_LEASE_SECONDS = env.int("IMPORT_LEASE_SECONDS", default=30)
+IMPORT_WATCHDOG_SECONDS = env.int("IMPORT_WATCHDOG_SECONDS", default=10)
+IMPORT_DEFAULT_SOURCE_LIST = env.str("IMPORT_DEFAULT_SOURCE_LIST", default="import")
+CELERY_BEAT_SCHEDULE = {
+    "recover-stalled-imports": {"task": "imports.recover_stalled_imports", "schedule": 30.0},
+}
 
 # Default visibility of new records ("public", "anonymized" or "private").
 DEFAULT_VISIBILITY = env.str("DEFAULT_VISIBILITY", default="public")

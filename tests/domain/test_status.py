@@ -55,3 +55,55 @@ def test_a_status_that_contradicts_the_timeline_is_refused():
 def test_no_timeline_keeps_the_declared_status():
     assert derive_status([], [], "died_in_custody") == PrisonerStatus.DIED_IN_CUSTODY
     assert derive_status([], [], None) == PrisonerStatus.UNKNOWN
+
+
+def test_a_return_to_custody_keeps_a_sentenced_person_sentenced(build):
+    person = build.prisoner("Synthetic Returned Person")
+    build.detention(person, detained_on=date(2020, 5, 31), sentence_months=168)
+    build.release(person, event=build.event(date=date(2025, 9, 11)), outcome="returned_to_custody")
+    person.refresh_from_db()
+    assert person.status == PrisonerStatus.SENTENCED
+
+
+def test_a_detention_that_ends_without_a_recorded_release_frees_the_person(build):
+    person = build.prisoner("Synthetic Served Person")
+    detention = build.detention(person, detained_on=date(2020, 1, 1), sentence_months=24)
+    update_detention(detention=detention, ended_on=date(2022, 1, 1))
+    person.refresh_from_db()
+    assert person.status == PrisonerStatus.RELEASED
+
+
+def test_a_conditional_release_then_deleting_it_goes_back_to_held(build):
+    from releases.services import delete_release
+
+    person = build.prisoner("Synthetic Conditional Person")
+    build.detention(person, detained_on=date(2021, 1, 1))
+    release = build.release(person, date=date(2023, 1, 1), outcome="freed_conditionally")
+    person.refresh_from_db()
+    assert person.status == PrisonerStatus.RELEASED_CONDITIONALLY
+    delete_release(release=release)
+    person.refresh_from_db()
+    assert person.status == PrisonerStatus.DETAINED
+
+
+def test_the_release_date_decides_the_order_not_the_order_of_entry(build):
+    person = build.prisoner("Synthetic Out Of Order Person")
+    build.release(person, date=date(2025, 6, 21))
+    build.detention(person, detained_on=date(2020, 1, 1))  # entered later, happened earlier
+    person.refresh_from_db()
+    assert person.status == PrisonerStatus.RELEASED
+
+
+def test_died_in_custody_is_kept_until_a_release_contradicts_it(build):
+    from prisoners.services import refresh_status
+
+    person = build.prisoner("Synthetic Died Person")
+    build.detention(person, detained_on=date(2021, 1, 1))
+    assert refresh_status(person, declared="died_in_custody") == PrisonerStatus.DIED_IN_CUSTODY
+    build.detention(person, detained_on=date(2019, 1, 1), ended_on=date(2019, 6, 1))
+    person.refresh_from_db()
+    assert person.status == PrisonerStatus.DIED_IN_CUSTODY
+    with pytest.raises(ValidationError):
+        build.release(person, date=date(2025, 1, 1))
+    person.refresh_from_db()
+    assert person.status == PrisonerStatus.DIED_IN_CUSTODY and not person.releases.exists()

@@ -1,0 +1,211 @@
+"""Import benchmark: N synthetic rows through a real Celery worker into PostgreSQL, next to COPY.
+
+    DATABASE_URL=postgres://... REDIS_URL=redis://... SECRET_KEY=bench \
+        nice .venv/bin/python bench/import_benchmark.py --rows 100000 --reset
+
+Prints rows per second end to end (store the upload, queue, worker, committed), the worker's peak
+memory (VmHWM of the worker process), the seconds per pipeline phase, and PostgreSQL's own COPY of
+the same file into an unindexed table of text columns on the same machine. --reset TRUNCATEs the
+people, release and import tables of the database it is pointed at: use a scratch database.
+"""
+
+import argparse
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+OUT = PROJECT / "bench" / "out"
+sys.path.insert(0, str(PROJECT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+
+HEADER = [
+    "external_id", "full_name", "native_name", "aliases", "citizenship", "country", "gender", "birth_date",
+    "detained_on", "sentenced_on", "sentence", "sentence_months", "charges", "place_of_detention", "status",
+    "released_on", "release_event", "destination", "visibility", "sources", "notes",
+]  # fmt: skip
+EVENT_SLUG = "bench-release-event"
+PLACES = ["Penal colony No. 2, Babruisk", "Prison No. 4, Mahilyou", "Pre-trial detention centre No. 1, Minsk"]
+
+
+def synthetic_rows(count):
+    """Deterministic rows shaped like a rights group's list: all detained, a third freed in an event."""
+    for n in range(1, count + 1):
+        freed = n % 3 == 0
+        yield [
+            f"B{n:07d}",
+            f"Person {n} Synthetic",
+            "",
+            f"Alias {n}" if n % 2 else "",
+            "BY",
+            "BY",
+            "female" if n % 4 == 0 else "male",
+            f"{1950 + n % 50}-{1 + n % 12:02d}-{1 + n % 28:02d}",
+            f"{2020 + n % 5}-{1 + n % 12:02d}",
+            "",
+            "",
+            str(12 + n % 120),
+            f"342|{100 + n % 300}",
+            PLACES[n % 3],
+            "",
+            "",
+            EVENT_SLUG if freed else "",
+            ("LT" if n % 2 else "UA") if freed else "",
+            "",
+            f"https://sources.example/list-{n % 50}",
+            "",
+        ]
+
+
+def write_file(rows):
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"people-{rows}.csv"
+    if not path.exists():
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(HEADER)
+            writer.writerows(synthetic_rows(rows))
+    return path
+
+
+def reset_database():
+    from django.db import connection
+
+    tables = [
+        "prisoners_prisoner", "prisoners_historicalprisoner", "prisoners_historicalexternalid",
+        "prisoners_historicalnamevariant", "prisoners_historicaldetention", "prisoners_source",
+        "prisoners_historicalsource", "releases_historicalrelease", "imports_importjob", "imports_importrowerror",
+        "imports_importfilechunk",
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+        cursor.execute("VACUUM ANALYZE")
+
+
+def ensure_event():
+    from datetime import date
+
+    from releases.models import ReleaseEvent
+    from releases.services import create_release_event
+
+    if not ReleaseEvent.objects.filter(slug=EVENT_SLUG).exists():
+        create_release_event(
+            title="Benchmark release", date=date(2025, 12, 13), slug=EVENT_SLUG, releasing_countries=["BY"]
+        )
+
+
+def start_worker():
+    env = {**os.environ, "IMPORT_WATCHDOG_SECONDS": "5"}
+    command = [sys.executable, "-m", "celery", "-A", "tracker", "worker", "--pool=solo", "--loglevel=WARNING"]
+    command += ["-n", f"bench-{uuid.uuid4().hex[:6]}@%h", "--without-gossip", "--without-mingle"]
+    return subprocess.Popen(command, cwd=PROJECT, env=env, start_new_session=True)
+
+
+def peak_memory_mb(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return None
+
+
+def current_memory_mb(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return None
+
+
+def run_import(path, rows):
+    from imports.models import ImportJob
+    from imports.services import create_import_job
+    from tracker.history import system_user
+
+    worker = start_worker()
+    time.sleep(4)  # let the worker connect before the clock starts
+    idle_mb = current_memory_mb(worker.pid)
+    try:
+        started = time.perf_counter()
+        with open(path, "rb") as handle:
+            job = create_import_job(user=system_user(), fileobj=handle, file_name=path.name, source_list="bench")
+        stored = time.perf_counter() - started
+        samples = []
+        while True:
+            job.refresh_from_db()
+            samples.append(current_memory_mb(worker.pid))
+            if job.is_finished:
+                break
+            time.sleep(0.5)
+        elapsed = time.perf_counter() - started
+        peak_mb = peak_memory_mb(worker.pid)
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=60)
+    return {
+        "rows": rows,
+        "status": job.status,
+        "counts": job.counts,
+        "seconds": round(elapsed, 2),
+        "rows_per_second": round(rows / elapsed),
+        "store_upload_seconds": round(stored, 2),
+        "worker_idle_mb": round(idle_mb, 1),
+        "worker_peak_mb": round(peak_mb, 1),
+        "worker_rss_samples_mb": [round(s, 1) for s in samples[:: max(1, len(samples) // 12)] if s],
+        "phases_seconds": job.timings,
+        "file_mb": round(path.stat().st_size / 1024 / 1024, 1),
+        "job_status": ImportJob.objects.get(pk=job.pk).status,
+    }
+
+
+def run_copy(path, rows):
+    from django.db import connection
+
+    columns = ", ".join(f"{name} text" for name in HEADER)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_copy")
+        cursor.execute(f"CREATE UNLOGGED TABLE bench_copy ({columns})")
+        started = time.perf_counter()
+        with open(path, encoding="utf-8") as handle:
+            cursor.cursor.copy_expert("COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)", handle)
+        elapsed = time.perf_counter() - started
+        cursor.execute("SELECT count(*) FROM bench_copy")
+        copied = cursor.fetchone()[0]
+        cursor.execute("DROP TABLE bench_copy")
+    return {"rows": copied, "seconds": round(elapsed, 2), "rows_per_second": round(rows / elapsed)}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--reset", action="store_true", help="TRUNCATE imported tables first (scratch DB only).")
+    parser.add_argument("--second-pass", action="store_true", help="Import the same file again (all unchanged).")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    if not settings.IS_POSTGRES or not settings.REDIS_URL:
+        sys.exit("The benchmark needs DATABASE_URL (PostgreSQL) and REDIS_URL.")
+    path = write_file(args.rows)
+    if args.reset:
+        reset_database()
+    ensure_event()
+    result = {"import": run_import(path, args.rows)}
+    if args.second_pass:
+        result["import_again"] = run_import(path, args.rows)
+    result["copy"] = run_copy(path, args.rows)
+    print(json.dumps(result, indent=2))
+    (OUT / f"result-{args.rows}.json").write_text(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

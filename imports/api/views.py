@@ -1,0 +1,146 @@
+"""The import doors of the API: upload (202 + Location), the job, its errors as CSV.
+
+Only the job's creator and users with the import permission see a job; creating one needs the
+permission. Anonymous callers get 401 (token auth is named first, so DRF can say how to log in).
+"""
+
+import csv
+
+from django.conf import settings
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.generics import GenericAPIView
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+
+from imports.api.serializers import ImportJobSerializer, ImportUploadSerializer
+from imports.models import IMPORT_PERMISSION, ImportJob
+from imports.services import ImportRejected, create_import_job, job_errors, visible_jobs
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"", "0", "false", "no", "off"}
+# Cells starting with these are formulas to a spreadsheet: prefix a quote so they stay text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class CanImport(BasePermission):
+    """Authenticated; the import permission to list or create; the creator or the permission to read one."""
+
+    def has_permission(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return False
+        return view.requires_import_permission is False or request.user.has_perm(IMPORT_PERMISSION)
+
+    def has_object_permission(self, request, view, obj):
+        return obj.visible_to(request.user)
+
+
+class ImportJobPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class ImportJobViewMixin:
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [CanImport]
+    serializer_class = ImportJobSerializer
+    requires_import_permission = True
+
+    def get_queryset(self):
+        return visible_jobs(self.request.user).select_related("created_by")
+
+
+class ImportJobListCreateView(ImportJobViewMixin, GenericAPIView):
+    parser_classes = [MultiPartParser, FormParser]
+    pagination_class = ImportJobPagination
+
+    @extend_schema(operation_id="imports_list", responses=ImportJobSerializer(many=True))
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        data = ImportJobSerializer(page, many=True, context={"request": request, "with_errors": False}).data
+        return self.get_paginated_response(data)
+
+    @extend_schema(
+        request={"multipart/form-data": ImportUploadSerializer},
+        operation_id="imports_create",
+        responses={202: ImportJobSerializer, 400: OpenApiResponse(description="The file or an option is unusable.")},
+    )
+    def post(self, request):
+        limit = getattr(settings, "IMPORT_MAX_BYTES", 512 * 1024 * 1024)
+        declared_length = int(request.META.get("CONTENT_LENGTH") or 0)
+        if declared_length > limit + 64 * 1024:  # refuse before reading the body
+            return Response(
+                {"file": [f"The upload is {declared_length} bytes; the limit is {limit} bytes."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        upload = request.FILES.get("file")
+        if upload is None:
+            return Response({"file": ["Send the file as multipart form data under 'file'."]}, status=400)
+        dry_run = str(request.data.get("dry_run", "")).strip().lower()
+        if dry_run not in TRUE_WORDS | FALSE_WORDS:
+            return Response({"dry_run": ["Use true or false."]}, status=400)
+        try:
+            job = create_import_job(
+                user=request.user,
+                fileobj=upload,
+                file_name=upload.name or "upload",
+                dry_run=dry_run in TRUE_WORDS,
+                profile_name=str(request.data.get("profile", "")).strip(),
+                encoding=str(request.data.get("encoding", "")).strip(),
+                default_visibility=str(request.data.get("default_visibility", "")).strip(),
+                source_list=str(request.data.get("source_list", "")).strip(),
+            )
+        except ImportRejected as exc:
+            return Response({exc.field: [exc.message]}, status=status.HTTP_400_BAD_REQUEST)
+        data = ImportJobSerializer(job, context={"request": request}).data
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
+
+
+class ImportJobDetailView(ImportJobViewMixin, GenericAPIView):
+    requires_import_permission = False
+
+    def get_object(self):
+        job = get_object_or_404(ImportJob.objects.select_related("created_by"), pk=self.kwargs["pk"])
+        if not job.visible_to(self.request.user):
+            raise PermissionDenied("Only the job's creator and users with the import permission see it.")
+        return job
+
+    @extend_schema(operation_id="imports_retrieve", responses=ImportJobSerializer)
+    def get(self, request, pk):
+        return Response(ImportJobSerializer(self.get_object(), context={"request": request}).data)
+
+
+def neutralise_cell(value):
+    """Text a spreadsheet will show as text, never run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def errors_csv_rows(job):
+    writer = csv.writer(_Echo())
+    yield writer.writerow(["row", "field", "message", "kind"])
+    for error in job_errors(job).iterator(chunk_size=2000):
+        row = "" if error.row is None else error.row
+        yield writer.writerow([row, neutralise_cell(error.field), neutralise_cell(error.message), error.kind])
+
+
+class ImportJobErrorsCsvView(ImportJobDetailView):
+    @extend_schema(operation_id="imports_errors_csv", responses={(200, "text/csv"): OpenApiTypes.STR})
+    def get(self, request, pk):
+        job = self.get_object()
+        response = StreamingHttpResponse(errors_csv_rows(job), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
+        return response

@@ -1,0 +1,542 @@
+"""Reading an uploaded file as a stream of records, whatever its format, size and encoding.
+
+`sniff_upload` looks at the start of a file and says what it is (or why it is unusable) before a
+job is created; `open_records` streams the stored upload of a job as (row number, cells) with
+its header mapped to the canonical columns through the job's profile.
+"""
+
+import codecs
+import csv
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.utils.translation import gettext as _
+
+from imports.models import CANONICAL_COLUMNS, LIST_COLUMNS, ImportFileChunk, ImportJob
+
+CHUNK_BYTES = 4 * 1024 * 1024
+SNIFF_BYTES = 64 * 1024
+XLSX_MAGIC = b"PK\x03\x04"
+LIST_SEPARATOR = "|"
+# Letters of the Cyrillic block: a text decoded as Windows-1251 that is mostly these is Windows-1251.
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+ENCODING_ALIASES = {"utf8": "utf-8", "utf-8-sig": "utf-8-sig", "cp1251": "windows-1251", "windows1251": "windows-1251"}
+
+csv.field_size_limit(1024 * 1024)
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read: the job fails with this message (row null)."""
+
+
+@dataclass
+class SniffResult:
+    file_format: str
+    encoding: str = ""
+    header: list = field(default_factory=list)
+
+
+def normalise_encoding(name):
+    if not name:
+        return ""
+    key = name.strip().lower().replace("_", "-")
+    try:
+        canonical = codecs.lookup(key).name
+    except LookupError:
+        raise ImportFileError(_("Unknown encoding '%(name)s'.") % {"name": name}) from None
+    return ENCODING_ALIASES.get(canonical.replace("-", ""), ENCODING_ALIASES.get(canonical, canonical))
+
+
+def _looks_binary(sample: bytes) -> bool:
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 12, 13))
+    return controls > len(sample) // 100
+
+
+def detect_encoding(sample: bytes, declared: str = "") -> str:
+    """The text encoding of `sample` (the start of a file): declared, a BOM, UTF-8 or Windows-1251."""
+    if declared:
+        encoding = normalise_encoding(declared)
+        if encoding == "utf-8" and sample.startswith(codecs.BOM_UTF8):
+            encoding = "utf-8-sig"
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+        except UnicodeDecodeError as exc:
+            raise ImportFileError(
+                _("The file is not %(encoding)s text (byte %(position)s cannot be read); check the encoding.")
+                % {"encoding": encoding, "position": exc.start}
+            ) from None
+        return encoding
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = sample.decode("windows-1251")
+    except UnicodeDecodeError:
+        text = ""
+    non_ascii = _NON_ASCII.findall(text)
+    if text and non_ascii and len(_CYRILLIC.findall(text)) >= 0.6 * len(non_ascii):
+        return "windows-1251"
+    raise ImportFileError(
+        _("The file is neither UTF-8 nor Windows-1251 text; save it as UTF-8 or declare its encoding.")
+    )
+
+
+def sniff_upload(fileobj, *, file_name: str, encoding: str = "") -> SniffResult:
+    """What the file is: format, encoding and header; raises ImportFileError when plainly unusable.
+
+    `fileobj` must be seekable; it is left at position 0.
+    """
+    fileobj.seek(0)
+    sample = fileobj.read(SNIFF_BYTES)
+    fileobj.seek(0)
+    if not sample:
+        raise ImportFileError(_("The file is empty."))
+    if sample.startswith(XLSX_MAGIC):
+        return SniffResult(ImportJob.Format.XLSX, "", _xlsx_header(fileobj))
+    if _looks_binary(sample):
+        raise ImportFileError(_("This is not a CSV, JSON or XLSX file (its content is binary)."))
+    detected = detect_encoding(sample, encoding)
+    text = codecs.getincrementaldecoder(detected)(errors="replace").decode(sample, final=False)
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if not stripped.strip():
+        raise ImportFileError(_("The file is empty."))
+    if stripped.startswith("[") or file_name.lower().endswith(".json"):
+        if not stripped.startswith("["):
+            raise ImportFileError(_("A JSON import must be a list of objects ([{...}, ...])."))
+        return SniffResult(ImportJob.Format.JSON, detected, [])
+    first_line = next(csv.reader(io.StringIO(stripped)), [])
+    return SniffResult(ImportJob.Format.CSV, detected, [cell.strip() for cell in first_line])
+
+
+def _xlsx_header(fileobj):
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(fileobj, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged archive
+        raise ImportFileError(
+            _("This XLSX file cannot be opened (%(reason)s).") % {"reason": exc.__class__.__name__}
+        ) from None
+    try:
+        sheet = workbook.worksheets[0]
+        first = next(sheet.iter_rows(max_row=1, values_only=True), ())
+        return [cell_text(cell) for cell in first]
+    finally:
+        workbook.close()
+        fileobj.seek(0)
+
+
+# --- The stored upload -----------------------------------------------------------------------
+
+
+def store_upload(job, fileobj) -> None:
+    """Copy `fileobj` into the job's chunks (the upload's only home) and record its size and hash."""
+    digest = hashlib.sha256()
+    size = 0
+    index = 0
+    fileobj.seek(0)
+    while True:
+        data = fileobj.read(CHUNK_BYTES)
+        if not data:
+            break
+        digest.update(data)
+        size += len(data)
+        ImportFileChunk.objects.create(job=job, index=index, data=data)
+        index += 1
+    job.file_size = size
+    job.file_sha256 = digest.hexdigest()
+    job.save(update_fields=["file_size", "file_sha256"])
+
+
+class StoredUpload(io.RawIOBase):
+    """A seekable read-only file over a job's chunks, fetching one chunk at a time."""
+
+    def __init__(self, job_id, size):
+        super().__init__()
+        self.job_id = job_id
+        self.size = size
+        self.position = 0
+        self._index = -1
+        self._data = b""
+
+    def readable(self):
+        return True
+
+    def seekable(self):
+        return True
+
+    def tell(self):
+        return self.position
+
+    def seek(self, offset, whence=io.SEEK_SET):
+        if whence == io.SEEK_SET:
+            self.position = offset
+        elif whence == io.SEEK_CUR:
+            self.position += offset
+        else:
+            self.position = self.size + offset
+        self.position = max(0, self.position)
+        return self.position
+
+    def _load(self, index):
+        if index != self._index:
+            data = (
+                ImportFileChunk.objects.filter(job_id=self.job_id, index=index).values_list("data", flat=True).first()
+            )
+            self._data = bytes(data) if data is not None else b""
+            self._index = index
+
+    def readinto(self, buffer):
+        if self.position >= self.size:
+            return 0
+        index, offset = divmod(self.position, CHUNK_BYTES)
+        self._load(index)
+        piece = self._data[offset : offset + len(buffer)]
+        buffer[: len(piece)] = piece
+        self.position += len(piece)
+        return len(piece)
+
+
+def open_stored(job):
+    return io.BufferedReader(StoredUpload(job.pk, job.file_size), buffer_size=1024 * 1024)
+
+
+# --- Header and value mapping ----------------------------------------------------------------
+
+
+def cell_text(value):
+    """A cell as text: XLSX and JSON cells may be numbers, dates or booleans."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if not (value.hour or value.minute or value.second) else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+class ColumnMapping:
+    """Their header -> our columns, their values -> our tokens; built once per file."""
+
+    def __init__(self, header, mapping=None):
+        mapping = mapping or {}
+        self.column_map = {
+            str(k).strip().casefold(): str(v).strip().casefold() for k, v in mapping.get("column_map", {}).items()
+        }
+        self.value_map = {
+            str(col).strip().casefold(): {
+                str(k).strip().casefold(): "" if v is None else str(v) for k, v in values.items()
+            }
+            for col, values in mapping.get("value_map", {}).items()
+        }
+        self.empty_values = {str(v).strip().casefold() for v in mapping.get("empty_values", [])}
+        self.header = [str(h).strip() for h in header]
+        self.targets = []  # (position, our column) for every mapped column
+        self.unknown = []  # their columns we do not read, in the order first seen
+        self._key_targets = {}
+        for position, name in enumerate(self.header):
+            target = self.target_for(name)
+            if target:
+                self.targets.append((position, target))
+        self.columns = {target for _position, target in self.targets}
+        self.width = len(self.header)
+
+    def target_for(self, name):
+        """Our column for their column `name`, or None (remembered as unknown)."""
+        if name in self._key_targets:
+            return self._key_targets[name]
+        key = str(name).strip().casefold()
+        target = self.column_map.get(key) or (key if key in CANONICAL_COLUMNS else None)
+        if target is None and key:
+            self.unknown.append(str(name).strip())
+        self._key_targets[name] = target
+        return target
+
+    def missing_full_name_message(self):
+        found = ", ".join(h for h in self.header if h)[:300] or _("nothing")
+        return _(
+            "The header row has no full_name column (found: %(found)s). The first row must name the columns; "
+            "use a profile to map other headers."
+        ) % {"found": found}
+
+    def clean_value(self, target, value):
+        """One cell's value as our column expects it: stripped, 'empty' markers and value map applied."""
+        if isinstance(value, list):
+            return [item for item in (self.clean_value(target, v) for v in value) if item]
+        text = cell_text(value).strip()
+        if not text:
+            return ""
+        folded = text.casefold()
+        if folded in self.empty_values:
+            return ""
+        values = self.value_map.get(target)
+        if values and folded in values:
+            return values[folded].strip()
+        return text
+
+    def map_cells(self, cells):
+        """A list of cells (CSV, XLSX) -> {our column: text or list}."""
+        record = {}
+        for position, target in self.targets:
+            raw = cells[position] if position < len(cells) else ""
+            if target in LIST_COLUMNS:
+                items = raw if isinstance(raw, list) else cell_text(raw).split(LIST_SEPARATOR)
+                values = [v for v in (self.clean_value(target, item) for item in items) if v]
+                record.setdefault(target, []).extend(values)
+            else:
+                value = self.clean_value(target, raw)
+                if value or target not in record:
+                    record[target] = value
+        return record
+
+    def map_object(self, obj):
+        """A JSON object -> {our column: text or list}; keys are matched like headers."""
+        record = {}
+        for key, raw in obj.items():
+            target = self.target_for(key)
+            if target is None:
+                continue
+            if target in LIST_COLUMNS:
+                items = raw if isinstance(raw, list) else cell_text(raw).split(LIST_SEPARATOR)
+                record.setdefault(target, []).extend(v for v in (self.clean_value(target, i) for i in items) if v)
+            elif isinstance(raw, (list, dict)):
+                record[target] = None  # a nested value where text is expected: reported by the row rules
+            else:
+                value = self.clean_value(target, raw)
+                if value or target not in record:
+                    record[target] = value
+        return record
+
+
+# --- Record streams --------------------------------------------------------------------------
+
+
+class RecordStream:
+    """(row number, {our column: value}, problem) for each data row; row numbers start at 1."""
+
+    def __init__(self, job):
+        self.job = job
+        self.mapping = None
+        self.estimated_total = None
+
+    def __iter__(self):
+        raise NotImplementedError
+
+
+class CsvRecords(RecordStream):
+    def _text(self):
+        return io.TextIOWrapper(open_stored(self.job), encoding=self.job.encoding, errors="replace", newline="")
+
+    def open(self):
+        text = self._text()
+        reader = csv.reader(text)
+        try:
+            header = next(reader, None)
+        except csv.Error as exc:
+            raise ImportFileError(_("The CSV header cannot be read: %(reason)s.") % {"reason": exc}) from None
+        if not header or not any(h.strip() for h in header):
+            raise ImportFileError(_("The file has no header row."))
+        header[0] = header[0].lstrip("\ufeff")
+        self.mapping = ColumnMapping(header, self.job.mapping)
+        self._reader = reader
+        return self
+
+    def count_rows(self):
+        """Lines after the header: exact unless cells hold line breaks (the final count corrects it)."""
+        lines = 0
+        last = b"\n"
+        with open_stored(self.job) as raw:
+            while chunk := raw.read(CHUNK_BYTES):
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
+        if last != b"\n":
+            lines += 1
+        return max(lines - 1, 0)
+
+    def __iter__(self):
+        mapping = self.mapping
+        width = mapping.width
+        row = 0
+        try:
+            for cells in self._reader:
+                row += 1
+                if not cells or not any(cells):
+                    continue
+                problem = None
+                if len(cells) > width and any(c.strip() for c in cells[width:]):
+                    problem = _("This row has %(cells)s cells but the header has %(width)s.") % {
+                        "cells": len(cells),
+                        "width": width,
+                    }
+                elif any("\ufffd" in c for c in cells):
+                    problem = _("This row has bytes that are not %(encoding)s text; check the file's encoding.") % {
+                        "encoding": self.job.encoding
+                    }
+                yield row, mapping.map_cells(cells), problem
+        except csv.Error as exc:
+            raise ImportFileError(
+                _("The CSV cannot be read after data row %(row)s: %(reason)s.") % {"row": row, "reason": exc}
+            ) from None
+
+
+class JsonRecords(RecordStream):
+    """A JSON list of objects, decoded one object at a time (never the whole file in memory)."""
+
+    READ_CHARS = 1024 * 1024
+
+    def open(self):
+        self._objects = self._iter_objects()
+        first = next(self._objects, None)
+        if first is None:
+            raise ImportFileError(_("The JSON list is empty."))
+        if not isinstance(first, dict):
+            raise ImportFileError(_("A JSON import must be a list of objects ([{...}, ...])."))
+        self._first = first
+        self.mapping = ColumnMapping([], self.job.mapping)
+        return self
+
+    def _iter_objects(self):
+        text = io.TextIOWrapper(open_stored(self.job), encoding=self.job.encoding, errors="strict")
+        decoder = json.JSONDecoder()
+        buffer, position, ended = "", 0, False
+
+        def fill():
+            nonlocal buffer, position, ended
+            try:
+                more = text.read(self.READ_CHARS)
+            except UnicodeDecodeError:
+                raise ImportFileError(
+                    _("The file is not %(encoding)s text; check its encoding.") % {"encoding": self.job.encoding}
+                ) from None
+            if not more:
+                ended = True
+            buffer = buffer[position:] + more
+            position = 0
+
+        def skip_space():
+            nonlocal position
+            while True:
+                while position < len(buffer) and buffer[position] in " \t\r\n\ufeff":
+                    position += 1
+                if position < len(buffer) or ended:
+                    return
+                fill()
+
+        fill()
+        skip_space()
+        if position >= len(buffer) or buffer[position] != "[":
+            raise ImportFileError(_("A JSON import must be a list of objects ([{...}, ...])."))
+        position += 1
+        skip_space()
+        if position < len(buffer) and buffer[position] == "]":
+            return
+        count = 0
+        while True:
+            while True:
+                try:
+                    value, end = decoder.raw_decode(buffer, position)
+                    break
+                except json.JSONDecodeError as exc:
+                    if ended:
+                        raise ImportFileError(
+                            _("The JSON is invalid after object %(count)s: %(reason)s.")
+                            % {"count": count, "reason": exc.msg}
+                        ) from None
+                    fill()
+            position = end
+            count += 1
+            yield value
+            skip_space()
+            if position >= len(buffer):
+                raise ImportFileError(_("The JSON list is not closed with ']'."))
+            if buffer[position] == "]":
+                return
+            if buffer[position] != ",":
+                raise ImportFileError(_("The JSON is invalid after object %(count)s.") % {"count": count})
+            position += 1
+            skip_space()
+
+    def count_rows(self):
+        return sum(1 for _obj in self._iter_objects())
+
+    def __iter__(self):
+        mapping = self.mapping
+        row = 1
+        objects = self._objects
+        obj = self._first
+        while obj is not None:
+            if isinstance(obj, dict):
+                yield row, mapping.map_object(obj), None
+            else:
+                yield row, {}, _("This item is not an object.")
+            obj = next(objects, None)
+            row += 1
+
+
+class XlsxRecords(RecordStream):
+    def open(self):
+        from openpyxl import load_workbook
+
+        try:
+            self._workbook = load_workbook(open_stored(self.job), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds on a damaged archive
+            raise ImportFileError(
+                _("This XLSX file cannot be opened (%(reason)s).") % {"reason": exc.__class__.__name__}
+            ) from None
+        self._sheet = self._workbook.worksheets[0]
+        self._rows = self._sheet.iter_rows(values_only=True)
+        header = next(self._rows, None)
+        if not header or not any(cell_text(h).strip() for h in header):
+            raise ImportFileError(_("The file has no header row."))
+        self.mapping = ColumnMapping([cell_text(h) for h in header], self.job.mapping)
+        return self
+
+    def count_rows(self):
+        return max((self._sheet.max_row or 1) - 1, 0) if self._sheet.max_row else None
+
+    def __iter__(self):
+        mapping = self.mapping
+        width = mapping.width
+        row = 0
+        for cells in self._rows:
+            row += 1
+            if not cells or all(c is None or c == "" for c in cells):
+                continue
+            problem = None
+            if len(cells) > width and any(c not in (None, "") for c in cells[width:]):
+                problem = _("This row has cells beyond the header's %(width)s columns.") % {"width": width}
+            yield row, mapping.map_cells(cells), problem
+        self._workbook.close()
+
+
+READERS = {
+    ImportJob.Format.CSV: CsvRecords,
+    ImportJob.Format.JSON: JsonRecords,
+    ImportJob.Format.XLSX: XlsxRecords,
+}
+
+
+def open_records(job) -> RecordStream:
+    """The job's rows as a stream; raises ImportFileError when the file cannot be read at all."""
+    stream = READERS[job.file_format](job).open()
+    # A JSON object may leave out keys it has no value for: there, a missing full_name is a row error.
+    if job.file_format != ImportJob.Format.JSON and "full_name" not in stream.mapping.columns:
+        raise ImportFileError(stream.mapping.missing_full_name_message())
+    return stream

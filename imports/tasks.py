@@ -1,0 +1,55 @@
+"""Celery tasks for imports: thin wrappers over `imports.services`, plus the worker-side watchdog.
+
+The watchdog runs in every worker (and as a celery beat task): a job whose worker died is found by
+its stale lease and re-enqueued within IMPORT_LEASE_SECONDS + IMPORT_WATCHDOG_SECONDS, without
+waiting for the broker's visibility timeout (an hour on Redis).
+"""
+
+import logging
+import threading
+
+from celery import shared_task
+from celery.signals import worker_ready
+from django.conf import settings
+from django.db import close_old_connections
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="imports.run_import_job", acks_late=True, ignore_result=True)
+def run_import_job(job_id):
+    from imports.services import run_import
+
+    run_import(job_id)
+
+
+@shared_task(name="imports.recover_stalled_imports", ignore_result=True)
+def recover_stalled_imports():
+    from imports.services import recover_stalled_jobs
+
+    return recover_stalled_jobs()
+
+
+def _watch(stop: threading.Event):
+    from imports.services import recover_stalled_jobs
+
+    interval = max(1, getattr(settings, "IMPORT_WATCHDOG_SECONDS", 10))
+    while not stop.wait(interval):
+        try:
+            close_old_connections()
+            recover_stalled_jobs()
+        except Exception:  # the watchdog must outlive a database hiccup
+            logger.exception("Import watchdog check failed")
+
+
+@worker_ready.connect
+def start_import_watchdog(sender=None, **kwargs):
+    """Every worker checks for stalled imports at start and then every IMPORT_WATCHDOG_SECONDS."""
+    from imports.services import recover_stalled_jobs
+
+    try:
+        recover_stalled_jobs()
+    except Exception:
+        logger.exception("Import watchdog check failed")
+    thread = threading.Thread(target=_watch, args=(threading.Event(),), name="import-watchdog", daemon=True)
+    thread.start()

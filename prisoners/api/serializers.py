@@ -1,0 +1,231 @@
+"""People and sources in the API: what a reader sees, and what a writer may send (through the services).
+
+A person whose name is withheld from the reader keeps their status, country, gender, citizenship and
+timeline dates, and loses everything that could identify them: name, native name, variants, birth date,
+biography, external ids, sources, and the free text of their detentions and releases. Staff-only
+`notes` appear only for readers who may see withheld records.
+"""
+
+from rest_framework import serializers
+
+from prisoners import services as prisoner_services
+from prisoners.models import Detention, ExternalId, NameVariant, Prisoner, Source
+from prisoners.visibility import WITHHELD_NAME
+from releases.models import Release
+from tracker.api.fields import AddressOrBlankField, CountryCodeField, PartialDateField
+from tracker.api.refs import (
+    DestinationRefSerializer,
+    EventRefSerializer,
+    ReportedValueSerializer,
+    SourceRefSerializer,
+    reader_sees_withheld,
+    withheld_for_reader,
+)
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api-source-detail")
+    archived_link = AddressOrBlankField(required=False, help_text="Archived copy.")
+
+    class Meta:
+        model = Source
+        fields = ["id", "url", "link", "title", "publisher", "published_on", "kind", "archived_link"]
+
+    def create(self, validated_data):
+        return prisoner_services.create_source(**validated_data)
+
+    def update(self, instance, validated_data):
+        return prisoner_services.update_source(source=instance, **validated_data)
+
+
+class NameVariantSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = NameVariant
+        fields = ["name", "kind", "language"]
+        read_only_fields = fields
+
+
+class ExternalIdSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ExternalId
+        fields = ["source_list", "external_id"]
+        read_only_fields = fields
+
+
+class DetentionSerializer(serializers.ModelSerializer):
+    detained_on = PartialDateField("detained_on", read_only=True)
+    sentenced_on = PartialDateField("sentenced_on", read_only=True)
+    ended_on = PartialDateField("ended_on", read_only=True)
+    charges = serializers.ListField(child=serializers.CharField(), source="charge_list", read_only=True)
+
+    class Meta:
+        model = Detention
+        fields = [
+            "id",
+            "detained_on",
+            "charges",
+            "court",
+            "sentenced_on",
+            "sentence",
+            "sentence_months",
+            "place_of_detention",
+            "ended_on",
+        ]
+        read_only_fields = fields
+
+
+class DetentionWithSourcesSerializer(DetentionSerializer):
+    sources = SourceRefSerializer(many=True, read_only=True)
+
+    class Meta(DetentionSerializer.Meta):
+        fields = DetentionSerializer.Meta.fields + ["sources"]
+        read_only_fields = fields
+
+
+class TimelineReleaseSerializer(serializers.ModelSerializer):
+    """One release on a person's timeline: when, in which event, where to, with what outcome."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api-release-detail")
+    event = EventRefSerializer(read_only=True, allow_null=True)
+    date = PartialDateField("date", read_only=True)
+    destination = DestinationRefSerializer(read_only=True, allow_null=True)
+    conditions = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Release
+        fields = ["id", "url", "event", "date", "destination", "outcome", "confidence", "conditions"]
+        read_only_fields = fields
+
+    def to_representation(self, release):
+        data = super().to_representation(release)
+        if data["date"] is None and release.event_id:
+            data["date"] = release.event.date.isoformat()
+        return data
+
+
+class TimelineReleaseWithSourcesSerializer(TimelineReleaseSerializer):
+    sources = SourceRefSerializer(many=True, read_only=True)
+
+    class Meta(TimelineReleaseSerializer.Meta):
+        fields = TimelineReleaseSerializer.Meta.fields + ["notes", "sources"]
+        read_only_fields = fields
+
+
+class PrisonerSerializer(serializers.ModelSerializer):
+    """A person as listed: who, status, where held, and their timeline."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api-prisoner-detail")
+    withheld = serializers.SerializerMethodField(help_text="True when the name is withheld from you.")
+    name_variants = NameVariantSerializer(many=True, read_only=True)
+    citizenship = serializers.ListField(child=CountryCodeField(), required=False)
+    country = CountryCodeField(required=False, allow_null=True)
+    birth_date = PartialDateField("birth_date")
+    detentions = DetentionSerializer(many=True, read_only=True)
+    releases = TimelineReleaseSerializer(many=True, read_only=True)
+
+    hidden_when_withheld = {
+        "native_name": "",
+        "name_variants": [],
+        "birth_date": None,
+    }
+
+    class Meta:
+        model = Prisoner
+        fields = [
+            "id",
+            "url",
+            "full_name",
+            "withheld",
+            "native_name",
+            "name_variants",
+            "status",
+            "country",
+            "citizenship",
+            "gender",
+            "birth_date",
+            "visibility",
+            "detentions",
+            "releases",
+        ]
+
+    def get_withheld(self, prisoner) -> bool:
+        return withheld_for_reader(self, prisoner)
+
+    def to_representation(self, prisoner):
+        data = super().to_representation(prisoner)
+        data["citizenship"] = [str(country.code) for country in prisoner.citizenship]
+        if data["withheld"]:
+            data["full_name"] = str(WITHHELD_NAME)
+            data.update(self.hidden_when_withheld)
+            for detention in data.get("detentions", []):
+                detention.update(court="", place_of_detention="", sentence="")
+                if "sources" in detention:
+                    detention["sources"] = []
+            for release in data.get("releases", []):
+                if "sources" in release:
+                    release.update(notes="", sources=[])
+        if "notes" in data and not reader_sees_withheld(self):
+            del data["notes"]
+        return data
+
+
+class PrisonerDetailSerializer(PrisonerSerializer):
+    """A person in full: biography, ids on other lists, sources, disagreeing reports, and writes."""
+
+    detentions = DetentionWithSourcesSerializer(many=True, read_only=True)
+    releases = TimelineReleaseWithSourcesSerializer(many=True, read_only=True)
+    external_ids = ExternalIdSerializer(many=True, read_only=True)
+    sources = SourceRefSerializer(many=True, read_only=True)
+    reported_values = ReportedValueSerializer(many=True, read_only=True)
+    notes = serializers.CharField(
+        required=False, allow_blank=True, help_text="Staff-only notes; shown only to readers who see withheld records."
+    )
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=300), required=False, write_only=True, help_text="Name variants to add."
+    )
+    source_ids = serializers.PrimaryKeyRelatedField(
+        queryset=Source.objects.all(), many=True, required=False, write_only=True, help_text="Ids of cited sources."
+    )
+
+    hidden_when_withheld = {
+        **PrisonerSerializer.hidden_when_withheld,
+        "biography": "",
+        "external_ids": [],
+        "sources": [],
+        "reported_values": [],
+    }
+
+    class Meta(PrisonerSerializer.Meta):
+        fields = PrisonerSerializer.Meta.fields + [
+            "biography",
+            "notes",
+            "external_ids",
+            "sources",
+            "reported_values",
+            "created_at",
+            "updated_at",
+            "aliases",
+            "source_ids",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def _service_fields(self, validated_data):
+        fields = dict(validated_data)
+        if "country" in fields:
+            fields["country"] = fields["country"] or ""
+        if "source_ids" in fields:
+            fields["sources"] = fields.pop("source_ids")
+        return fields
+
+    def create(self, validated_data):
+        fields = self._service_fields(validated_data)
+        fields["name_variants"] = fields.pop("aliases", ())
+        return prisoner_services.create_prisoner(**fields)
+
+    def update(self, instance, validated_data):
+        fields = self._service_fields(validated_data)
+        aliases = fields.pop("aliases", ())
+        prisoner = prisoner_services.update_prisoner(prisoner=instance, **fields)
+        for name in aliases:
+            prisoner_services.add_name_variant(prisoner=prisoner, name=name)
+        return prisoner

@@ -1,0 +1,142 @@
+"""API views for people and sources: thin; filters in the FilterSets, writes in the services."""
+
+from django.db.models import F, Prefetch
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+from prisoners import services as prisoner_services
+from prisoners.api.serializers import PrisonerDetailSerializer, PrisonerSerializer, SourceSerializer
+from prisoners.filtersets import PrisonerFilterSet, SourceFilterSet, visible_sources
+from prisoners.models import Detention, Prisoner, Source
+from prisoners.values import format_partial_date
+from prisoners.visibility import WITHHELD_NAME, can_view_withheld, visible_prisoners
+from releases.models import Release
+from tracker.api.views import RecordViewSet
+
+PRISONER_CSV_COLUMNS = [
+    "id",
+    "url",
+    "full_name",
+    "withheld",
+    "native_name",
+    "aliases",
+    "status",
+    "country",
+    "citizenship",
+    "gender",
+    "birth_date",
+    "detained_on",
+    "charges",
+    "sentence",
+    "sentence_months",
+    "place_of_detention",
+    "released_on",
+    "release_event",
+    "destination",
+]
+
+
+def timeline_releases():
+    """A person's releases in the order they happened, with event and destination."""
+    return (
+        Release.objects.select_related("event", "destination")
+        .annotate(effective_date=Coalesce("date", "event__date"))
+        .order_by(F("effective_date").asc(nulls_first=True), "id")
+    )
+
+
+class PrisonerViewSet(RecordViewSet):
+    """People: list, search (`?search=`, any transliteration), filter, detail with the timeline; writes need
+    the model permission. Private people are absent and anonymized ones show as "Name withheld" for readers
+    without the view-withheld permission."""
+
+    queryset = Prisoner.objects.all()
+    filterset_class = PrisonerFilterSet
+    csv_columns = PRISONER_CSV_COLUMNS
+    csv_filename = "prisoners.csv"
+
+    def get_serializer_class(self):
+        return PrisonerSerializer if self.action == "list" else PrisonerDetailSerializer
+
+    def get_queryset(self):
+        queryset = visible_prisoners(self.request.user, Prisoner.objects.all())
+        if self.action == "list":
+            return queryset.prefetch_related(
+                "name_variants", "detentions", Prefetch("releases", queryset=timeline_releases())
+            )
+        return queryset.prefetch_related(
+            "name_variants",
+            "external_ids",
+            "sources",
+            "reported_values__source",
+            Prefetch("detentions", queryset=Detention.objects.prefetch_related("sources")),
+            Prefetch("releases", queryset=timeline_releases().prefetch_related("sources")),
+        )
+
+    def delete_record(self, instance):
+        prisoner_services.delete_prisoner(actor=self.request.user, prisoner=instance)
+
+    def csv_row(self, prisoner):
+        if not hasattr(self, "_sees_withheld"):
+            self._sees_withheld = can_view_withheld(self.request.user)
+        withheld = prisoner.is_withheld and not self._sees_withheld
+        detentions = list(prisoner.detentions.all())
+        releases = list(prisoner.releases.all())
+        detention = detentions[-1] if detentions else None
+        release = releases[-1] if releases else None
+        row = {
+            "id": prisoner.pk,
+            "url": self.request.build_absolute_uri(reverse("api-prisoner-detail", args=[prisoner.pk])),
+            "full_name": str(WITHHELD_NAME) if withheld else prisoner.full_name,
+            "withheld": withheld,
+            "native_name": "" if withheld else prisoner.native_name,
+            "aliases": [] if withheld else [variant.name for variant in prisoner.name_variants.all()],
+            "status": prisoner.status,
+            "country": prisoner.country.code or "",
+            "citizenship": [country.code for country in prisoner.citizenship],
+            "gender": prisoner.gender,
+            "birth_date": "" if withheld else format_partial_date(prisoner.birth_date, prisoner.birth_date_precision),
+        }
+        if detention:
+            row.update(
+                detained_on=format_partial_date(detention.detained_on, detention.detained_on_precision),
+                charges=detention.charge_list,
+                sentence="" if withheld else detention.sentence,
+                sentence_months=detention.sentence_months,
+                place_of_detention="" if withheld else detention.place_of_detention,
+            )
+        if release:
+            row.update(
+                released_on=release.effective_date.isoformat() if release.effective_date else "",
+                release_event=release.event.slug if release.event_id else "",
+                destination=release.destination.code if release.destination_id else "",
+            )
+        return row
+
+
+class SourceViewSet(RecordViewSet):
+    """Sources cited for facts. Sources cited for a person withheld from the reader are absent for them."""
+
+    queryset = Source.objects.all()
+    serializer_class = SourceSerializer
+    filterset_class = SourceFilterSet
+    csv_columns = ["id", "url", "link", "title", "publisher", "published_on", "kind", "archived_link"]
+    csv_filename = "sources.csv"
+
+    def get_queryset(self):
+        return visible_sources(self.request.user, Source.objects.all())
+
+    def delete_record(self, instance):
+        prisoner_services.delete_source(actor=self.request.user, source=instance)
+
+    def csv_row(self, source):
+        return {
+            "id": source.pk,
+            "url": self.request.build_absolute_uri(reverse("api-source-detail", args=[source.pk])),
+            "link": source.link,
+            "title": source.title,
+            "publisher": source.publisher,
+            "published_on": source.published_on.isoformat() if source.published_on else "",
+            "kind": source.kind,
+            "archived_link": source.archived_link,
+        }

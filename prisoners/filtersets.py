@@ -1,0 +1,183 @@
+"""The one FilterSet per resource for people and sources: the API lists and the list pages use these.
+
+Date filters match any of the person's detentions or releases; the release filters given together
+(`release_event`, `destination`, `deal`, `released_after`, `released_before`) must all hold for the
+same release, and the detention filters (`detained_after`, `detained_before`, `charge`) for the same
+detention. Every FilterSet applies who-sees-what itself, so no door can forget it.
+"""
+
+import django_filters
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from prisoners.models import Detention, Gender, NameVariant, Prisoner, PrisonerStatus, ReportedValue, Source, Visibility
+from prisoners.search import search_prisoners
+from prisoners.visibility import WITHHELD_NAME, can_view_withheld, visible_prisoners
+from releases.models import Release, ReleaseEvent, SanctionsDeal
+from tracker.filters import CountryFilter, IsoDateFilter, SlugChoiceFilter, ordered_by
+
+RELEASE_FILTERS = ("release_event", "destination", "deal", "released_after", "released_before")
+DETENTION_FILTERS = ("detained_after", "detained_before", "charge")
+
+
+def _user(filterset):
+    return getattr(filterset.request, "user", None)
+
+
+def with_sort_name(queryset, user):
+    """Annotate `sort_name`: the name as this reader sees it, so ordering never places a withheld name."""
+    if can_view_withheld(user):
+        return queryset.annotate(sort_name=F("full_name"))
+    return queryset.annotate(
+        sort_name=Case(When(visibility=Visibility.PUBLIC, then=F("full_name")), default=Value(str(WITHHELD_NAME)))
+    )
+
+
+def releases_matching(*, release_event=None, destination=None, deal=None, released_after=None, released_before=None):
+    """Releases meeting every given condition; the date is the release's own or its event's."""
+    releases = Release.objects.annotate(effective_date=Coalesce("date", "event__date"))
+    if release_event:
+        releases = releases.filter(event=release_event)
+    if destination:
+        releases = releases.filter(destination__country=destination)
+    if deal:
+        releases = releases.filter(event__deal=deal)
+    if released_after:
+        releases = releases.filter(effective_date__gte=released_after)
+    if released_before:
+        releases = releases.filter(effective_date__lte=released_before)
+    return releases
+
+
+def _no_op(queryset, name, value):
+    return queryset
+
+
+class PrisonerFilterSet(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search", label=_("Search names (any transliteration)"))
+    status = django_filters.ChoiceFilter(choices=PrisonerStatus.choices)
+    country = CountryFilter(field_name="country", label=_("Held in (country code or English name)"))
+    citizenship = CountryFilter(
+        field_name="citizenship", lookup_expr="contains", label=_("Citizenship (country code or English name)")
+    )
+    gender = django_filters.ChoiceFilter(choices=Gender.choices)
+    visibility = django_filters.ChoiceFilter(choices=Visibility.choices)
+    detained_after = IsoDateFilter(method=_no_op, label=_("Detained on or after (YYYY-MM-DD)"))
+    detained_before = IsoDateFilter(method=_no_op, label=_("Detained on or before (YYYY-MM-DD)"))
+    charge = django_filters.CharFilter(method=_no_op, label=_("Charged under (article, e.g. 342)"))
+    released_after = IsoDateFilter(method=_no_op, label=_("Released on or after (YYYY-MM-DD)"))
+    released_before = IsoDateFilter(method=_no_op, label=_("Released on or before (YYYY-MM-DD)"))
+    release_event = SlugChoiceFilter(
+        queryset=ReleaseEvent.objects.all(),
+        method=_no_op,
+        what="release event",
+        label=_("Freed in release event (slug)"),
+    )
+    destination = CountryFilter(method=_no_op, label=_("Taken to (country code or English name)"))
+    deal = SlugChoiceFilter(
+        queryset=SanctionsDeal.objects.all(), method=_no_op, what="deal", label=_("Freed under deal (slug)")
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("sort_name", "name"),
+            ("status", "status"),
+            ("country", "country"),
+            ("created_at", "created_at"),
+            ("updated_at", "updated_at"),
+            ("id", "id"),
+        ),
+        label=_("Order by (name, status, country, created_at, updated_at, id; '-' for descending)"),
+    )
+
+    class Meta:
+        model = Prisoner
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        return search_prisoners(queryset, value, _user(self))
+
+    def filter_queryset(self, queryset):
+        user = _user(self)
+        data = self.form.cleaned_data
+        queryset = with_sort_name(visible_prisoners(user, queryset), user)
+        for name, value in data.items():
+            if name != "ordering":
+                queryset = self.filters[name].filter(queryset, value)
+
+        release_terms = {name: data.get(name) for name in RELEASE_FILTERS}
+        if any(release_terms.values()):
+            queryset = queryset.filter(Exists(releases_matching(**release_terms).filter(prisoner=OuterRef("pk"))))
+
+        detentions = Detention.objects.filter(prisoner=OuterRef("pk"))
+        if data.get("detained_after"):
+            detentions = detentions.filter(detained_on__gte=data["detained_after"])
+        if data.get("detained_before"):
+            detentions = detentions.filter(detained_on__lte=data["detained_before"])
+        if data.get("charge"):
+            detentions = detentions.filter(charges__icontains=data["charge"].strip())
+        if any(data.get(name) for name in DETENTION_FILTERS):
+            queryset = queryset.filter(Exists(detentions))
+
+        if data.get("ordering"):
+            return ordered_by(self.filters["ordering"].filter(queryset, data["ordering"]))
+        if data.get("search") and queryset.query.order_by:
+            return ordered_by(queryset)  # keep the search's own ranking
+        return ordered_by(queryset, "sort_name")
+
+
+def withheld_people_sources(user):
+    """Sources cited for a person the reader may not name: their titles and links could identify them."""
+    if can_view_withheld(user):
+        return Source.objects.none()
+    withheld = Prisoner.objects.exclude(visibility=Visibility.PUBLIC)
+    prisoner_type = ContentType.objects.get_for_model(Prisoner)
+    return Source.objects.filter(
+        Q(Exists(withheld.filter(sources=OuterRef("pk"))))
+        | Q(Exists(Detention.objects.filter(prisoner__in=withheld, sources=OuterRef("pk"))))
+        | Q(Exists(NameVariant.objects.filter(prisoner__in=withheld, source=OuterRef("pk"))))
+        | Q(
+            Exists(
+                ReportedValue.objects.filter(
+                    content_type=prisoner_type, object_id__in=withheld.values("pk"), source=OuterRef("pk")
+                )
+            )
+        )
+        | Q(Exists(_withheld_release_sources(withheld)))
+    )
+
+
+def _withheld_release_sources(withheld):
+    return Release.sources.through.objects.filter(release__prisoner__in=withheld, source=OuterRef("pk"))
+
+
+def visible_sources(user, queryset=None):
+    """Sources the reader may see: all, less those cited only for people withheld from them."""
+    queryset = Source.objects.all() if queryset is None else queryset
+    if can_view_withheld(user):
+        return queryset
+    return queryset.exclude(pk__in=withheld_people_sources(user).values("pk"))
+
+
+class SourceFilterSet(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search", label=_("Search title, link and publisher"))
+    kind = django_filters.ChoiceFilter(choices=Source.Kind.choices)
+    publisher = django_filters.CharFilter(lookup_expr="icontains")
+    published_after = IsoDateFilter(field_name="published_on", lookup_expr="gte")
+    published_before = IsoDateFilter(field_name="published_on", lookup_expr="lte")
+    ordering = django_filters.OrderingFilter(
+        fields=(("published_on", "published_on"), ("publisher", "publisher"), ("title", "title"), ("id", "id"))
+    )
+
+    class Meta:
+        model = Source
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(title__icontains=value) | Q(link__icontains=value) | Q(publisher__icontains=value))
+
+    def filter_queryset(self, queryset):
+        queryset = visible_sources(_user(self), queryset)
+        return ordered_by(super().filter_queryset(queryset), "publisher", "link", "id")

@@ -1,0 +1,89 @@
+"""Public pages about people: the list (same FilterSet as the API) and one person's timeline."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from prisoners.filtersets import PrisonerFilterSet
+from prisoners.models import Detention, Prisoner, ReportedValue
+from prisoners.visibility import can_view_withheld, display_name, is_withheld_for, visible_prisoners
+from releases.models import Release
+from tracker.listing import apply_filterset, paginate
+
+
+@dataclass
+class TimelineEntry:
+    on: date | None
+    precision: str
+    kind: str  # "detention" or "release"
+    record: object
+
+    @property
+    def sort_key(self):
+        # Undated steps first (as the status rule reads them); a detention before a release on the same day.
+        return (self.on or date.min, 0 if self.kind == "detention" else 1, self.record.pk)
+
+
+def timeline_entries(prisoner):
+    entries = [TimelineEntry(d.detained_on, d.detained_on_precision, "detention", d) for d in prisoner.detentions.all()]
+    for release in prisoner.releases.all():
+        on = release.date or (release.event.date if release.event_id else None)
+        precision = (
+            release.date_precision if release.date else (release.event.date_precision if release.event_id else "day")
+        )
+        entries.append(TimelineEntry(on, precision, "release", release))
+    return sorted(entries, key=lambda entry: entry.sort_key)
+
+
+def prisoner_detail(request, pk):
+    queryset = visible_prisoners(request.user).prefetch_related(
+        "name_variants",
+        "sources",
+        Prefetch("detentions", queryset=Detention.objects.prefetch_related("sources")),
+        Prefetch(
+            "releases",
+            queryset=Release.objects.select_related("event", "event__deal", "destination").prefetch_related("sources"),
+        ),
+        Prefetch("reported_values", queryset=ReportedValue.objects.select_related("source")),
+    )
+    prisoner = get_object_or_404(queryset, pk=pk)
+    withheld = is_withheld_for(request.user, prisoner)
+    context = {
+        "prisoner": prisoner,
+        "name": display_name(request.user, prisoner),
+        "withheld": withheld,
+        "timeline": timeline_entries(prisoner),
+    }
+    return render(request, "pages/prisoner_detail.html", context)
+
+
+def prisoner_list(request):
+    queryset = Prisoner.objects.prefetch_related(
+        Prefetch("detentions", queryset=Detention.objects.order_by("-detained_on", "-id")),
+        Prefetch("releases", queryset=Release.objects.select_related("event", "destination")),
+    )
+    filterset, people, ok = apply_filterset(request, PrisonerFilterSet, queryset)
+    if not can_view_withheld(request.user):
+        filterset.form.fields.pop("visibility", None)  # the public see one visibility only
+    listing = paginate(request, people, "/api/v1/prisoners/")
+    for person in listing.page.object_list:
+        person.display_name = display_name(request.user, person)
+        person.withheld = is_withheld_for(request.user, person)
+        detentions = person.detentions.all()
+        person.latest_detention = detentions[0] if detentions else None
+        releases = timeline_entries_releases(person)
+        person.latest_release = releases[-1] if releases else None
+    context = {
+        "filterset": filterset,
+        "listing": listing,
+        "list_title": _("People"),
+        "search": request.GET.get("search", ""),
+    }
+    return render(request, "pages/prisoner_list.html", context, status=200 if ok else 400)
+
+
+def timeline_entries_releases(prisoner):
+    return [entry.record for entry in timeline_entries(prisoner) if entry.kind == "release"]

@@ -1,0 +1,448 @@
+"""Release events, releases, destinations and deals in the API; writes go through `releases.services`.
+
+Nested lists of people never include a person absent for the reader, and show withheld names as
+"Name withheld"; counts (named, reported, reconciliation) include everyone.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from prisoners.models import Prisoner, Source
+from prisoners.values import parse_country
+from releases import services as release_services
+from releases.models import (
+    DealClaim,
+    Destination,
+    EventDestination,
+    Release,
+    ReleaseEvent,
+    ReliefMeasure,
+    SanctionsDeal,
+)
+from releases.selectors import FREED_OUTCOMES, reconcile_event
+from tracker.api.fields import CountryCodeField, PartialDateField
+from tracker.api.refs import (
+    DealRefSerializer,
+    DestinationRefSerializer,
+    EventRefSerializer,
+    PersonRefSerializer,
+    ReportedValueSerializer,
+    SourceRefSerializer,
+    visible_to_reader,
+    withheld_for_reader,
+)
+
+
+def _source_ids_field():
+    return serializers.PrimaryKeyRelatedField(
+        queryset=Source.objects.all(), many=True, required=False, write_only=True, help_text="Ids of cited sources."
+    )
+
+
+def _service_fields(validated_data):
+    fields = dict(validated_data)
+    if "source_ids" in fields:
+        fields["sources"] = fields.pop("source_ids")
+    return fields
+
+
+def people_in_reading_order(serializer, releases):
+    """Releases of people the reader may see, by the name as the reader sees it (withheld ones together)."""
+    visible = [release for release in releases if visible_to_reader(serializer, release.prisoner)]
+
+    def shown_name(release):
+        withheld = withheld_for_reader(serializer, release.prisoner)
+        return (withheld, "" if withheld else release.prisoner.full_name.casefold(), release.pk)
+
+    return sorted(visible, key=shown_name)
+
+
+class ReleaseSerializer(serializers.ModelSerializer):
+    """One person freed (or returned to custody): who, in which event, when, where to."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api-release-detail")
+    prisoner = PersonRefSerializer(read_only=True)
+    prisoner_id = serializers.PrimaryKeyRelatedField(
+        source="prisoner", queryset=Prisoner.objects.all(), write_only=True, help_text="The person's id."
+    )
+    event = EventRefSerializer(read_only=True, allow_null=True)
+    release_event = serializers.SlugRelatedField(
+        source="event",
+        slug_field="slug",
+        queryset=ReleaseEvent.objects.all(),
+        required=False,
+        allow_null=True,
+        write_only=True,
+        help_text="The event's slug.",
+    )
+    date = PartialDateField("date", help_text="The release's date; the event's date where it has none of its own.")
+    destination = DestinationRefSerializer(read_only=True, allow_null=True)
+    destination_country = CountryCodeField(
+        required=False, allow_null=True, write_only=True, help_text="Where the person was taken (code or name)."
+    )
+    conditions = serializers.ListField(child=serializers.CharField(), read_only=True)
+    sources = SourceRefSerializer(many=True, read_only=True)
+    source_ids = _source_ids_field()
+    reported_values = ReportedValueSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Release
+        fields = [
+            "id",
+            "url",
+            "prisoner",
+            "prisoner_id",
+            "event",
+            "release_event",
+            "date",
+            "destination",
+            "destination_country",
+            "outcome",
+            "confidence",
+            "conditions",
+            "forced_exile",
+            "without_documents",
+            "travel_ban",
+            "speaking_ban",
+            "notes",
+            "sources",
+            "source_ids",
+            "reported_values",
+        ]
+        # The service checks the model's constraints (one release per person per event) with full_clean;
+        # DRF's own unique-together check would make `release_event` required.
+        validators = []
+
+    def to_representation(self, release):
+        data = super().to_representation(release)
+        if data["date"] is None and release.event_id:
+            data["date"] = release.event.date.isoformat()
+        if withheld_for_reader(self, release.prisoner):
+            data.update(notes="", sources=[], reported_values=[])
+        return data
+
+    def _fields(self, validated_data):
+        fields = _service_fields(validated_data)
+        if "destination_country" in fields:
+            fields["destination"] = fields.pop("destination_country") or None
+        return fields
+
+    def create(self, validated_data):
+        return release_services.record_release(**self._fields(validated_data))
+
+    def update(self, instance, validated_data):
+        return release_services.update_release(release=instance, **self._fields(validated_data))
+
+
+class NamedReleaseSerializer(serializers.ModelSerializer):
+    """A person named in an event, with where they were taken."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api-release-detail")
+    prisoner = PersonRefSerializer(read_only=True)
+    destination = DestinationRefSerializer(read_only=True, allow_null=True)
+    conditions = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Release
+        fields = ["id", "url", "prisoner", "destination", "outcome", "confidence", "conditions"]
+        read_only_fields = fields
+
+
+class EventDestinationSerializer(serializers.ModelSerializer):
+    """The reported number taken to one country, next to the number of named people taken there."""
+
+    destination = DestinationRefSerializer(read_only=True)
+    named_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EventDestination
+        fields = ["destination", "reported_count", "named_count"]
+        read_only_fields = fields
+
+    def get_named_count(self, row) -> int:
+        named = self.context.get("named_by_destination", {})
+        return named.get(row.destination.code, 0)
+
+
+class ReconciliationSerializer(serializers.Serializer):
+    reported_count = serializers.IntegerField(allow_null=True)
+    qualifier = serializers.CharField()
+    named_count = serializers.IntegerField()
+    returned_count = serializers.IntegerField(help_text="Announced as freed but returned to custody.")
+    unnamed_count = serializers.IntegerField(allow_null=True)
+    breakdown_total = serializers.IntegerField(allow_null=True)
+    breakdown = serializers.DictField(child=serializers.IntegerField(), help_text="Country -> reported count.")
+    named_by_destination = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Country ('' = unknown) -> named people."
+    )
+    warnings = serializers.ListField(child=serializers.CharField())
+    ok = serializers.BooleanField()
+
+
+class ReleaseEventSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api-release-event-detail", lookup_field="slug")
+    slug = serializers.SlugField(required=False, max_length=200)
+    releasing_countries = serializers.ListField(child=CountryCodeField(), min_length=1)
+    named_count = serializers.IntegerField(read_only=True, help_text="Named people freed in this event (all of them).")
+    deal = DealRefSerializer(read_only=True, allow_null=True)
+    deal_slug = serializers.SlugRelatedField(
+        source="deal",
+        slug_field="slug",
+        queryset=SanctionsDeal.objects.all(),
+        required=False,
+        allow_null=True,
+        write_only=True,
+    )
+    destination_breakdown = EventDestinationSerializer(source="destination_counts", many=True, read_only=True)
+    destination_counts = serializers.DictField(
+        child=serializers.IntegerField(min_value=0),
+        required=False,
+        write_only=True,
+        help_text="Reported breakdown: country (code or name) -> number; replaces the breakdown on update.",
+    )
+    source_ids = _source_ids_field()
+
+    class Meta:
+        model = ReleaseEvent
+        fields = [
+            "id",
+            "url",
+            "slug",
+            "title",
+            "date",
+            "date_precision",
+            "releasing_countries",
+            "kind",
+            "reported_count",
+            "reported_count_qualifier",
+            "named_count",
+            "envoy",
+            "deal",
+            "deal_slug",
+            "uncertain",
+            "destination_breakdown",
+            "destination_counts",
+            "source_ids",
+        ]
+
+    def to_representation(self, event):
+        self.context["named_by_destination"] = self._named_by_destination(event)
+        data = super().to_representation(event)
+        data["releasing_countries"] = [str(country.code) for country in event.releasing_countries]
+        if data.get("named_count") is None:
+            data["named_count"] = sum(self.context["named_by_destination"].values())
+        return data
+
+    def _named_by_destination(self, event):
+        named = {}
+        for release in event.releases.all():
+            if release.outcome in FREED_OUTCOMES:
+                code = release.destination.code if release.destination_id else ""
+                named[code] = named.get(code, 0) + 1
+        return named
+
+    def validate_destination_counts(self, counts):
+        try:
+            return {parse_country(country): count for country, count in counts.items()}
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
+
+    def create(self, validated_data):
+        return release_services.create_release_event(**_service_fields(validated_data))
+
+    def update(self, instance, validated_data):
+        return release_services.update_release_event(event=instance, **_service_fields(validated_data))
+
+
+class ReleaseEventDetailSerializer(ReleaseEventSerializer):
+    """An event in full: the named people with where each went, the deal, and the reconciliation."""
+
+    people = serializers.SerializerMethodField(help_text="Named people the reader may see, with where each went.")
+    reconciliation = serializers.SerializerMethodField()
+    sources = SourceRefSerializer(many=True, read_only=True)
+    reported_values = ReportedValueSerializer(many=True, read_only=True)
+
+    class Meta(ReleaseEventSerializer.Meta):
+        fields = ReleaseEventSerializer.Meta.fields + [
+            "description",
+            "uncertainty_note",
+            "people",
+            "reconciliation",
+            "sources",
+            "reported_values",
+        ]
+
+    @extend_schema_field(NamedReleaseSerializer(many=True))
+    def get_people(self, event):
+        releases = people_in_reading_order(self, event.releases.all())
+        return NamedReleaseSerializer(releases, many=True, context=self.context).data
+
+    @extend_schema_field(ReconciliationSerializer)
+    def get_reconciliation(self, event):
+        result = reconcile_event(event)
+        data = ReconciliationSerializer(result).data
+        data["unnamed_count"] = result.unnamed_count
+        data["ok"] = result.ok
+        return data
+
+
+class ReliefMeasureSerializer(serializers.ModelSerializer):
+    sources = SourceRefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ReliefMeasure
+        fields = ["id", "measure", "target", "instrument", "authority", "effective_on", "sources"]
+        read_only_fields = fields
+
+
+class DealClaimSerializer(serializers.ModelSerializer):
+    sources = SourceRefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = DealClaim
+        fields = ["id", "claim", "claimant", "position", "said_on", "sources"]
+        read_only_fields = fields
+
+
+class DealEventSerializer(EventRefSerializer):
+    named_count = serializers.IntegerField(read_only=True)
+
+    class Meta(EventRefSerializer.Meta):
+        fields = EventRefSerializer.Meta.fields + ["reported_count", "reported_count_qualifier", "named_count"]
+        read_only_fields = fields
+
+
+class SanctionsDealSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api-deal-detail", lookup_field="slug")
+    slug = serializers.SlugField(required=False, max_length=200)
+    target_country = CountryCodeField(required=False, allow_null=True)
+    named_count = serializers.IntegerField(read_only=True, help_text="Named people freed under the deal (all).")
+    reported_count = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Sum of its events' reported counts."
+    )
+    source_ids = _source_ids_field()
+
+    class Meta:
+        model = SanctionsDeal
+        fields = [
+            "id",
+            "url",
+            "slug",
+            "title",
+            "announced_on",
+            "sanctioning_party",
+            "target_country",
+            "envoy",
+            "counterparty",
+            "status",
+            "uncertain",
+            "reported_count",
+            "named_count",
+            "source_ids",
+        ]
+
+    def _fields(self, validated_data):
+        fields = _service_fields(validated_data)
+        if "target_country" in fields:
+            fields["target_country"] = fields["target_country"] or ""
+        if fields.get("sanctioning_party"):
+            fields["sanctioning_party"] = fields["sanctioning_party"].upper()
+        return fields
+
+    def create(self, validated_data):
+        return release_services.create_deal(**self._fields(validated_data))
+
+    def update(self, instance, validated_data):
+        return release_services.update_deal(deal=instance, **self._fields(validated_data))
+
+
+class SanctionsDealDetailSerializer(SanctionsDealSerializer):
+    """A deal in full: what was lifted, who claimed what (with sources), its events and the people freed."""
+
+    relief_measures = ReliefMeasureSerializer(many=True, read_only=True)
+    claims = DealClaimSerializer(many=True, read_only=True)
+    events = DealEventSerializer(source="release_events", many=True, read_only=True)
+    sources = SourceRefSerializer(many=True, read_only=True)
+    reported_values = ReportedValueSerializer(many=True, read_only=True)
+
+    class Meta(SanctionsDealSerializer.Meta):
+        fields = SanctionsDealSerializer.Meta.fields + [
+            "terms",
+            "description",
+            "relief_measures",
+            "claims",
+            "events",
+            "sources",
+            "reported_values",
+        ]
+
+
+class DestinationSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api-destination-detail", lookup_field="code", lookup_url_kwarg="country"
+    )
+    country = CountryCodeField()
+    name = serializers.SerializerMethodField()
+    reported_count = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Sum of the events' reported breakdowns for this country."
+    )
+    named_count = serializers.IntegerField(read_only=True, help_text="Named people freed and taken here (all).")
+    source_ids = _source_ids_field()
+
+    class Meta:
+        model = Destination
+        fields = ["id", "url", "country", "name", "reported_count", "named_count", "source_ids"]
+
+    @extend_schema_field(serializers.CharField())
+    def get_name(self, destination) -> str:
+        return str(destination.country.name)
+
+    def validate_country(self, code):
+        if self.instance is not None and code != self.instance.code:
+            raise serializers.ValidationError("A destination's country cannot change.")
+        return code
+
+    def create(self, validated_data):
+        fields = _service_fields(validated_data)
+        destination = release_services.destination_for(fields.pop("country"))
+        fields.pop("actor", None)
+        return release_services.update_destination(destination=destination, **fields)
+
+    def update(self, instance, validated_data):
+        fields = _service_fields(validated_data)
+        fields.pop("country", None)
+        return release_services.update_destination(destination=instance, **fields)
+
+
+class DestinationEventSerializer(serializers.Serializer):
+    event = EventRefSerializer(read_only=True)
+    reported_count = serializers.IntegerField(allow_null=True, help_text="The event's reported number for here.")
+    people = NamedReleaseSerializer(many=True, read_only=True)
+
+
+class DestinationDetailSerializer(DestinationSerializer):
+    """A destination in full: per event, the reported number and the named people taken there."""
+
+    events = serializers.SerializerMethodField()
+    sources = SourceRefSerializer(many=True, read_only=True)
+
+    class Meta(DestinationSerializer.Meta):
+        fields = DestinationSerializer.Meta.fields + ["description", "events", "sources"]
+
+    @extend_schema_field(DestinationEventSerializer(many=True))
+    def get_events(self, destination):
+        by_event = {}
+        for row in destination.event_counts.all():
+            by_event[row.event_id] = {"event": row.event, "reported_count": row.reported_count, "people": []}
+        for release in destination.releases.all():
+            if release.event_id is None or not visible_to_reader(self, release.prisoner):
+                continue
+            entry = by_event.setdefault(
+                release.event_id, {"event": release.event, "reported_count": None, "people": []}
+            )
+            entry["people"].append(release)
+        for entry in by_event.values():
+            entry["people"] = people_in_reading_order(self, entry["people"])
+        entries = sorted(by_event.values(), key=lambda entry: (entry["event"].date, entry["event"].pk), reverse=True)
+        return DestinationEventSerializer(entries, many=True, context=self.context).data

@@ -1,0 +1,293 @@
+"""API views for release events, releases, destinations, deals and the stats: thin; rules live elsewhere."""
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from prisoners.visibility import WITHHELD_NAME, can_view_withheld, visible_prisoners
+from releases import services as release_services
+from releases.api.serializers import (
+    DestinationDetailSerializer,
+    DestinationSerializer,
+    ReleaseEventDetailSerializer,
+    ReleaseEventSerializer,
+    ReleaseSerializer,
+    SanctionsDealDetailSerializer,
+    SanctionsDealSerializer,
+)
+from releases.api.stats_serializers import StatsSerializer
+from releases.filtersets import DestinationFilterSet, ReleaseEventFilterSet, ReleaseFilterSet, SanctionsDealFilterSet
+from releases.models import Destination, EventDestination, Release, ReleaseEvent, SanctionsDeal
+from releases.selectors import FREED_OUTCOMES, events_with_named_counts
+from releases.stats import all_stats
+from tracker.api.permissions import ReadOnly
+from tracker.api.views import RecordViewSet
+
+
+def _countries(value):
+    return "|".join(country.code for country in value)
+
+
+class ReleaseEventViewSet(RecordViewSet):
+    """Release events: the reported count and breakdown next to the named people; detail adds who went where,
+    the deal and the reconciliation."""
+
+    queryset = ReleaseEvent.objects.all()
+    lookup_field = "slug"
+    filterset_class = ReleaseEventFilterSet
+    csv_columns = [
+        "id",
+        "url",
+        "slug",
+        "title",
+        "date",
+        "kind",
+        "releasing_countries",
+        "reported_count",
+        "reported_count_qualifier",
+        "named_count",
+        "envoy",
+        "deal",
+        "destination_breakdown",
+        "uncertain",
+    ]
+    csv_filename = "release-events.csv"
+
+    def get_serializer_class(self):
+        return ReleaseEventSerializer if self.action == "list" else ReleaseEventDetailSerializer
+
+    def get_queryset(self):
+        queryset = events_with_named_counts(ReleaseEvent.objects.select_related("deal")).prefetch_related(
+            Prefetch("destination_counts", queryset=EventDestination.objects.select_related("destination")),
+            Prefetch("releases", queryset=Release.objects.select_related("prisoner", "destination")),
+        )
+        if self.action != "list":
+            queryset = queryset.prefetch_related("sources", "reported_values__source")
+        return queryset
+
+    def delete_record(self, instance):
+        release_services.delete_release_event(actor=self.request.user, event=instance)
+
+    def csv_row(self, event):
+        return {
+            "id": event.pk,
+            "url": self.request.build_absolute_uri(reverse("api-release-event-detail", args=[event.slug])),
+            "slug": event.slug,
+            "title": event.title,
+            "date": event.date.isoformat(),
+            "kind": event.kind,
+            "releasing_countries": _countries(event.releasing_countries),
+            "reported_count": event.reported_count,
+            "reported_count_qualifier": event.reported_count_qualifier,
+            "named_count": event.named_count,
+            "envoy": event.envoy,
+            "deal": event.deal.slug if event.deal_id else "",
+            "destination_breakdown": [
+                f"{row.destination.code}:{row.reported_count}" for row in event.destination_counts.all()
+            ],
+            "uncertain": event.uncertain,
+        }
+
+
+class ReleaseViewSet(RecordViewSet):
+    """Releases: one person freed (or returned to custody), in which event, when and where to. Releases of
+    people absent for the reader are absent; withheld people show as "Name withheld"."""
+
+    queryset = Release.objects.all()
+    serializer_class = ReleaseSerializer
+    filterset_class = ReleaseFilterSet
+    csv_columns = [
+        "id",
+        "url",
+        "prisoner_id",
+        "full_name",
+        "withheld",
+        "release_event",
+        "date",
+        "destination",
+        "outcome",
+        "confidence",
+        "conditions",
+    ]
+    csv_filename = "releases.csv"
+
+    def get_queryset(self):
+        return (
+            Release.objects.filter(prisoner__in=visible_prisoners(self.request.user).values("pk"))
+            .select_related("prisoner", "event", "destination")
+            .prefetch_related("sources", "reported_values__source")
+        )
+
+    def delete_record(self, instance):
+        release_services.delete_release(actor=self.request.user, release=instance)
+
+    def csv_row(self, release):
+        if not hasattr(self, "_sees_withheld"):
+            self._sees_withheld = can_view_withheld(self.request.user)
+        withheld = release.prisoner.is_withheld and not self._sees_withheld
+        when = release.date or (release.event.date if release.event_id else None)
+        return {
+            "id": release.pk,
+            "url": self.request.build_absolute_uri(reverse("api-release-detail", args=[release.pk])),
+            "prisoner_id": release.prisoner_id,
+            "full_name": str(WITHHELD_NAME) if withheld else release.prisoner.full_name,
+            "withheld": withheld,
+            "release_event": release.event.slug if release.event_id else "",
+            "date": when.isoformat() if when else "",
+            "destination": release.destination.code if release.destination_id else "",
+            "outcome": release.outcome,
+            "confidence": release.confidence,
+            "conditions": release.conditions,
+        }
+
+
+def deals_with_counts(queryset=None):
+    """Deals with `reported_count` (sum over their events) and `named_count` (people freed under them)."""
+    queryset = SanctionsDeal.objects.all() if queryset is None else queryset
+    reported = (
+        ReleaseEvent.objects.filter(deal=OuterRef("pk"))
+        .order_by()
+        .values("deal")
+        .annotate(total=Sum("reported_count"))
+        .values("total")
+    )
+    named = (
+        Release.objects.filter(event__deal=OuterRef("pk"), outcome__in=FREED_OUTCOMES)
+        .order_by()
+        .values("event__deal")
+        .annotate(total=Count("id"))
+        .values("total")
+    )
+    return queryset.annotate(
+        reported_count=Subquery(reported, output_field=IntegerField()),
+        named_count=Coalesce(Subquery(named, output_field=IntegerField()), 0),
+    )
+
+
+class SanctionsDealViewSet(RecordViewSet):
+    """Sanctions deals: relief measures, claims with their sources, linked events and the number freed."""
+
+    queryset = SanctionsDeal.objects.all()
+    lookup_field = "slug"
+    filterset_class = SanctionsDealFilterSet
+    csv_columns = [
+        "id",
+        "url",
+        "slug",
+        "title",
+        "announced_on",
+        "sanctioning_party",
+        "target_country",
+        "envoy",
+        "counterparty",
+        "status",
+        "reported_count",
+        "named_count",
+        "uncertain",
+    ]
+    csv_filename = "deals.csv"
+
+    def get_serializer_class(self):
+        return SanctionsDealSerializer if self.action == "list" else SanctionsDealDetailSerializer
+
+    def get_queryset(self):
+        queryset = deals_with_counts()
+        if self.action != "list":
+            queryset = queryset.prefetch_related(
+                "relief_measures__sources",
+                "claims__sources",
+                "sources",
+                "reported_values__source",
+                Prefetch("release_events", queryset=events_with_named_counts().order_by("date", "id")),
+            )
+        return queryset
+
+    def delete_record(self, instance):
+        release_services.delete_deal(actor=self.request.user, deal=instance)
+
+    def csv_row(self, deal):
+        return {
+            "id": deal.pk,
+            "url": self.request.build_absolute_uri(reverse("api-deal-detail", args=[deal.slug])),
+            "slug": deal.slug,
+            "title": deal.title,
+            "announced_on": deal.announced_on.isoformat() if deal.announced_on else "",
+            "sanctioning_party": deal.sanctioning_party,
+            "target_country": deal.target_country.code or "",
+            "envoy": deal.envoy,
+            "counterparty": deal.counterparty,
+            "status": deal.status,
+            "reported_count": deal.reported_count,
+            "named_count": deal.named_count,
+            "uncertain": deal.uncertain,
+        }
+
+
+def destinations_with_counts(queryset=None):
+    queryset = Destination.objects.all() if queryset is None else queryset
+    reported = (
+        EventDestination.objects.filter(destination=OuterRef("pk"))
+        .order_by()
+        .values("destination")
+        .annotate(total=Sum("reported_count"))
+        .values("total")
+    )
+    return queryset.annotate(
+        reported_count=Subquery(reported, output_field=IntegerField()),
+        named_count=Count("releases", filter=Q(releases__outcome__in=FREED_OUTCOMES), distinct=True),
+    )
+
+
+class DestinationViewSet(RecordViewSet):
+    """Countries people were taken to, by ISO code (any case): reported and named totals; detail lists the
+    people taken there, event by event."""
+
+    queryset = Destination.objects.all()
+    lookup_field = "country"
+    lookup_value_regex = "[A-Za-z]{2}"
+    filterset_class = DestinationFilterSet
+    csv_columns = ["id", "url", "country", "name", "reported_count", "named_count"]
+    csv_filename = "destinations.csv"
+
+    def get_serializer_class(self):
+        return DestinationSerializer if self.action == "list" else DestinationDetailSerializer
+
+    def get_queryset(self):
+        queryset = destinations_with_counts()
+        if self.action != "list":
+            queryset = queryset.prefetch_related(
+                "sources",
+                Prefetch("event_counts", queryset=EventDestination.objects.select_related("event")),
+                Prefetch("releases", queryset=Release.objects.select_related("prisoner", "event")),
+            )
+        return queryset
+
+    def get_object(self):
+        self.kwargs[self.lookup_field] = self.kwargs[self.lookup_field].upper()
+        return super().get_object()
+
+    def delete_record(self, instance):
+        release_services.delete_destination(actor=self.request.user, destination=instance)
+
+    def csv_row(self, destination):
+        return {
+            "id": destination.pk,
+            "url": self.request.build_absolute_uri(reverse("api-destination-detail", args=[destination.code])),
+            "country": destination.code,
+            "name": str(destination.country.name),
+            "reported_count": destination.reported_count,
+            "named_count": destination.named_count,
+        }
+
+
+class StatsView(APIView):
+    """Counts of everyone (withheld included), never a name: reported and named numbers side by side."""
+
+    permission_classes = [ReadOnly]
+
+    @extend_schema(responses=StatsSerializer)
+    def get(self, request):
+        return Response(all_stats())

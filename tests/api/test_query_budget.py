@@ -1,0 +1,99 @@
+"""Every list and detail runs a fixed number of queries, whatever the page size (no N+1)."""
+
+from datetime import date
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from rest_framework.test import APIClient
+
+from prisoners.models import Prisoner, ReportedValue
+from releases.models import Release, ReleaseEvent, SanctionsDeal
+
+pytestmark = pytest.mark.django_db
+
+PEOPLE = 110
+EVENT = "budget-event"
+
+
+@pytest.fixture
+def crowd(build):
+    """110 people, each with name variants, a detention, a release (to LT or UA) and sources."""
+    deal = build.deal("Budget deal", slug="budget-deal")
+    event = build.event("Budget event", slug=EVENT, deal=deal, destination_counts={"LT": 50, "UA": 60})
+    for n in range(PEOPLE):
+        source = build.source(f"https://example.org/budget/{n}", title=f"Report {n}")
+        person = build.prisoner(
+            f"Budget Person {n:03d}",
+            name_variants=[f"Budget Variant {n}", f"Budget Alias {n}"],
+            visibility="anonymized" if n % 10 == 0 else "public",
+            sources=[source],
+        )
+        build.detention(person, detained_on=date(2021, 1, 1), charges="342", sources=[source])
+        build.release(person, event=event, destination="LT" if n % 2 else "UA", sources=[source])
+        ReportedValue.objects.create(record=person, field="birth_date", value=str(1970 + n % 30), source=source)
+    return event
+
+
+# Queries per request: the page's rows, then one per prefetched relation (never one per row).
+LISTS = {
+    "/api/v1/prisoners/": 4,  # people, variants, detentions, releases (with event and destination)
+    "/api/v1/releases/": 3,  # releases (with person, event, destination), sources, reported values
+    "/api/v1/release-events/": 3,  # events (with deal, named count), breakdown, releases
+    "/api/v1/destinations/": 1,  # counts are annotations
+    "/api/v1/deals/": 1,
+    "/api/v1/sources/": 1,  # the withheld-people exclusion is a subquery
+}
+DETAILS = {
+    "/api/v1/prisoners/{person}/": 10,
+    "/api/v1/release-events/budget-event/": 5,
+    "/api/v1/destinations/UA/": 4,
+    "/api/v1/deals/budget-deal/": 6,
+    "/api/v1/releases/{release}/": 3,
+    "/api/v1/sources/{source}/": 1,
+}
+
+
+@pytest.fixture(autouse=True)
+def warm_content_types():
+    """ContentType lookups are cached per process; warm them so the counts do not depend on test order."""
+    ContentType.objects.get_for_models(Prisoner, Release, ReleaseEvent, SanctionsDeal)
+
+
+def _details(crowd):
+    person = crowd.releases.filter(prisoner__visibility="public").first().prisoner
+    ids = {"person": person.pk, "release": person.releases.get().pk, "source": person.sources.get().pk}
+    return {template.format(**ids): count for template, count in DETAILS.items()}
+
+
+def test_lists_and_details_run_a_fixed_number_of_queries(crowd, django_assert_num_queries):
+    """Pinned at page sizes 1 and 100 over 110 people with variants, detentions, releases and sources."""
+    client = APIClient()
+    few_rows = {"/api/v1/release-events/": 1, "/api/v1/deals/": 1, "/api/v1/destinations/": 2, "/api/v1/sources/": 99}
+    for url, count in LISTS.items():
+        for page_size in (1, 100):
+            with django_assert_num_queries(count):
+                response = client.get(url, {"page_size": page_size})
+            assert response.status_code == 200
+            assert len(response.json()["results"]) == min(page_size, few_rows.get(url, page_size)), url
+    for url, count in _details(crowd).items():
+        with django_assert_num_queries(count):
+            assert client.get(url).status_code == 200, url
+
+
+def test_staff_lists_run_the_same_few_queries(crowd, build, django_assert_num_queries):
+    """A logged-in reader adds the session, user and permission lookups once, not per row."""
+    staff = APIClient()
+    staff.login(username=build.user(perms=["prisoners.view_withheld"]).username, password="pw")
+    with django_assert_num_queries(8):
+        small = staff.get("/api/v1/prisoners/", {"page_size": 1})
+    with django_assert_num_queries(8):
+        large = staff.get("/api/v1/prisoners/", {"page_size": 100})
+    assert len(small.json()["results"]) == 1 and len(large.json()["results"]) == 100
+
+
+def test_csv_export_queries_per_chunk_not_per_row(crowd, django_assert_max_num_queries):
+    client = APIClient()
+    with django_assert_max_num_queries(10):
+        response = client.get("/api/v1/prisoners/", {"format": "csv"})
+        lines = b"".join(response.streaming_content).decode().splitlines()
+    assert len(lines) == PEOPLE + 1

@@ -1,0 +1,79 @@
+"""Each page runs a fixed number of queries, whatever the page size or the number of people shown."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+
+from prisoners.models import Prisoner
+from releases.models import Release, ReleaseEvent, SanctionsDeal
+from tests.pages.scenario import build_december_13, build_many_people
+
+pytestmark = pytest.mark.django_db
+
+# Anonymous reader: no session or user queries.
+LIST_PAGES = {
+    # count, page, detentions + releases prefetch, event and deal choices in the filter form
+    "/prisoners/": 6,
+    # count, page, destination counts prefetch, deal choices in the filter form
+    "/releases/": 4,
+    # count, page, stats.released_per_deal
+    "/deals/": 3,
+    # count, page, stats.released_per_destination, event choices in the filter form
+    "/destinations/": 4,
+}
+
+
+@pytest.fixture
+def many(db):
+    dec13 = build_december_13()
+    events, people = build_many_people(110)
+    # A running server has these cached after its first request; a fresh test process may not.
+    ContentType.objects.get_for_models(Prisoner, ReleaseEvent, SanctionsDeal, Release)
+    return dec13, events, people
+
+
+def test_list_pages_run_a_fixed_number_of_queries(client, many, django_assert_num_queries):
+    for url, queries in LIST_PAGES.items():
+        for page_size in (1, 100):
+            with django_assert_num_queries(queries):
+                response = client.get(f"{url}?page_size={page_size}")
+            assert response.status_code == 200
+            listing = response.context["listing"]
+            assert len(listing.page.object_list) == min(page_size, listing.total)
+    assert client.get("/prisoners/?page_size=100").context["listing"].total == 104  # private people absent
+
+    for page_size in (1, 100):
+        with django_assert_num_queries(LIST_PAGES["/prisoners/"]):
+            response = client.get(f"/prisoners/?page_size={page_size}&charge=342&search=Bulk")
+        assert response.status_code == 200
+    # 110 less 11 private people, less 11 anonymized ones whose names the public cannot search
+    assert response.context["listing"].total == 88
+
+
+def test_detail_pages_dashboard_and_feed_run_a_fixed_number_of_queries(client, many, django_assert_num_queries):
+    dec13, events, people = many
+    bulk_event = events[0]  # 37 people, many sources
+    pages = [
+        # event + named count, sources, destination counts + their sources, releases, reported values,
+        # people freed, their sources
+        (dec13.event.get_absolute_url(), 8),
+        (bulk_event.get_absolute_url(), 8),
+        # deal, sources, relief measures + sources, claims + sources, events, their destination counts,
+        # their sources, reported values
+        (dec13.deal.get_absolute_url(), 10),
+        # destination + named count, sources, event rows + sources, people freed
+        ("/destinations/LT/", 5),
+        ("/destinations/UA/", 5),
+        # person, variants, sources, detentions + sources, releases + sources, reported values
+        (dec13.bialiatski.get_absolute_url(), 8),
+        (people[0].get_absolute_url(), 8),
+    ]
+    for url, queries in pages:
+        with django_assert_num_queries(queries):
+            assert client.get(url).status_code == 200, url
+
+    # stats: per event, per month, per destination, per deal, still held (2); the total's sources (2)
+    with django_assert_num_queries(8):
+        assert client.get("/").status_code == 200
+    # events + named count, destination counts, named people
+    with django_assert_num_queries(3):
+        assert client.get("/feeds/releases/").status_code == 200

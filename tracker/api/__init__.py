@@ -1,0 +1,1 @@
+"""Plumbing every API resource shares: pagination, CSV export, write error handling, schema helpers."""

@@ -1,0 +1,66 @@
+"""`?format=csv`: the whole filtered list as CSV, streamed row by row, safe to open in a spreadsheet."""
+
+import csv
+
+from django.http import StreamingHttpResponse
+from rest_framework.renderers import BaseRenderer
+
+# A cell starting with one of these is read as a formula by Excel, LibreOffice and Sheets.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+CHUNK_SIZE = 1000
+
+
+def neutralise(value):
+    """A cell value as text; text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, list | tuple):
+        value = "|".join(str(item) for item in value)
+    text = str(value)
+    if text.startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
+class _Echo:
+    """A file-like object whose write returns the line, so csv.writer can feed a generator."""
+
+    def write(self, value):
+        return value
+
+
+def csv_lines(columns, rows):
+    """The header, then one line per row; `rows` yields dicts keyed by column name."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(columns)
+    for row in rows:
+        yield writer.writerow([neutralise(row.get(column)) for column in columns])
+
+
+def streamed_csv(columns, rows, filename):
+    response = StreamingHttpResponse(csv_lines(columns, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class CSVRenderer(BaseRenderer):
+    """Selected by `?format=csv`. Lists stream through `streamed_csv`; this renders what is left:
+    error messages (`field,message`) and single objects (one row)."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        if isinstance(data, dict) and all(not isinstance(v, dict) for v in data.values()):
+            rows = [{"field": key, "message": value} for key, value in data.items()]
+            return "".join(csv_lines(["field", "message"], rows)).encode("utf-8")
+        if isinstance(data, list):
+            return "".join(csv_lines(["message"], [{"message": item} for item in data])).encode("utf-8")
+        return "".join(csv_lines(list(data), [data])).encode("utf-8")

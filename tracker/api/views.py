@@ -1,0 +1,86 @@
+"""The base every API resource builds on: pages, filters, streamed CSV, writes through services."""
+
+from contextlib import contextmanager
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import status, viewsets
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+
+from tracker.api.csv_export import CHUNK_SIZE, CSVRenderer, streamed_csv
+from tracker.api.pagination import PageSizePagination
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+@contextmanager
+def service_errors_as_responses():
+    """A service's ValidationError becomes a 400 with field messages; a protected row a 409."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        if hasattr(error, "error_dict"):
+            detail = {
+                ("non_field_errors" if field == NON_FIELD_ERRORS else field): messages
+                for field, messages in error.message_dict.items()
+            }
+        else:
+            detail = {"non_field_errors": error.messages}
+        raise ValidationError(detail) from None
+    except (ProtectedError, RestrictedError):
+        raise Conflict(_("Other records still refer to this one; change or delete them first.")) from None
+
+
+class RecordViewSet(viewsets.ModelViewSet):
+    """List, detail, create, update, delete; `?format=csv` streams the whole filtered list.
+
+    Subclasses set `queryset`, `serializer_class`, `filterset_class`, `csv_columns`, `csv_row(obj)`
+    and the service calls in `perform_create`, `perform_update` and `perform_destroy`.
+    """
+
+    pagination_class = PageSizePagination
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+    filter_backends = [DjangoFilterBackend]
+    csv_columns = ()
+    csv_filename = "records.csv"
+
+    def csv_row(self, obj):
+        raise NotImplementedError
+
+    def wants_csv(self):
+        renderer = getattr(self.request, "accepted_renderer", None)
+        return renderer is not None and renderer.format == "csv"
+
+    def list(self, request, *args, **kwargs):
+        if self.wants_csv():
+            queryset = self.filter_queryset(self.get_queryset())
+            rows = (self.csv_row(obj) for obj in queryset.iterator(chunk_size=CHUNK_SIZE))
+            return streamed_csv(self.csv_columns, rows, self.csv_filename)
+        return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        if self.wants_csv():
+            return streamed_csv(self.csv_columns, [self.csv_row(self.get_object())], self.csv_filename)
+        return super().retrieve(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        with service_errors_as_responses():
+            serializer.save(actor=self.request.user)
+
+    def perform_update(self, serializer):
+        with service_errors_as_responses():
+            serializer.save(actor=self.request.user)
+
+    def perform_destroy(self, instance):
+        with service_errors_as_responses():
+            self.delete_record(instance)
+
+    def delete_record(self, instance):
+        raise NotImplementedError
