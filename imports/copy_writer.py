@@ -82,10 +82,8 @@ class CopyTable:
         if history is not None:
             history_model = history.model
             tracked = history_model.tracked_fields
-            by_attname = dict(zip(self.attnames, self.converters, strict=True))
             self.history_table = history_model._meta.db_table
-            self.history_attnames = [f.attname for f in tracked]
-            self.history_converters = [by_attname[f.attname] for f in tracked]
+            self.history_positions = [self.attnames.index(f.attname) for f in tracked]
             self.history_columns = [f.column for f in tracked] + [
                 "history_date",
                 "history_change_reason",
@@ -107,18 +105,15 @@ class CopyTable:
             obj._state.db = "default"
             for attname in self.auto_now:
                 setattr(obj, attname, now)
-        _copy(cursor, self.table, [f.column for f in self.fields], self._lines(objs, self.attnames, self.converters))
+        pairs = list(zip(self.attnames, self.converters, strict=True))
+        rows = [[convert(obj.__dict__[attname]) for attname, convert in pairs] for obj in objs]
+        _copy(cursor, self.table, [f.column for f in self.fields], ("\t".join(row) for row in rows))
         if self.history_table:
+            # The history row repeats the tracked columns, already converted, then its own four.
             tail = "\t".join([now.isoformat(), NULL, "+", NULL if user_id is None else str(user_id)])
-            lines = (f"{line}\t{tail}" for line in self._lines(objs, self.history_attnames, self.history_converters))
+            positions = self.history_positions
+            lines = ("\t".join([row[i] for i in positions] + [tail]) for row in rows)
             _copy(cursor, self.history_table, self.history_columns, lines)
-
-    @staticmethod
-    def _lines(objs, attnames, converters):
-        pairs = list(zip(attnames, converters, strict=True))
-        for obj in objs:
-            values = obj.__dict__
-            yield "\t".join([convert(values[attname]) for attname, convert in pairs])
 
 
 def _copy(cursor, table, columns, lines):

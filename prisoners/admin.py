@@ -173,7 +173,7 @@ class PrisonerReleaseInline(admin.TabularInline):
 
 class PrisonerAdminForm(forms.ModelForm):
     declared_status = forms.ChoiceField(
-        label=_("declared status"),
+        label=_("Declared status"),
         choices=DECLARABLE_STATUSES,
         required=False,
         help_text=_(

@@ -222,6 +222,24 @@ class NameKey(models.Model):
         return self.key
 
 
+class NameWord(models.Model):
+    """One distinct folded word of anyone's name: the vocabulary search matches misspellings against.
+
+    A million people share some tens of thousands of name words, so PostgreSQL finds the words like
+    the query's in this small table (trigram index), then the people holding them (array index on
+    Prisoner.name_keys). Derived by `prisoners.names.refresh_name_keys`; a word nobody holds any
+    more stays and simply matches nobody.
+    """
+
+    word = models.CharField(_("word"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["word"]
+
+    def __str__(self):
+        return self.word
+
+
 class ExternalId(models.Model):
     """An id the person has on another list, so re-importing that list updates, never duplicates."""
 

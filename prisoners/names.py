@@ -147,6 +147,170 @@ def fold_name(text: str) -> str:
 _PATRONYMIC = re.compile(r"^.{3,}(?:[aei]vich|[aei]vna)$")
 
 
+# Common given names (Belarusian, Russian, Polish and English forms): in a search for two or more
+# words, a person whose surname matches is a candidate even when the given name is written
+# differently (Yuras/Yury, Andrzej/Andrei); words that are common given names are too common to
+# find anyone alone.
+COMMON_GIVEN_NAMES = [
+    "Aleh",
+    "Aleksander",
+    "Aleksandr",
+    "Aleksandra",
+    "Aleksei",
+    "Alena",
+    "Ales",
+    "Alesia",
+    "Alexander",
+    "Aliaksandr",
+    "Aliaksandra",
+    "Aliaksei",
+    "Anastasiya",
+    "Anatol",
+    "Anatoly",
+    "Andrei",
+    "Andrzej",
+    "Anna",
+    "Anton",
+    "Artsiom",
+    "Artyom",
+    "Barys",
+    "Boris",
+    "Darya",
+    "Denis",
+    "Dmitriy",
+    "Dmitry",
+    "Dzianis",
+    "Dzmitry",
+    "Elena",
+    "Galina",
+    "Gennady",
+    "Grigory",
+    "Halina",
+    "Hanna",
+    "Henryk",
+    "Hienadz",
+    "Igor",
+    "Ihar",
+    "Illia",
+    "Ilya",
+    "Irina",
+    "Iryna",
+    "Ivan",
+    "Kanstantsin",
+    "Katsia",
+    "Katsiaryna",
+    "Kirill",
+    "Kiryl",
+    "Konstantin",
+    "Kseniya",
+    "Larisa",
+    "Larysa",
+    "Leanid",
+    "Leonid",
+    "Liudmila",
+    "Lyudmila",
+    "Maksim",
+    "Maria",
+    "Marina",
+    "Mariya",
+    "Maryia",
+    "Maryna",
+    "Masha",
+    "Mikalai",
+    "Mikhail",
+    "Mikita",
+    "Mikola",
+    "Nasta",
+    "Natalia",
+    "Natallia",
+    "Natalya",
+    "Nikita",
+    "Nikolai",
+    "Nikolay",
+    "Nina",
+    "Oleg",
+    "Olesya",
+    "Olga",
+    "Palina",
+    "Pavel",
+    "Piotr",
+    "Polina",
+    "Pyotr",
+    "Raman",
+    "Roman",
+    "Ruslan",
+    "Ryhor",
+    "Sergei",
+    "Sergej",
+    "Sergey",
+    "Siarhei",
+    "Stanislau",
+    "Stanislav",
+    "Svetlana",
+    "Sviatlana",
+    "Swetlana",
+    "Tatiana",
+    "Tatsiana",
+    "Tatyana",
+    "Timur",
+    "Tsimur",
+    "Uladzimir",
+    "Uladzislau",
+    "Vadim",
+    "Vadzim",
+    "Valentin",
+    "Valentina",
+    "Valery",
+    "Valiantsin",
+    "Valiantsina",
+    "Vasil",
+    "Vasily",
+    "Veranika",
+    "Veronika",
+    "Viktar",
+    "Viktor",
+    "Viktoriya",
+    "Viktoryia",
+    "Vital",
+    "Vitaly",
+    "Vladimir",
+    "Vladislav",
+    "Volha",
+    "Yahor",
+    "Yanka",
+    "Yauhen",
+    "Yauheniya",
+    "Yegor",
+    "Yekaterina",
+    "Yelena",
+    "Yevgeniya",
+    "Yevgeny",
+    "Yuliya",
+    "Yuras",
+    "Yury",
+    "Zmitser",
+]
+
+
+@functools.lru_cache(maxsize=1)
+def _given_name_keys() -> frozenset[str]:
+    return frozenset(key for name in COMMON_GIVEN_NAMES for key in fold_name_alternatives(name))
+
+
+def distinctive_words(key: str) -> list[str]:
+    """The words of a folded multi-word key that may alone identify the person: those that are not a
+    common given name, and in a name of three or more words not a patronymic either (unless that
+    leaves none: -vich is also the commonest Belarusian surname ending). Empty for a single word."""
+    words = key.split()
+    if len(words) < 2:
+        return []
+    given = _given_name_keys()
+    others = [word for word in words if word not in given]
+    if len(words) >= 3:
+        others = [word for word in others if not _PATRONYMIC.match(word)] or others
+    return others
+
+
 def search_keys(text: str) -> list[str]:
     """The keys a search for `text` tries: its readings, and for names of three or more words the
     same without the patronymic, which records often lack ("Maksim Aliaksandravich Znak")."""
@@ -182,12 +346,19 @@ def identity_keys(text: str) -> tuple[set[str], set[str]]:
 
 def search_text(names) -> str:
     """The stored search text of one person: the distinct words of every key of every name, in the
-    order first written. Short on purpose: PostgreSQL rechecks it for every candidate row."""
+    order first written, without patronymics (in a name of three or more words, a -vich/-vna word
+    right after a common given name),
+    which searches rarely need and which would make every Ivanou match every Ivanavich.
+    Short on purpose: PostgreSQL ranks it for every candidate row."""
+    given = _given_name_keys()
     words = {}
     for name in names:
         for key in fold_name_alternatives(name):
-            for word in key.split():
-                words.setdefault(word, None)
+            key_words = key.split()
+            for index, word in enumerate(key_words):
+                patronymic = len(key_words) >= 3 and index and key_words[index - 1] in given
+                if not (patronymic and _PATRONYMIC.match(word)):
+                    words.setdefault(word, None)
     return " ".join(words)
 
 
@@ -350,12 +521,12 @@ def match_existing_prisoner(full_name, birth_date=None, aliases=()):
 def refresh_name_keys(prisoner_ids):
     """Recompute the stored keys (search text and identity keys) of these people.
 
-    Two reads and three writes per call whatever the number of people, so bulk imports call it
-    once per batch. History is not written: keys are derived from the names, which have history.
+    Two reads and four writes per call whatever the number of people (for up to 500 of them), so
+    bulk imports call it once per batch. History is not written: keys are derived from the names, which have history.
     """
     from django.db import transaction
 
-    from prisoners.models import NameKey, NameVariant, Prisoner
+    from prisoners.models import NameKey, NameVariant, NameWord, Prisoner
 
     ids = sorted({int(pk) for pk in prisoner_ids if pk is not None})
     if not ids:
@@ -376,8 +547,10 @@ def refresh_name_keys(prisoner_ids):
                 if (key, is_whole) not in seen and len(key) <= 300:
                     seen.add((key, is_whole))
                     keys.append(NameKey(prisoner_id=pk, key=key, whole=is_whole))
+    words = sorted({word for person in people for word in person.name_keys.split() if len(word) <= 100})
     with transaction.atomic():
         Prisoner.objects.bulk_update(people, ["name_keys"], batch_size=500)
         NameKey.objects.filter(prisoner_id__in=names).delete()
         NameKey.objects.bulk_create(keys, batch_size=2000)
+        NameWord.objects.bulk_create((NameWord(word=word) for word in words), batch_size=2000, ignore_conflicts=True)
     return len(people)

@@ -4,10 +4,13 @@ The query is folded like the stored names (prisoners.names), so any spelling, an
 of a name or a misspelt one finds the person; results are ranked by trigram word similarity
 between the folded query and the person's stored keys, best first.
 
-- PostgreSQL: pg_trgm's `<%` operator (word similarity above pg_trgm.word_similarity_threshold,
-  set to MATCH_THRESHOLD for every connection in tracker/settings.py) and LIKE on the keys, both
-  served by the GIN trigram index `prisoner_name_keys_trgm`; the rank is `word_similarity`.
-- SQLite: the same measure as a Python function registered on the connection.
+- PostgreSQL: each word of the folded query finds the vocabulary words like it (pg_trgm's `<%`:
+  word similarity of at least pg_trgm.word_similarity_threshold, set to MATCH_THRESHOLD for every
+  connection in tracker/settings.py; GIN trigram index on NameWord.word), then the people holding
+  one of them for every query word (GIN index on the words of Prisoner.name_keys); the rank is
+  pg_trgm's `word_similarity` between the folded query and the person's keys. All in one query.
+- SQLite (small demo data): the same rank as a Python function registered on the connection,
+  matched from MATCH_THRESHOLD on over the whole query (a scan, fine for a demo).
 
 Either way `search_prisoners` returns a lazy queryset annotated with `search_rank` and runs no
 query of its own, so lists keep a fixed number of queries. A withheld name is never matched for a
@@ -16,11 +19,12 @@ reader who may not see it.
 
 from django.db import connections
 from django.db.backends.signals import connection_created
-from django.db.models import BooleanField, F, FloatField, Func, Q, Value
+from django.db.models import BooleanField, Case, F, FloatField, Func, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 
-from prisoners.models import Visibility
-from prisoners.names import fold_name_alternatives, refresh_name_keys, search_keys, word_similarity
+from prisoners.models import NameWord, Prisoner, Visibility
+from prisoners.names import distinctive_words, fold_name_alternatives, refresh_name_keys, search_keys, word_similarity
 from prisoners.visibility import can_view_withheld
 
 # pg_trgm.word_similarity_threshold, set per connection in tracker/settings.py; SQLite uses the same figure.
@@ -37,14 +41,6 @@ class WordSimilarity(Func):
 
     def as_sqlite(self, compiler, connection, **extra_context):
         return self.as_sql(compiler, connection, function=_SQLITE_FUNCTION, **extra_context)
-
-
-class WordSimilar(Func):
-    """`query <% keys`: true when word_similarity passes the threshold; can use the GIN trigram index."""
-
-    template = "(%(expressions)s)"
-    arg_joiner = " <%% "
-    output_field = BooleanField()
 
 
 def _register_sqlite_function(sender=None, connection=None, **kwargs):
@@ -75,6 +71,25 @@ def _ensure_sqlite_function(alias):
         pass
 
 
+def _holds_a_word_like(word):
+    """PostgreSQL: the person holds a vocabulary word whose word similarity to `word` passes the
+    threshold (`word %> query`, served by the trigram index on the vocabulary; the array overlap by the GIN
+    index on the person's words)."""
+    person_words = f'string_to_array("{Prisoner._meta.db_table}"."name_keys", \' \')'
+    vocabulary = NameWord._meta.db_table
+    return RawSQL(
+        f"{person_words} && ARRAY(SELECT word::text FROM {vocabulary} WHERE word %%> %s)",
+        [word],
+        output_field=BooleanField(),
+    )
+
+
+def _holds_every_word(words):
+    """PostgreSQL: the person's words include all of these (array containment, no trigrams)."""
+    person_words = f'string_to_array("{Prisoner._meta.db_table}"."name_keys", \' \')'
+    return RawSQL(f"{person_words} @> %s::text[]", [list(words)], output_field=BooleanField())
+
+
 def search_prisoners(queryset, query, user):
     """Filter `queryset` to people whose names match `query`, best first (annotated `search_rank`).
 
@@ -87,17 +102,31 @@ def search_prisoners(queryset, query, user):
     if not can_view_withheld(user):
         queryset = queryset.filter(visibility=Visibility.PUBLIC)
     alias = queryset.db
-    vendor = connections[alias].vendor
     _ensure_sqlite_function(alias)
     ranks = [WordSimilarity(Value(key), F("name_keys")) for key in keys]
     rank = ranks[0] if len(ranks) == 1 else Greatest(*ranks)
+    postgres = connections[alias].vendor == "postgresql"
+    if postgres:
+        # Holding every word of the query as written is the best match: skip the trigram work.
+        holds_all = Q()
+        for key in keys:
+            holds_all |= Q(_holds_every_word(key.split()))
+        rank = Case(When(holds_all, then=Value(1.0)), default=rank, output_field=FloatField())
     queryset = queryset.annotate(**{SEARCH_RANK: rank})
     matches = Q()
-    for key in keys:
-        matches |= Q(name_keys__contains=key)
-        if vendor == "postgresql":
-            matches |= Q(WordSimilar(Value(key), F("name_keys")))
-    if vendor != "postgresql":
+    if postgres:
+        # Every word of the query (of one of its readings) must be like a word of the person's,
+        # or at least its surname must: given names vary most (Yuras, Yury; Andrzej, Andrei).
+        for key in keys:
+            every_word = Q()
+            for word in key.split():
+                every_word &= Q(_holds_a_word_like(word))
+            matches |= every_word
+            for word in distinctive_words(key):
+                matches |= Q(_holds_a_word_like(word))
+    else:
+        for key in keys:
+            matches |= Q(name_keys__contains=key)
         matches |= Q(**{f"{SEARCH_RANK}__gte": MATCH_THRESHOLD})
     return queryset.filter(matches).order_by(f"-{SEARCH_RANK}", "full_name", "pk")
 

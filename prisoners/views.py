@@ -1,4 +1,8 @@
-"""Public pages about people: the list (same FilterSet as the API) and one person's timeline."""
+"""Public pages about people: the list (same FilterSet as the API) and one person's timeline.
+
+A person withheld from the reader loses on the page what the API drops (prisoners/api/serializers.py):
+name, native name, variants, birth date, biography, sources, and the free text of their timeline.
+"""
 
 from dataclasses import dataclass
 from datetime import date
@@ -45,7 +49,9 @@ def prisoner_detail(request, pk):
         Prefetch("detentions", queryset=Detention.objects.prefetch_related("sources")),
         Prefetch(
             "releases",
-            queryset=Release.objects.select_related("event", "event__deal", "destination").prefetch_related("sources"),
+            queryset=Release.objects.select_related("event", "event__deal", "destination").prefetch_related(
+                "sources", Prefetch("reported_values", queryset=ReportedValue.objects.select_related("source"))
+            ),
         ),
         Prefetch("reported_values", queryset=ReportedValue.objects.select_related("source")),
     )

@@ -171,3 +171,15 @@ def delete_destination(*, actor=None, destination) -> None:
     """Delete a destination; refused (ProtectedError) while releases or breakdowns use it."""
     with _as(actor):
         destination.delete()
+
+
+@transaction.atomic
+def create_destination(*, actor=None, country, sources=(), **fields) -> Destination:
+    """A destination for a country code or English name; refused if it already exists."""
+    with _as(actor):
+        destination = Destination(country=parse_country(country), **fields)
+        destination.full_clean()
+        destination.save()
+        if sources:
+            destination.sources.add(*sources)
+        return destination

@@ -4,7 +4,7 @@ Lists run the same FilterSets as the API; the dashboard's numbers come from `rel
 named counts and reconciliation from `releases.selectors`. Views only arrange them for reading.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
@@ -73,6 +73,11 @@ def _monthly_columns(per_event, per_month):
             )
         )
         columns[-1].month = month
+        next_month = (month + timedelta(days=32)).replace(day=1)
+        columns[-1].drilldown = (
+            f"{reverse('release-event-list-page')}?date_after={month.isoformat()}"
+            f"&date_before={(next_month - timedelta(days=1)).isoformat()}"
+        )
     return columns
 
 
@@ -211,7 +216,9 @@ def release_event_detail(request, slug):
     reconciliation = reconcile_event(event)
     people = _with_display_names(
         request.user,
-        _people_released(request.user, Release.objects.filter(event=event)).prefetch_related("sources"),
+        _people_released(request.user, Release.objects.filter(event=event)).prefetch_related(
+            "sources", Prefetch("reported_values", queryset=ReportedValue.objects.select_related("source"))
+        ),
     )
     freed_listed = sum(1 for release in people if release.outcome in FREED_OUTCOMES)
     context = {

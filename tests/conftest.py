@@ -70,3 +70,12 @@ def pytest_runtest_setup(item):
 def build():
     """Small builders for records: `build.prisoner(...)`, `build.event(...)`, ..."""
     return builders
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hasher():
+    """Tests create and log in many users: a fast hasher, for tests only (production keeps PBKDF2)."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield

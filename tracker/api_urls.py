@@ -2,7 +2,10 @@
 
 from django.urls import include, path
 
+from tracker.api.views import APIRootView
+
 urlpatterns = [
+    path("", APIRootView.as_view(), name="api-root"),
     path("", include("prisoners.api.urls")),
     path("", include("releases.api.urls")),
     path("", include("imports.api.urls")),

@@ -176,6 +176,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a `status` or `kind`: name each choice set after its model in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "PrisonerStatusEnum": "prisoners.models.PrisonerStatus",
+        "DealStatusEnum": "releases.models.SanctionsDeal.Status",
+        "SourceKindEnum": "prisoners.models.Source.Kind",
+        "NameVariantKindEnum": "prisoners.models.NameVariant.Kind",
+        "ReleaseEventKindEnum": "releases.models.ReleaseEvent.Kind",
+        "VisibilityEnum": "prisoners.models.Visibility",
+    },
 }
 
 if not DEBUG:

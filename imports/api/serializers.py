@@ -21,6 +21,7 @@ class ImportUploadSerializer(serializers.Serializer):
 class ImportJobSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     errors_url = serializers.SerializerMethodField()
+    file_url = serializers.SerializerMethodField()
     format = serializers.CharField(source="file_format", read_only=True)
     profile = serializers.SerializerMethodField()
     created_by = serializers.SerializerMethodField()
@@ -37,6 +38,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "status",
             "message",
             "file_name",
+            "file_url",
             "format",
             "file_size",
             "encoding",
@@ -68,6 +70,9 @@ class ImportJobSerializer(serializers.ModelSerializer):
 
     def get_errors_url(self, job) -> str:
         return self._absolute(reverse("import-job-errors", args=[job.pk]))
+
+    def get_file_url(self, job) -> str:
+        return self._absolute(reverse("import-job-file", args=[job.pk]))
 
     def get_profile(self, job) -> str | None:
         return job.mapping.get("name") if job.mapping else None

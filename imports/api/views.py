@@ -21,7 +21,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from imports.api.serializers import ImportJobSerializer, ImportUploadSerializer
-from imports.models import IMPORT_PERMISSION, ImportJob
+from imports.models import IMPORT_PERMISSION, ImportFileChunk, ImportJob
 from imports.services import ImportRejected, create_import_job, job_errors, visible_jobs
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -143,4 +143,30 @@ class ImportJobErrorsCsvView(ImportJobDetailView):
         job = self.get_object()
         response = StreamingHttpResponse(errors_csv_rows(job), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
+        return response
+
+
+CONTENT_TYPES = {
+    ImportJob.Format.CSV: "text/csv",
+    ImportJob.Format.JSON: "application/json",
+    ImportJob.Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def stored_file_pieces(job):
+    chunks = ImportFileChunk.objects.filter(job=job).order_by("index").values_list("data", flat=True)
+    for data in chunks.iterator(chunk_size=1):
+        yield bytes(data)
+
+
+class ImportJobFileView(ImportJobDetailView):
+    """The uploaded file as it was stored (for the creator and import staff only)."""
+
+    @extend_schema(operation_id="imports_file", responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, pk):
+        job = self.get_object()
+        response = StreamingHttpResponse(stored_file_pieces(job), content_type=CONTENT_TYPES[job.file_format])
+        response["Content-Disposition"] = f'attachment; filename="import-{job.pk}.{job.file_format}"'
+        response["Content-Length"] = str(job.file_size)
+        response["X-Content-Type-Options"] = "nosniff"
         return response

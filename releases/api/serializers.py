@@ -404,10 +404,7 @@ class DestinationSerializer(serializers.ModelSerializer):
         return code
 
     def create(self, validated_data):
-        fields = _service_fields(validated_data)
-        destination = release_services.destination_for(fields.pop("country"))
-        fields.pop("actor", None)
-        return release_services.update_destination(destination=destination, **fields)
+        return release_services.create_destination(**_service_fields(validated_data))
 
     def update(self, instance, validated_data):
         fields = _service_fields(validated_data)

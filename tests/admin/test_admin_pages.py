@@ -6,10 +6,12 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 
 from prisoners.models import Detention, Prisoner
 from releases.models import ReleaseEvent
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +23,21 @@ def editor(client, build):
     return user
 
 
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup, django_db_blocker):
+    """The demo plus a detention and a group, loaded once for the module and rolled back at its end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", verbosity=0)
+        person = Prisoner.objects.get(full_name="Mikalai Statkevich")
+        builders.detention(person, detained_on=date(2020, 5, 31), sentence="14 years", sentence_months=168)
+        Group.objects.create(name="Editors")
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(build):
-    call_command("load_demo", verbosity=0)
-    person = Prisoner.objects.get(full_name="Mikalai Statkevich")
-    build.detention(person, detained_on=date(2020, 5, 31), sentence="14 years", sentence_months=168)
-    Group.objects.create(name="Editors")
+def demo(demo_loaded, db):
+    return None
 
 
 def _admin_urls(model, obj):

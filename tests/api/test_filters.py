@@ -163,3 +163,15 @@ def test_ordering_and_page_size_clamping(client, build):
     assert client.get("/api/v1/prisoners/", {"page_size": 100000}).json()["page_size"] == 500
     assert client.get("/api/v1/prisoners/", {"page_size": -4}).json()["page_size"] == 1
     assert client.get("/api/v1/prisoners/", {"page": 99}).json()["results"] == []
+
+
+def test_detention_filters_given_together_hold_for_the_same_detention(client, build):
+    rearrested = build.prisoner("Synthetic Rearrested")
+    build.detention(rearrested, detained_on=date(2019, 1, 1), charges="342", ended_on=date(2020, 1, 1))
+    build.detention(rearrested, detained_on=date(2023, 1, 1), charges="130")
+    assert names(client.get("/api/v1/prisoners/", {"charge": "342"})) == {"Synthetic Rearrested"}
+    assert names(client.get("/api/v1/prisoners/", {"detained_after": "2022-01-01"})) == {"Synthetic Rearrested"}
+    assert names(client.get("/api/v1/prisoners/", {"charge": "342", "detained_after": "2022-01-01"})) == set()
+    assert names(client.get("/api/v1/prisoners/", {"charge": "130", "detained_after": "2022-01-01"})) == {
+        "Synthetic Rearrested"
+    }

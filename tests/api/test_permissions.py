@@ -40,6 +40,7 @@ def write_doors(world):
         ("put", f"/api/v1/sources/{world['news'].pk}/"),
         ("patch", f"/api/v1/sources/{world['news'].pk}/"),
         ("delete", f"/api/v1/sources/{world['news'].pk}/"),
+        ("post", "/api/v1/"),
         ("post", "/api/v1/stats/"),
         ("delete", "/api/v1/stats/"),
     ]
@@ -108,3 +109,12 @@ def test_anonymous_readers_are_throttled_with_429(monkeypatch, december):
     codes = [api.get("/api/v1/deals/").status_code for _ in range(5)]
     assert codes[-1] == 429, codes
     assert 200 in codes
+
+
+def test_a_token_of_a_deactivated_account_is_refused(build):
+    user = build.user(perms=["prisoners.add_prisoner"])
+    api = token_client(user)
+    user.is_active = False
+    user.save()
+    assert api.post("/api/v1/prisoners/", {"full_name": "Synthetic Ghost"}, format="json").status_code in (401, 403)
+    assert not Prisoner.objects.filter(full_name="Synthetic Ghost").exists()

@@ -213,3 +213,15 @@ def test_validation_errors_are_400_with_field_messages(editor):
     assert response.status_code == 400 and "country" in response.json()
     response = editor.post("/api/v1/release-events/", {"title": "No date"}, format="json")
     assert response.status_code == 400 and "date" in response.json()
+
+
+def test_a_destination_that_exists_is_not_created_twice(editor, december):
+    response = editor.post("/api/v1/destinations/", {"country": "ua"}, format="json")
+    assert response.status_code == 400
+    assert "country" in response.json()
+
+
+def test_the_api_root_links_every_resource(client):
+    links = client.get("/api/v1/").json()
+    for name in ("prisoners", "release-events", "releases", "destinations", "deals", "sources", "stats", "schema"):
+        assert client.get(links[name]).status_code == 200, name

@@ -149,6 +149,7 @@ def test_anonymous_callers_get_401_on_every_api_door(someone_elses_job):
         upload(client, GOOD),
         client.get(f"{URL}{someone_elses_job.pk}/"),
         client.get(f"{URL}{someone_elses_job.pk}/errors.csv"),
+        client.get(f"{URL}{someone_elses_job.pk}/file"),
     ):
         assert response.status_code == 401
 
@@ -162,6 +163,7 @@ def test_users_without_the_import_permission_get_403(build, someone_elses_job):
         upload(client, GOOD),
         client.get(f"{URL}{someone_elses_job.pk}/"),
         client.get(f"{URL}{someone_elses_job.pk}/errors.csv"),
+        client.get(f"{URL}{someone_elses_job.pk}/file"),
     ):
         assert response.status_code == 403
     assert ImportJob.objects.count() == 1
@@ -171,6 +173,8 @@ def test_the_creator_sees_their_job_and_import_staff_see_every_job(build, someon
     owner_client = APIClient()
     owner_client.force_authenticate(someone_elses_job.created_by)
     assert owner_client.get(f"{URL}{someone_elses_job.pk}/").status_code == 200
+    stored = owner_client.get(f"{URL}{someone_elses_job.pk}/file")
+    assert b"".join(stored.streaming_content) == b"full_name\n<b>Secret</b>\n"
     colleague = APIClient()
     colleague.force_authenticate(build.user(username="colleague", perms=["imports.import_records"]))
     assert colleague.get(f"{URL}{someone_elses_job.pk}/").status_code == 200

@@ -281,17 +281,17 @@ def test_a_batch_that_conflicts_with_another_import_is_matched_again(monkeypatch
     """Two imports of one list at once: the loser of a unique-key race re-matches and updates."""
     from django.db import IntegrityError
 
-    real_save = services.BatchWriter.save
+    real_write_batch = services.ImportRun.write_batch
     raced = {"done": False}
 
-    def another_import_wins_the_race(self):
+    def another_import_wins_the_race(self, *args):
         if not raced["done"]:
             raced["done"] = True
             run_import(new_job(b"external_id,full_name\nA1,One\n", user=importer).pk)
             raise IntegrityError("duplicate key value violates unique constraint")
-        return real_save(self)
+        return real_write_batch(self, *args)
 
-    monkeypatch.setattr(services.BatchWriter, "save", another_import_wins_the_race)
+    monkeypatch.setattr(services.ImportRun, "write_batch", another_import_wins_the_race)
     job = run_import(new_job(b"external_id,full_name\nA1,One (renamed)\nA2,Two\n", user=importer).pk)
 
     assert job.status == "succeeded"

@@ -145,7 +145,16 @@ def build_december_13():
 
     tsikhanouski = builders.prisoner("Siarhei Tsikhanouski", country="BY")
     builders.detention(tsikhanouski, detained_on=date(2020, 5, 29))
-    builders.release(tsikhanouski, june_event, destination="LT", sources=[aljazeera])
+    june_release = builders.release(tsikhanouski, june_event, destination="LT", sources=[aljazeera])
+    for value, reported_by, source in (("2025-06-21", "Viasna", aljazeera), ("2025-06-20", "Belta", hrw)):
+        ReportedValue.objects.create(
+            content_type=ContentType.objects.get_for_model(june_release),
+            object_id=june_release.pk,
+            field="release date",
+            value=value,
+            reported_by=reported_by,
+            source=source,
+        )
 
     anonymized = builders.prisoner(
         ANONYMIZED_NAME,
@@ -156,7 +165,14 @@ def build_december_13():
         visibility=Visibility.ANONYMIZED,
         sources=[withheld_source],
     )
-    builders.detention(anonymized, detained_on=date(2022, 3, 1), court="Hrodna regional court", charges="361-1")
+    builders.detention(
+        anonymized,
+        detained_on=date(2022, 3, 1),
+        court="Hrodna regional court",
+        charges="361-1",
+        sentence="3 years in the Hrodna penal colony",
+        sentence_months=36,
+    )
     builders.release(anonymized, event, destination="UA", sources=[withheld_source])
 
     private = builders.prisoner(PRIVATE_NAME, country="BY", visibility=Visibility.PRIVATE)

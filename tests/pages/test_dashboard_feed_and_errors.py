@@ -45,7 +45,8 @@ def test_dashboard_chart_is_an_accessible_svg_with_a_data_table(client, dec13):
     assert (columns[-1].reported, columns[-1].named) == (123, 4)
     html = response.content.decode()
     assert 'role="img" aria-labelledby="chart-title chart-desc"' in html
-    assert '<th scope="row">December 2025</th><td class="num">123</td><td class="num">4</td>' in html
+    december = '<a href="/releases/?date_after=2025-12-01&amp;date_before=2025-12-31">December 2025</a>'
+    assert f'<th scope="row">{december}</th><td class="num">123</td><td class="num">4</td>' in html
 
 
 def test_dashboard_shows_where_released_people_were_taken(client, dec13):

@@ -96,6 +96,9 @@ def test_detail_of_an_anonymized_person_withholds_identifying_fields(client, dec
     assert "Name withheld" in html
     for secret in (ANONYMIZED_NAME, "Ганна Схаваная", "Teacher from Hrodna", "1980", "Hrodna regional court"):
         assert secret not in html
+    # The same fields as the API withholds: free text goes, the timeline's dates and numbers stay.
+    assert "Hrodna penal colony" not in html
+    assert "1 March 2022" in html and "361-1" in html and "36 months" in html
     assert "hanna-hiddenname-profile" not in html
     assert 'href="/releases/2025-12-13-frees-123/"' in html  # the release itself is not withheld
 
@@ -117,3 +120,12 @@ def test_filter_panel_opens_when_a_filter_is_in_use(client, dec13):
     assert '<details class="more-filters">' in client.get("/prisoners/?search=ales").content.decode()
     html = client.get("/prisoners/?status=released&country=BY").content.decode()
     assert '<details class="more-filters" open>' in html and "2 active" in html
+
+
+def test_timeline_shows_each_sources_value_where_they_disagree_on_a_release(client, dec13):
+    html = client.get(dec13.tsikhanouski.get_absolute_url()).content.decode()
+    disagreement = html[html.index('class="disagree') :]
+    assert "2025-06-21" in disagreement and "Viasna" in disagreement and "Al Jazeera" in disagreement
+    assert "2025-06-20" in disagreement and "Belta" in disagreement and "Human Rights Watch" in disagreement
+    event_html = client.get(dec13.june_event.get_absolute_url()).content.decode()
+    assert "Belta" in event_html and "2025-06-20" in event_html

@@ -54,18 +54,18 @@ def test_detail_pages_dashboard_and_feed_run_a_fixed_number_of_queries(client, m
     bulk_event = events[0]  # 37 people, many sources
     pages = [
         # event + named count, sources, destination counts + their sources, releases, reported values,
-        # people freed, their sources
-        (dec13.event.get_absolute_url(), 8),
-        (bulk_event.get_absolute_url(), 8),
+        # people freed, their sources, their reported values
+        (dec13.event.get_absolute_url(), 9),
+        (bulk_event.get_absolute_url(), 9),
         # deal, sources, relief measures + sources, claims + sources, events, their destination counts,
         # their sources, reported values
         (dec13.deal.get_absolute_url(), 10),
         # destination + named count, sources, event rows + sources, people freed
         ("/destinations/LT/", 5),
         ("/destinations/UA/", 5),
-        # person, variants, sources, detentions + sources, releases + sources, reported values
-        (dec13.bialiatski.get_absolute_url(), 8),
-        (people[0].get_absolute_url(), 8),
+        # person, variants, sources, detentions + sources, releases + sources + reported values, reported values
+        (dec13.bialiatski.get_absolute_url(), 9),
+        (people[0].get_absolute_url(), 9),
     ]
     for url, queries in pages:
         with django_assert_num_queries(queries):

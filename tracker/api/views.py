@@ -5,14 +5,20 @@ from contextlib import contextmanager
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.exceptions import APIException, ValidationError
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from tracker.api.csv_export import CHUNK_SIZE, CSVRenderer, streamed_csv
 from tracker.api.pagination import PageSizePagination
+from tracker.api.permissions import ReadOnly
+from tracker.api.renderers import ReadOnlyBrowsableAPIRenderer
 
 
 class Conflict(APIException):
@@ -46,7 +52,7 @@ class RecordViewSet(viewsets.ModelViewSet):
     """
 
     pagination_class = PageSizePagination
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+    renderer_classes = [JSONRenderer, ReadOnlyBrowsableAPIRenderer, CSVRenderer]
     filter_backends = [DjangoFilterBackend]
     csv_columns = ()
     csv_filename = "records.csv"
@@ -84,3 +90,31 @@ class RecordViewSet(viewsets.ModelViewSet):
 
     def delete_record(self, instance):
         raise NotImplementedError
+
+
+class APIRootView(APIView):
+    """What this API serves: each resource's list, the stats, imports, the schema and the docs."""
+
+    permission_classes = [ReadOnly]
+    resources = {
+        "prisoners": "api-prisoner-list",
+        "release-events": "api-release-event-list",
+        "releases": "api-release-list",
+        "destinations": "api-destination-list",
+        "deals": "api-deal-list",
+        "sources": "api-source-list",
+        "stats": "api-stats",
+        "imports": "import-job-list",
+        "schema": "api-schema",
+        "docs": "api-docs",
+    }
+
+    @extend_schema(exclude=True)
+    def get(self, request):
+        links = {}
+        for name, url_name in self.resources.items():
+            try:
+                links[name] = request.build_absolute_uri(reverse(url_name))
+            except NoReverseMatch:  # a door another part of the project has not opened yet
+                continue
+        return Response(links)
