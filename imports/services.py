@@ -16,6 +16,7 @@ import os
 import socket
 import time
 import uuid
+from array import array
 from collections import defaultdict
 from datetime import timedelta
 
@@ -281,6 +282,48 @@ def _finish_failed(job_id, worker_id, message):
         )
 
 
+class SeenKeys:
+    """The 64-bit hashes of the external ids met so far, in one flat array (open addressing).
+
+    A Python set would keep one int object per id, scattered among each batch's short-lived objects,
+    so the worker's memory would creep up with the file; this array grows only by doubling.
+    """
+
+    def __init__(self, capacity=1 << 16):
+        self._slots = array("q", bytes(8 * capacity))
+        self._mask = capacity - 1
+        self._count = 0
+
+    def __len__(self):
+        return self._count
+
+    def add(self, key) -> bool:
+        """Remember `key`; True if it was already there."""
+        key = key or 1  # 0 marks an empty slot
+        slots, mask = self._slots, self._mask
+        index = key & mask
+        while True:
+            current = slots[index]
+            if current == 0:
+                slots[index] = key
+                self._count += 1
+                if self._count * 2 > len(slots):
+                    self._grow()
+                return False
+            if current == key:
+                return True
+            index = (index + 1) & mask
+
+    def _grow(self):
+        old = self._slots
+        self._slots = array("q", bytes(16 * len(old)))
+        self._mask = len(self._slots) - 1
+        self._count = 0
+        for key in old:
+            if key:
+                self.add(key)
+
+
 class ImportRun:
     """One worker's pass over one job, from its checkpoint to the end of the file."""
 
@@ -290,7 +333,7 @@ class ImportRun:
         self.user = user
         self.batch_size = max(1, setting("IMPORT_BATCH_SIZE", 2000))
         self.timings = defaultdict(float, job.timings or {})
-        self.seen_external_ids = set()  # hash() of each external id met in this file
+        self.seen_external_ids = SeenKeys()  # hash() of each external id met in this file
         self.source_ids = {}
         self.destination_ids = dict(Destination.objects.values_list("country", "pk"))
         events = list(ReleaseEvent.objects.values_list("slug", "pk", "date"))
@@ -364,9 +407,7 @@ class ImportRun:
             external_id = values.get("external_id")
             duplicate = False
             if isinstance(external_id, str) and external_id:
-                key = hash(external_id)
-                duplicate = key in self.seen_external_ids
-                self.seen_external_ids.add(key)
+                duplicate = self.seen_external_ids.add(hash(external_id))
             plan, row_errors = clean_row(row, values, self.context)
             if problem:
                 row_errors = [("", problem), *row_errors]

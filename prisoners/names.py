@@ -82,7 +82,7 @@ _RULES = [
     (re.compile(r"(?<=[dt])Er$"), "r"),  # English -er: Alexander, Aleksandr; Peter, Piotr
     (re.compile(r"D(?=[iyjE])"), "d"),  # Belarusian дзеканне: Dziadok, Dyadok
     (re.compile(r"^D(?=m)"), "d"),  # Dzmitry, Dmitry
-    (re.compile(r"c(?=[iyjE])"), "t"),  # Belarusian цеканне: Tatsiana, Tatiana; Tsikhanouski, Tikhanovsky
+    (re.compile(r"t(?=[iyjE])"), "c"),  # Belarusian цеканне: Tatsiana, Tatiana; Tsikhanouski, Tikhanovsky
     (re.compile(r"^u(?=[^aeiouyEU])"), "v"),  # initial ў = в: Uladzimir, Vladimir
     (re.compile(r"(?<=[aeiouyEU])u(?=[^aeiouyEU]|$)"), "v"),  # ў after a vowel = в: Tsikhanouski, Tikhanovsky
     (re.compile(r"[yj]"), "i"),  # ы, й: Dzmitry, Dmitrij, Babaryka, Babariko

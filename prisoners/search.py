@@ -4,11 +4,12 @@ The query is folded like the stored names (prisoners.names), so any spelling, an
 of a name or a misspelt one finds the person; results are ranked by trigram word similarity
 between the folded query and the person's stored keys, best first.
 
-- PostgreSQL: each word of the folded query finds the vocabulary words like it (pg_trgm's `<%`:
-  word similarity of at least pg_trgm.word_similarity_threshold, set to MATCH_THRESHOLD for every
-  connection in tracker/settings.py; GIN trigram index on NameWord.word), then the people holding
-  one of them for every query word (GIN index on the words of Prisoner.name_keys); the rank is
-  pg_trgm's `word_similarity` between the folded query and the person's keys. All in one query.
+- PostgreSQL: each word of the folded query finds the vocabulary words like it (NameWord; pg_trgm
+  word similarity and similarity over the thresholds set for every connection in
+  tracker/settings.py, GIN trigram index), then the people holding one of them for every query
+  word, or for its surname alone (GIN index on the words of Prisoner.name_keys). The rank is 1.0
+  for holding every query word as written, 0.75 for the surname as written, otherwise pg_trgm's
+  `word_similarity` between the folded query and the person's keys. All in one query.
 - SQLite (small demo data): the same rank as a Python function registered on the connection,
   matched from MATCH_THRESHOLD on over the whole query (a scan, fine for a demo).
 
@@ -27,8 +28,10 @@ from prisoners.models import NameWord, Prisoner, Visibility
 from prisoners.names import distinctive_words, fold_name_alternatives, refresh_name_keys, search_keys, word_similarity
 from prisoners.visibility import can_view_withheld
 
-# pg_trgm.word_similarity_threshold, set per connection in tracker/settings.py; SQLite uses the same figure.
+# pg_trgm.word_similarity_threshold and pg_trgm.similarity_threshold, set per connection in
+# tracker/settings.py; SQLite uses MATCH_THRESHOLD over the whole query.
 MATCH_THRESHOLD = 0.5
+WORD_SIMILARITY_FLOOR = 0.4
 SEARCH_RANK = "search_rank"
 _SQLITE_FUNCTION = "rt_word_similarity"
 
@@ -72,14 +75,16 @@ def _ensure_sqlite_function(alias):
 
 
 def _holds_a_word_like(word):
-    """PostgreSQL: the person holds a vocabulary word whose word similarity to `word` passes the
-    threshold (`word %> query`, served by the trigram index on the vocabulary; the array overlap by the GIN
-    index on the person's words)."""
+    """PostgreSQL: the person holds a vocabulary word like `word`: word similarity (`%>`) at least
+    MATCH_THRESHOLD, plain similarity (`%`) at least WORD_SIMILARITY_FLOOR, and not shorter by two
+    letters or more (so "Ivanou" does not bring every Ivan and Ivanenka). The vocabulary is searched
+    through its trigram index; the people holding the words through the GIN index on their words."""
     person_words = f'string_to_array("{Prisoner._meta.db_table}"."name_keys", \' \')'
     vocabulary = NameWord._meta.db_table
     return RawSQL(
-        f"{person_words} && ARRAY(SELECT word::text FROM {vocabulary} WHERE word %%> %s)",
-        [word],
+        f"{person_words} && ARRAY(SELECT word::text FROM {vocabulary} "
+        "WHERE word %%> %s AND word %% %s AND length(word) >= %s)",
+        [word, word, len(word) - 1],
         output_field=BooleanField(),
     )
 
@@ -107,11 +112,18 @@ def search_prisoners(queryset, query, user):
     rank = ranks[0] if len(ranks) == 1 else Greatest(*ranks)
     postgres = connections[alias].vendor == "postgresql"
     if postgres:
-        # Holding every word of the query as written is the best match: skip the trigram work.
-        holds_all = Q()
+        # Cheap tiers first, so that the many holders of a common name cost no trigram work: holding
+        # every word of the query as written ranks 1.0, holding its surname as written 0.75.
+        holds_all, holds_surname = Q(), Q()
         for key in keys:
             holds_all |= Q(_holds_every_word(key.split()))
-        rank = Case(When(holds_all, then=Value(1.0)), default=rank, output_field=FloatField())
+            distinctive = distinctive_words(key)
+            if distinctive:
+                holds_surname |= Q(_holds_every_word(distinctive))
+        tiers = [When(holds_all, then=Value(1.0))]
+        if holds_surname:
+            tiers.append(When(holds_surname, then=Value(0.75)))
+        rank = Case(*tiers, default=rank, output_field=FloatField())
     queryset = queryset.annotate(**{SEARCH_RANK: rank})
     matches = Q()
     if postgres:

@@ -339,3 +339,47 @@ def test_tabs_newlines_and_backslashes_in_values_survive(importer):
     awkward = "Back\\slash\tTab\nNew line \\N"
     import_file(json.dumps([{"full_name": awkward, "notes": "\\.\r\nline two"}]), name="p.json", user=importer)
     assert Prisoner.objects.values_list("full_name", "notes").get() == (awkward, "\\.\r\nline two")
+
+
+def test_seen_keys_remembers_every_key_through_growth():
+    from imports.services import SeenKeys
+
+    seen = SeenKeys(capacity=4)
+    keys = [hash(f"id-{n}") for n in range(5000)] + [0, -1, 2**63 - 1, -(2**63)]
+    assert not any(seen.add(key) for key in keys)
+    assert all(seen.add(key) for key in keys)
+    assert len(seen) == len(keys)
+
+
+def test_an_editor_fixes_the_broken_rows_and_uploads_again_ending_with_everyone_once(december_event, importer):
+    """The issue's "done when", small: a spreadsheet with broken rows, their list, the corrected file."""
+
+    def spreadsheet(fixed):
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.append(["external_id", "full_name", "detained_on", "release_event", "destination"])
+        for n in range(1, 601):
+            broken = n % 40 == 0 and not fixed
+            sheet.append(
+                [
+                    f"P{n}",
+                    f"Person {n}",
+                    "2021-02-30" if broken and n % 80 else "2021-02-03",
+                    "no-such-event" if broken and not n % 80 else ("2025-12-13-release" if n % 3 == 0 else None),
+                    "LT" if n % 3 == 0 else None,
+                ]
+            )
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+
+    first = import_file(spreadsheet(fixed=False), name="list.xlsx", user=importer)
+    broken_rows = [n for n in range(1, 601) if n % 40 == 0]
+    assert first.counts == {"created": 585, "updated": 0, "unchanged": 0, "failed": 15}
+    assert sorted({row for row, _field, _message in errors_of(first)}) == broken_rows
+    assert {field for _row, field, _message in errors_of(first)} == {"detained_on", "release_event"}
+
+    second = import_file(spreadsheet(fixed=True), name="list-fixed.xlsx", user=importer)
+    assert second.counts == {"created": 15, "updated": 0, "unchanged": 585, "failed": 0}
+    assert Prisoner.objects.count() == ExternalId.objects.count() == 600
+    assert Detention.objects.count() == 600 and Release.objects.filter(event=december_event).count() == 200

@@ -114,12 +114,14 @@ def test_keys_follow_renames_and_new_variants(build):
 def test_postgres_matches_through_the_indexes_and_the_configured_threshold(build):
     from django.db import connection
 
-    from prisoners.search import MATCH_THRESHOLD
+    from prisoners.search import MATCH_THRESHOLD, WORD_SIMILARITY_FLOOR
 
     build.prisoner("Maria Kalesnikava")
     with connection.cursor() as cursor:
         cursor.execute("SHOW pg_trgm.word_similarity_threshold")
         assert float(cursor.fetchone()[0]) == MATCH_THRESHOLD
+        cursor.execute("SHOW pg_trgm.similarity_threshold")
+        assert float(cursor.fetchone()[0]) == WORD_SIMILARITY_FLOOR
         cursor.execute("SET LOCAL enable_seqscan = off")
         staff = build.user(superuser=True)
         plan = search_prisoners(Prisoner.objects.all(), "Kolesnikova", staff).explain()

@@ -129,3 +129,16 @@ def test_timeline_shows_each_sources_value_where_they_disagree_on_a_release(clie
     assert "2025-06-20" in disagreement and "Belta" in disagreement and "Human Rights Watch" in disagreement
     event_html = client.get(dec13.june_event.get_absolute_url()).content.decode()
     assert "Belta" in event_html and "2025-06-20" in event_html
+
+
+def test_export_links_answer_the_same_list_as_the_page(client, dec13):
+    response = client.get("/prisoners/?destination=UA")
+    names = _names(response)
+    listing = response.context["listing"]
+    csv_response = client.get(listing.csv_url)
+    assert csv_response.status_code == 200 and csv_response["Content-Type"].startswith("text/csv")
+    content = b"".join(csv_response.streaming_content) if csv_response.streaming else csv_response.content
+    csv_names = [line.split(",")[2] for line in content.decode().splitlines()[1:]]
+    assert sorted(csv_names) == sorted(names) == ["Maria Kalesnikava", "Name withheld"]
+    json_response = client.get(listing.json_url)
+    assert sorted(item["full_name"] for item in json_response.json()["results"]) == sorted(names)

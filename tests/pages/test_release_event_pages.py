@@ -130,3 +130,9 @@ def _slugs(client, url):
     response = client.get(url)
     assert response.status_code == 200, response.content.decode()[:500]
     return [event.slug for event in response.context["listing"].page.object_list]
+
+
+def test_column_heads_sort_the_list_and_say_how_it_is_sorted(client, dec13):
+    html = client.get("/releases/?ordering=date&kind=deportation").content.decode()
+    assert '<th scope="col" aria-sort="ascending"><a href="?ordering=-date&amp;kind=deportation"' in html
+    assert _slugs(client, "/releases/?ordering=-reported_count") == ["2025-12-13-frees-123", "2025-06-21-frees-14"]

@@ -4,6 +4,7 @@ from urllib.parse import urlencode, urlsplit
 
 from django import template
 from django.utils.dateformat import format as date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from prisoners.values import format_partial_date
@@ -74,3 +75,14 @@ def source_label(source):
         host = urlsplit(source.link).hostname or source.link
         return host.removeprefix("www.")
     return source.link[:60]
+
+
+@register.simple_tag(takes_context=True)
+def aria_sort(context, key):
+    """aria-sort for a column head, so screen readers hear how the table is sorted."""
+    current = context["request"].GET.get("ordering", "")
+    if current == key:
+        return mark_safe(' aria-sort="ascending"')
+    if current == f"-{key}":
+        return mark_safe(' aria-sort="descending"')
+    return ""
