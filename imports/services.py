@@ -559,11 +559,20 @@ class BatchWriter:
                     "external_id", "prisoner_id"
                 )
             )
+        # Rows without an external id are matched by name key and birth date, the whole batch at once.
+        unkeyed = [plan for plan in self.plans if not plan.external_id]
+        matches = names.match_existing_prisoners(
+            [
+                (plan.full_name, plan.birth_date and (plan.birth_date, plan.birth_date_precision), plan.aliases)
+                for plan in unkeyed
+            ]
+        )
+        match_of = {id(plan): match for plan, match in zip(unkeyed, matches, strict=True)}
         for plan in self.plans:
             if plan.external_id:
                 plan.prisoner_id = known.get(plan.external_id)
                 continue
-            prisoner_id, unsure = names.match_existing_prisoner(plan.full_name, plan.birth_date, plan.aliases)
+            prisoner_id, unsure = match_of[id(plan)]
             if prisoner_id and not unsure:
                 plan.prisoner_id = prisoner_id
             elif prisoner_id:
@@ -637,15 +646,24 @@ class BatchWriter:
             return self.plan_create(plan)
         pid = prisoner.pk
         changes = {}
-        for name in PRISONER_FIELDS:
+        fields = PRISONER_FIELDS
+        if not plan.external_id:
+            # Attached by name: the row's spelling is one more name variant, not a new display name.
+            fields = tuple(name for name in PRISONER_FIELDS if name != "full_name")
+            if plan.full_name != prisoner.full_name and plan.full_name not in plan.aliases:
+                plan.aliases.append(plan.full_name)
+        for name in fields:
             value = getattr(plan, name)
             if value and value != getattr(prisoner, name):
                 changes[name] = value
         if plan.citizenship and sorted(plan.citizenship) != sorted(c.code for c in prisoner.citizenship):
             changes["citizenship"] = plan.citizenship
-        if plan.birth_date and (plan.birth_date, plan.birth_date_precision) != (
-            prisoner.birth_date,
-            prisoner.birth_date_precision,
+        if (
+            plan.birth_date
+            and (plan.birth_date, plan.birth_date_precision) != (prisoner.birth_date, prisoner.birth_date_precision)
+            and not _vaguer_form_of(
+                plan.birth_date, plan.birth_date_precision, prisoner.birth_date, prisoner.birth_date_precision
+            )
         ):
             changes["birth_date"] = plan.birth_date
             changes["birth_date_precision"] = plan.birth_date_precision
@@ -889,3 +907,14 @@ class BatchWriter:
             else:
                 rows = [through(**{left: left_id, "source_id": source_id}) for left_id, source_id in pairs]
                 through.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+
+
+_PRECISION_RANK = {"year": 1, "month": 2, "day": 3}
+
+
+def _vaguer_form_of(new, new_precision, old, old_precision):
+    """True when `new` only says less of what `old` says (1962 of 1962-09-25): never a change."""
+    if old is None or _PRECISION_RANK[new_precision] >= _PRECISION_RANK[old_precision]:
+        return False
+    same_year = new.year == old.year
+    return same_year if new_precision == "year" else same_year and new.month == old.month

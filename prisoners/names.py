@@ -549,8 +549,26 @@ def refresh_name_keys(prisoner_ids):
                     keys.append(NameKey(prisoner_id=pk, key=key, whole=is_whole))
     words = sorted({word for person in people for word in person.name_keys.split() if len(word) <= 100})
     with transaction.atomic():
-        Prisoner.objects.bulk_update(people, ["name_keys"], batch_size=500)
+        _store_search_texts(people)
         NameKey.objects.filter(prisoner_id__in=names).delete()
         NameKey.objects.bulk_create(keys, batch_size=2000)
         NameWord.objects.bulk_create((NameWord(word=word) for word in words), batch_size=2000, ignore_conflicts=True)
     return len(people)
+
+
+def _store_search_texts(people):
+    """Write each person's `name_keys`; one set-based UPDATE on PostgreSQL (bulk_update's CASE is quadratic)."""
+    from django.db import connection
+
+    from prisoners.models import Prisoner
+
+    if connection.vendor != "postgresql":
+        Prisoner.objects.bulk_update(people, ["name_keys"], batch_size=500)
+        return
+    table = Prisoner._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS p SET name_keys = v.keys"  # the table name comes from the model; values are bound
+            " FROM unnest(%s::bigint[], %s::text[]) AS v(id, keys) WHERE p.id = v.id",
+            [[person.pk for person in people], [person.name_keys for person in people]],
+        )

@@ -269,22 +269,26 @@ def test_default_visibility_applies_to_rows_that_do_not_say(importer):
     }
 
 
-def test_rows_without_external_id_ask_the_names_matcher(monkeypatch, build, importer):
-    existing = build.prisoner(full_name="Ales Bialiatski")
-    calls = []
+def test_rows_without_external_id_attach_to_the_same_person_by_name_and_birth_date(build, importer):
+    existing = build.prisoner(full_name="Ales Bialiatski", birth_date=date(1962, 9, 25))
+    job = import_file(
+        "full_name,birth_date,detained_on\n"
+        "Ales Byalyatski,1962,2021-07-14\n"  # another spelling, a year-only birth date: the same person
+        "Ales Bialiatski,1970-01-01,\n"  # same name, another birth date: flagged, imported as new
+        "Synthetic Newcomer,,\n",
+        user=importer,
+    )
 
-    def match(full_name, birth_date=None, aliases=()):
-        calls.append(full_name)
-        return (existing.pk, False) if full_name == "Ales Bialiatski" else (existing.pk, True)
-
-    monkeypatch.setattr("prisoners.names.match_existing_prisoner", match)
-    job = import_file("full_name,detained_on\nAles Bialiatski,2021-07-14\nAles Bialiatsky,\n", user=importer)
-
-    assert calls == ["Ales Bialiatski", "Ales Bialiatsky"]
-    assert job.counts == {"created": 1, "updated": 1, "unchanged": 0, "failed": 0}
+    assert job.counts == {"created": 2, "updated": 1, "unchanged": 0, "failed": 0}
+    existing.refresh_from_db()
     assert existing.detentions.count() == 1
+    assert existing.full_name == "Ales Bialiatski"
+    assert existing.name_variants.filter(name="Ales Byalyatski").exists()
+    # A vaguer date that agrees with the stored one does not overwrite it.
+    assert (existing.birth_date, existing.birth_date_precision) == (date(1962, 9, 25), "day")
     assert [(row, field) for row, field, _m in errors_of(job)] == [(2, "full_name")]
     assert job.row_errors.get().kind == "warning"
+    assert Prisoner.objects.filter(full_name="Ales Bialiatski").count() == 2
 
 
 def test_imported_names_are_handed_to_the_names_index(monkeypatch, importer):
