@@ -291,17 +291,11 @@ class PrisonerAdmin(PrisonerDuplicatesAdminMixin, PrisonerNameSearchAdminMixin, 
             refresh_status(prisoner)
 
 
-class DetentionAdmin(SimpleHistoryAdmin):
-    list_display = ("prisoner", "detained_on", "sentence", "place_of_detention", "ended_on")
-    list_filter = ("ended_on", "sentenced_on")
-    search_fields = ("prisoner__full_name", "prisoner__name_variants__name", "charges", "court", "place_of_detention")
-    date_hierarchy = "detained_on"
-    autocomplete_fields = ("prisoner", "sources")
-    list_select_related = ("prisoner",)
-    readonly_fields = ("created_at", "updated_at")
+class TimelineRecordAdminMixin:
+    """Admin of a timeline record (detention, release): the people it touches get their status refreshed."""
 
     def save_model(self, request, obj, form, change):
-        previous = Detention.objects.filter(pk=obj.pk).values_list("prisoner_id", flat=True).first()
+        previous = type(obj).objects.filter(pk=obj.pk).values_list("prisoner_id", flat=True).first() if change else None
         super().save_model(request, obj, form, change)
         obj._previous_prisoner_id = previous
 
@@ -320,6 +314,16 @@ class DetentionAdmin(SimpleHistoryAdmin):
         prisoner_ids = set(queryset.values_list("prisoner_id", flat=True))
         super().delete_queryset(request, queryset)
         refresh_statuses(request, Prisoner.objects.filter(pk__in=prisoner_ids))
+
+
+class DetentionAdmin(TimelineRecordAdminMixin, SimpleHistoryAdmin):
+    list_display = ("prisoner", "detained_on", "sentence", "place_of_detention", "ended_on")
+    list_filter = ("ended_on", "sentenced_on")
+    search_fields = ("prisoner__full_name", "prisoner__name_variants__name", "charges", "court", "place_of_detention")
+    date_hierarchy = "detained_on"
+    autocomplete_fields = ("prisoner", "sources")
+    list_select_related = ("prisoner",)
+    readonly_fields = ("created_at", "updated_at")
 
 
 admin.site.register(Source, SourceAdmin)

@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
 
-from prisoners.admin import RELEASE_CONDITION_FIELDS, ReportedValueInline, check_release_fits_timeline, refresh_statuses
+from prisoners.admin import (
+    RELEASE_CONDITION_FIELDS,
+    ReportedValueInline,
+    TimelineRecordAdminMixin,
+    check_release_fits_timeline,
+    refresh_statuses,
+)
 from prisoners.models import Prisoner
 from releases.models import (
     DealClaim,
@@ -333,7 +339,7 @@ class ReleaseAdminForm(forms.ModelForm):
         return cleaned
 
 
-class ReleaseAdmin(SimpleHistoryAdmin):
+class ReleaseAdmin(TimelineRecordAdminMixin, SimpleHistoryAdmin):
     form = ReleaseAdminForm
     list_display = ("prisoner", "event", "effective_date", "destination", "outcome", "confidence")
     list_filter = ("outcome", "confidence", "destination", "forced_exile", "without_documents", "travel_ban")
@@ -347,28 +353,6 @@ class ReleaseAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("date"), ordering="event__date")
     def effective_date(self, obj):
         return obj.date or (obj.event.date if obj.event_id else None)
-
-    def save_model(self, request, obj, form, change):
-        obj._previous_prisoner_id = (
-            Release.objects.filter(pk=obj.pk).values_list("prisoner_id", flat=True).first() if change else None
-        )
-        super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        obj = form.instance
-        touched = {obj.prisoner_id, getattr(obj, "_previous_prisoner_id", None)} - {None}
-        refresh_statuses(request, Prisoner.objects.filter(pk__in=touched))
-
-    def delete_model(self, request, obj):
-        prisoner = obj.prisoner
-        super().delete_model(request, obj)
-        refresh_statuses(request, [prisoner])
-
-    def delete_queryset(self, request, queryset):
-        prisoner_ids = set(queryset.values_list("prisoner_id", flat=True))
-        super().delete_queryset(request, queryset)
-        refresh_statuses(request, Prisoner.objects.filter(pk__in=prisoner_ids))
 
 
 class ReportedTotalAdmin(SimpleHistoryAdmin):

@@ -4,8 +4,6 @@ Only the job's creator and users with the import permission see a job; creating 
 permission. Anonymous callers get 401 (token auth is named first, so DRF can say how to log in).
 """
 
-import csv
-
 from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -23,11 +21,10 @@ from rest_framework.response import Response
 from imports.api.serializers import ImportJobSerializer, ImportUploadSerializer
 from imports.models import IMPORT_PERMISSION, ImportFileChunk, ImportJob
 from imports.services import ImportRejected, create_import_job, job_errors, visible_jobs
+from tracker.api.csv_export import csv_lines
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"", "0", "false", "no", "off"}
-# Cells starting with these are formulas to a spreadsheet: prefix a quote so they stay text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class CanImport(BasePermission):
@@ -118,32 +115,23 @@ class ImportJobDetailView(ImportJobViewMixin, GenericAPIView):
         return Response(ImportJobSerializer(self.get_object(), context={"request": request}).data)
 
 
-def neutralise_cell(value):
-    """Text a spreadsheet will show as text, never run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def errors_csv_rows(job):
-    writer = csv.writer(_Echo())
-    yield writer.writerow(["row", "field", "message", "kind"])
-    for error in job_errors(job).iterator(chunk_size=2000):
-        row = "" if error.row is None else error.row
-        yield writer.writerow([row, neutralise_cell(error.field), neutralise_cell(error.message), error.kind])
+    rows = (
+        {"row": error.row, "field": error.field, "message": error.message, "kind": error.kind}
+        for error in job_errors(job).iterator(chunk_size=2000)
+    )
+    return csv_lines(["row", "field", "message", "kind"], rows)
 
 
 class ImportJobErrorsCsvView(ImportJobDetailView):
     @extend_schema(operation_id="imports_errors_csv", responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request, pk):
         job = self.get_object()
-        response = StreamingHttpResponse(errors_csv_rows(job), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
-        return response
+        return StreamingHttpResponse(
+            errors_csv_rows(job),
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="import-{job.pk}-errors.csv"'},
+        )
 
 
 CONTENT_TYPES = {
