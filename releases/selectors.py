@@ -3,10 +3,11 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from releases.models import Release, ReleaseEvent
+from releases.models import Release, ReleaseEvent, SanctionsDeal
 
 # A person returned to custody was announced as freed but is not free: never counted as named freed.
 FREED_OUTCOMES = (Release.Outcome.FREED, Release.Outcome.FREED_CONDITIONALLY)
@@ -91,3 +92,26 @@ def reconcile_event(event) -> Reconciliation:
                 % {"count": count, "code": code}
             )
     return result
+
+
+def deals_with_counts(queryset=None):
+    """Deals with `reported_count` (sum over their events) and `named_count` (people freed under them)."""
+    queryset = SanctionsDeal.objects.all() if queryset is None else queryset
+    reported = (
+        ReleaseEvent.objects.filter(deal=OuterRef("pk"))
+        .order_by()
+        .values("deal")
+        .annotate(total=Sum("reported_count"))
+        .values("total")
+    )
+    named = (
+        Release.objects.filter(event__deal=OuterRef("pk"), outcome__in=FREED_OUTCOMES)
+        .order_by()
+        .values("event__deal")
+        .annotate(total=Count("id"))
+        .values("total")
+    )
+    return queryset.annotate(
+        reported_count=Subquery(reported, output_field=IntegerField()),
+        named_count=Coalesce(Subquery(named, output_field=IntegerField()), 0),
+    )

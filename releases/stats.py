@@ -9,8 +9,8 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
 from prisoners.models import Prisoner, PrisonerStatus
-from releases.models import Destination, EventDestination, Release, ReleaseEvent, ReportedTotal, SanctionsDeal
-from releases.selectors import FREED_OUTCOMES
+from releases.models import Destination, EventDestination, Release, ReleaseEvent, ReportedTotal
+from releases.selectors import FREED_OUTCOMES, deals_with_counts
 
 HELD_STATUSES = (PrisonerStatus.DETAINED, PrisonerStatus.SENTENCED)
 FREED_STATUSES = (PrisonerStatus.RELEASED, PrisonerStatus.RELEASED_CONDITIONALLY)
@@ -105,23 +105,9 @@ def released_per_event():
 
 def released_per_deal():
     """Per deal: its events, the sum of their reported counts, and the named people freed under it."""
-    reported = (
-        ReleaseEvent.objects.filter(deal=OuterRef("pk"))
-        .order_by()
-        .values("deal")
-        .annotate(total=Sum("reported_count"))
-        .values("total")
-    )
     rows = (
-        SanctionsDeal.objects.annotate(
-            event_count=Count("release_events", distinct=True),
-            reported_count=Subquery(reported, output_field=IntegerField()),
-            named_count=Count(
-                "release_events__releases",
-                filter=Q(release_events__releases__outcome__in=FREED_OUTCOMES),
-                distinct=True,
-            ),
-        )
+        deals_with_counts()
+        .annotate(event_count=Count("release_events", distinct=True))
         .order_by("-announced_on", "title", "id")
         .values("slug", "title", "status", "event_count", "reported_count", "named_count")
     )

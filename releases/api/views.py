@@ -1,7 +1,6 @@
 """API views for release events, releases, destinations, deals and the stats: thin; rules live elsewhere."""
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
@@ -21,7 +20,7 @@ from releases.api.serializers import (
 from releases.api.stats_serializers import StatsSerializer
 from releases.filtersets import DestinationFilterSet, ReleaseEventFilterSet, ReleaseFilterSet, SanctionsDealFilterSet
 from releases.models import Destination, EventDestination, Release, ReleaseEvent, SanctionsDeal
-from releases.selectors import FREED_OUTCOMES, events_with_named_counts
+from releases.selectors import FREED_OUTCOMES, deals_with_counts, events_with_named_counts
 from releases.stats import all_stats
 from tracker.api.permissions import ReadOnly
 from tracker.api.views import RecordViewSet
@@ -142,29 +141,6 @@ class ReleaseViewSet(RecordViewSet):
             "confidence": release.confidence,
             "conditions": release.conditions,
         }
-
-
-def deals_with_counts(queryset=None):
-    """Deals with `reported_count` (sum over their events) and `named_count` (people freed under them)."""
-    queryset = SanctionsDeal.objects.all() if queryset is None else queryset
-    reported = (
-        ReleaseEvent.objects.filter(deal=OuterRef("pk"))
-        .order_by()
-        .values("deal")
-        .annotate(total=Sum("reported_count"))
-        .values("total")
-    )
-    named = (
-        Release.objects.filter(event__deal=OuterRef("pk"), outcome__in=FREED_OUTCOMES)
-        .order_by()
-        .values("event__deal")
-        .annotate(total=Count("id"))
-        .values("total")
-    )
-    return queryset.annotate(
-        reported_count=Subquery(reported, output_field=IntegerField()),
-        named_count=Coalesce(Subquery(named, output_field=IntegerField()), 0),
-    )
 
 
 class SanctionsDealViewSet(RecordViewSet):
