@@ -7,14 +7,13 @@ detention. Every FilterSet applies who-sees-what itself, so no door can forget i
 """
 
 import django_filters
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from prisoners.models import Detention, Gender, NameVariant, Prisoner, PrisonerStatus, ReportedValue, Source, Visibility
+from prisoners.models import Detention, Gender, Prisoner, PrisonerStatus, Source, Visibility
 from prisoners.search import search_prisoners
-from prisoners.visibility import WITHHELD_NAME, can_view_withheld, visible_prisoners
+from prisoners.visibility import reader_sort_name, visible_prisoners, visible_sources
 from releases.models import Release, ReleaseEvent, SanctionsDeal
 from tracker.filters import CountryFilter, IsoDateFilter, SlugChoiceFilter, ordered_by
 
@@ -28,11 +27,7 @@ def _user(filterset):
 
 def with_sort_name(queryset, user):
     """Annotate `sort_name`: the name as this reader sees it, so ordering never places a withheld name."""
-    if can_view_withheld(user):
-        return queryset.annotate(sort_name=F("full_name"))
-    return queryset.annotate(
-        sort_name=Case(When(visibility=Visibility.PUBLIC, then=F("full_name")), default=Value(str(WITHHELD_NAME)))
-    )
+    return queryset.annotate(sort_name=reader_sort_name(user))
 
 
 def releases_matching(*, release_event=None, destination=None, deal=None, released_after=None, released_before=None):
@@ -125,39 +120,6 @@ class PrisonerFilterSet(django_filters.FilterSet):
         if data.get("search") and queryset.query.order_by:
             return ordered_by(queryset)  # keep the search's own ranking
         return ordered_by(queryset, "sort_name")
-
-
-def withheld_people_sources(user):
-    """Sources cited for a person the reader may not name: their titles and links could identify them."""
-    if can_view_withheld(user):
-        return Source.objects.none()
-    withheld = Prisoner.objects.exclude(visibility=Visibility.PUBLIC)
-    prisoner_type = ContentType.objects.get_for_model(Prisoner)
-    return Source.objects.filter(
-        Q(Exists(withheld.filter(sources=OuterRef("pk"))))
-        | Q(Exists(Detention.objects.filter(prisoner__in=withheld, sources=OuterRef("pk"))))
-        | Q(Exists(NameVariant.objects.filter(prisoner__in=withheld, source=OuterRef("pk"))))
-        | Q(
-            Exists(
-                ReportedValue.objects.filter(
-                    content_type=prisoner_type, object_id__in=withheld.values("pk"), source=OuterRef("pk")
-                )
-            )
-        )
-        | Q(Exists(_withheld_release_sources(withheld)))
-    )
-
-
-def _withheld_release_sources(withheld):
-    return Release.sources.through.objects.filter(release__prisoner__in=withheld, source=OuterRef("pk"))
-
-
-def visible_sources(user, queryset=None):
-    """Sources the reader may see: all, less those cited only for people withheld from them."""
-    queryset = Source.objects.all() if queryset is None else queryset
-    if can_view_withheld(user):
-        return queryset
-    return queryset.exclude(pk__in=withheld_people_sources(user).values("pk"))
 
 
 class SourceFilterSet(django_filters.FilterSet):

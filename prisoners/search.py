@@ -24,9 +24,9 @@ from django.db.models import BooleanField, Case, F, FloatField, Func, Q, Value, 
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 
-from prisoners.models import NameWord, Prisoner, Visibility
+from prisoners.models import NameWord, Prisoner
 from prisoners.names import distinctive_words, fold_name_alternatives, refresh_name_keys, search_keys, word_similarity
-from prisoners.visibility import can_view_withheld
+from prisoners.visibility import nameable_prisoners
 
 # pg_trgm.word_similarity_threshold and pg_trgm.similarity_threshold, set per connection in
 # tracker/settings.py; SQLite uses MATCH_THRESHOLD over the whole query.
@@ -104,8 +104,7 @@ def search_prisoners(queryset, query, user):
     keys = search_keys((query or "").strip())
     if not keys:
         return queryset
-    if not can_view_withheld(user):
-        queryset = queryset.filter(visibility=Visibility.PUBLIC)
+    queryset = nameable_prisoners(user, queryset)
     alias = queryset.db
     _ensure_sqlite_function(alias)
     ranks = [WordSimilarity(Value(key), F("name_keys")) for key in keys]

@@ -12,8 +12,15 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from prisoners.filtersets import PrisonerFilterSet
-from prisoners.models import Detention, Prisoner, ReportedValue
-from prisoners.visibility import can_view_withheld, display_name, is_withheld_for, visible_prisoners
+from prisoners.models import Detention, Prisoner
+from prisoners.visibility import (
+    can_view_withheld,
+    display_name,
+    is_withheld_for,
+    reported_value_prefetches,
+    source_prefetches,
+    visible_prisoners,
+)
 from releases.models import Release
 from tracker.listing import apply_filterset, paginate
 
@@ -43,17 +50,18 @@ def timeline_entries(prisoner):
 
 
 def prisoner_detail(request, pk):
-    queryset = visible_prisoners(request.user).prefetch_related(
+    user = request.user
+    queryset = visible_prisoners(user).prefetch_related(
         "name_variants",
-        "sources",
-        Prefetch("detentions", queryset=Detention.objects.prefetch_related("sources")),
+        *source_prefetches(user, "sources"),
+        Prefetch("detentions", queryset=Detention.objects.prefetch_related(*source_prefetches(user, "sources"))),
         Prefetch(
             "releases",
             queryset=Release.objects.select_related("event", "event__deal", "destination").prefetch_related(
-                "sources", Prefetch("reported_values", queryset=ReportedValue.objects.select_related("source"))
+                *source_prefetches(user, "sources"), *reported_value_prefetches(user, "reported_values")
             ),
         ),
-        Prefetch("reported_values", queryset=ReportedValue.objects.select_related("source")),
+        *reported_value_prefetches(user, "reported_values"),
     )
     prisoner = get_object_or_404(queryset, pk=pk)
     withheld = is_withheld_for(request.user, prisoner)

@@ -13,20 +13,26 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from prisoners.models import ReportedValue
-from prisoners.visibility import display_name, is_withheld_for, visible_prisoners
+from prisoners.visibility import (
+    display_name,
+    is_withheld_for,
+    name_ordering,
+    reported_value_prefetches,
+    source_prefetches,
+    visible_releases,
+)
 from releases import stats
 from releases.filtersets import DestinationFilterSet, ReleaseEventFilterSet, SanctionsDealFilterSet
 from releases.models import Destination, EventDestination, Release, ReleaseEvent, ReportedTotal, SanctionsDeal
 from releases.selectors import FREED_OUTCOMES, events_with_named_counts, reconcile_event
 from tracker.charts import Column, bar_percentages, column_chart, month_range
-from tracker.listing import apply_filterset, name_ordering, paginate
+from tracker.listing import apply_filterset, paginate
 
 
 def _people_released(user, releases):
     """Releases of the people this reader may see, by name (withheld names never placed alphabetically)."""
     return (
-        releases.filter(prisoner__in=visible_prisoners(user).values("pk"))
+        visible_releases(user, releases)
         .select_related("prisoner", "destination", "event")
         .order_by(*name_ordering(user, prefix="prisoner__"))
     )
@@ -100,7 +106,7 @@ def dashboard(request):
                 count=reported_held["count"],
                 reported_by=reported_held["reported_by"],
             )
-            .prefetch_related("sources")
+            .prefetch_related(*source_prefetches(request.user, "sources"))
             .order_by("-id")
             .first()
         )
@@ -205,19 +211,20 @@ def _destination_rows(event, reconciliation):
 
 
 def release_event_detail(request, slug):
+    user = request.user
     queryset = _event_queryset(
-        EventDestination.objects.select_related("destination").prefetch_related("sources")
+        EventDestination.objects.select_related("destination").prefetch_related(*source_prefetches(user, "sources"))
     ).prefetch_related(
-        "sources",
+        *source_prefetches(user, "sources"),
         Prefetch("releases", queryset=Release.objects.select_related("destination")),
-        Prefetch("reported_values", queryset=ReportedValue.objects.select_related("source")),
+        *reported_value_prefetches(user, "reported_values"),
     )
     event = get_object_or_404(queryset, slug=slug)
     reconciliation = reconcile_event(event)
     people = _with_display_names(
         request.user,
-        _people_released(request.user, Release.objects.filter(event=event)).prefetch_related(
-            "sources", Prefetch("reported_values", queryset=ReportedValue.objects.select_related("source"))
+        _people_released(user, Release.objects.filter(event=event)).prefetch_related(
+            *source_prefetches(user, "sources"), *reported_value_prefetches(user, "reported_values")
         ),
     )
     freed_listed = sum(1 for release in people if release.outcome in FREED_OUTCOMES)
@@ -248,12 +255,14 @@ def deal_list(request):
 
 
 def deal_detail(request, slug):
+    user = request.user
     queryset = SanctionsDeal.objects.prefetch_related(
-        "sources",
-        "relief_measures__sources",
-        "claims__sources",
-        Prefetch("release_events", queryset=_event_queryset().prefetch_related("sources").order_by("date", "id")),
-        Prefetch("reported_values", queryset=ReportedValue.objects.select_related("source")),
+        *source_prefetches(user, "sources", "relief_measures__sources", "claims__sources"),
+        Prefetch(
+            "release_events",
+            queryset=_event_queryset().prefetch_related(*source_prefetches(user, "sources")).order_by("date", "id"),
+        ),
+        *reported_value_prefetches(user, "reported_values"),
     )
     deal = get_object_or_404(queryset, slug=slug)
     events = list(deal.release_events.all())
@@ -290,12 +299,13 @@ def destination_list(request):
 def destination_detail(request, code):
     if code != code.upper():
         return redirect("destination-detail-page", code=code.upper(), permanent=True)
+    user = request.user
     queryset = Destination.objects.prefetch_related(
-        "sources",
+        *source_prefetches(user, "sources"),
         Prefetch(
             "event_counts",
             queryset=EventDestination.objects.select_related("event")
-            .prefetch_related("sources")
+            .prefetch_related(*source_prefetches(user, "sources"))
             .order_by("-event__date"),
         ),
     ).annotate(named_count=Count("releases", filter=Q(releases__outcome__in=FREED_OUTCOMES), distinct=True))

@@ -7,11 +7,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Case, CharField, F, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
-
-from prisoners.models import Visibility
-from prisoners.visibility import can_view_withheld
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -25,26 +21,6 @@ def clamp_page_size(raw, default=DEFAULT_PAGE_SIZE) -> int:
     except (TypeError, ValueError):
         return default
     return max(1, min(size, MAX_PAGE_SIZE))
-
-
-def name_ordering(user, prefix=""):
-    """Order people by name without letting a withheld name show through its position.
-
-    For a public reader, withheld people come last, in id order: sorting them among named people
-    would tell where their hidden name falls in the alphabet.
-    """
-    if can_view_withheld(user):
-        return [f"{prefix}full_name", f"{prefix}id"]
-    public = Visibility.PUBLIC
-    withheld_last = Case(
-        When(**{f"{prefix}visibility": public}, then=Value(0)), default=Value(1), output_field=IntegerField()
-    )
-    public_name = Case(
-        When(**{f"{prefix}visibility": public}, then=F(f"{prefix}full_name")),
-        default=Value(""),
-        output_field=CharField(),
-    )
-    return [withheld_last, public_name, f"{prefix}id"]
 
 
 @dataclass

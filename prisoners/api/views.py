@@ -6,10 +6,17 @@ from django.urls import reverse
 
 from prisoners import services as prisoner_services
 from prisoners.api.serializers import PrisonerDetailSerializer, PrisonerSerializer, SourceSerializer
-from prisoners.filtersets import PrisonerFilterSet, SourceFilterSet, visible_sources
+from prisoners.filtersets import PrisonerFilterSet, SourceFilterSet
 from prisoners.models import Detention, Prisoner, Source
 from prisoners.values import format_partial_date
-from prisoners.visibility import WITHHELD_NAME, can_view_withheld, visible_prisoners
+from prisoners.visibility import (
+    is_withheld_for,
+    redact,
+    reported_value_prefetches,
+    source_prefetches,
+    visible_prisoners,
+    visible_sources,
+)
 from releases.models import Release
 from tracker.api.views import RecordViewSet
 
@@ -59,7 +66,8 @@ class PrisonerViewSet(RecordViewSet):
         return PrisonerSerializer if self.action == "list" else PrisonerDetailSerializer
 
     def get_queryset(self):
-        queryset = visible_prisoners(self.request.user, Prisoner.objects.all())
+        user = self.request.user
+        queryset = visible_prisoners(user, Prisoner.objects.all())
         if self.action == "list":
             return queryset.prefetch_related(
                 "name_variants", "detentions", Prefetch("releases", queryset=timeline_releases())
@@ -67,19 +75,17 @@ class PrisonerViewSet(RecordViewSet):
         return queryset.prefetch_related(
             "name_variants",
             "external_ids",
-            "sources",
-            "reported_values__source",
-            Prefetch("detentions", queryset=Detention.objects.prefetch_related("sources")),
-            Prefetch("releases", queryset=timeline_releases().prefetch_related("sources")),
+            *source_prefetches(user, "sources"),
+            *reported_value_prefetches(user, "reported_values"),
+            Prefetch("detentions", queryset=Detention.objects.prefetch_related(*source_prefetches(user, "sources"))),
+            Prefetch("releases", queryset=timeline_releases().prefetch_related(*source_prefetches(user, "sources"))),
         )
 
     def delete_record(self, instance):
         prisoner_services.delete_prisoner(actor=self.request.user, prisoner=instance)
 
     def csv_row(self, prisoner):
-        if not hasattr(self, "_sees_withheld"):
-            self._sees_withheld = can_view_withheld(self.request.user)
-        withheld = prisoner.is_withheld and not self._sees_withheld
+        withheld = is_withheld_for(self.request.user, prisoner)
         detentions = list(prisoner.detentions.all())
         releases = list(prisoner.releases.all())
         detention = detentions[-1] if detentions else None
@@ -87,23 +93,23 @@ class PrisonerViewSet(RecordViewSet):
         row = {
             "id": prisoner.pk,
             "url": self.request.build_absolute_uri(reverse("api-prisoner-detail", args=[prisoner.pk])),
-            "full_name": str(WITHHELD_NAME) if withheld else prisoner.full_name,
+            "full_name": prisoner.full_name,
             "withheld": withheld,
-            "native_name": "" if withheld else prisoner.native_name,
-            "aliases": [] if withheld else [variant.name for variant in prisoner.name_variants.all()],
+            "native_name": prisoner.native_name,
+            "aliases": [variant.name for variant in prisoner.name_variants.all()],
             "status": prisoner.status,
             "country": prisoner.country.code or "",
             "citizenship": [country.code for country in prisoner.citizenship],
             "gender": prisoner.gender,
-            "birth_date": "" if withheld else format_partial_date(prisoner.birth_date, prisoner.birth_date_precision),
+            "birth_date": format_partial_date(prisoner.birth_date, prisoner.birth_date_precision),
         }
         if detention:
             row.update(
                 detained_on=format_partial_date(detention.detained_on, detention.detained_on_precision),
                 charges=detention.charge_list,
-                sentence="" if withheld else detention.sentence,
+                sentence=detention.sentence,
                 sentence_months=detention.sentence_months,
-                place_of_detention="" if withheld else detention.place_of_detention,
+                place_of_detention=detention.place_of_detention,
             )
         if release:
             row.update(
@@ -111,7 +117,7 @@ class PrisonerViewSet(RecordViewSet):
                 release_event=release.event.slug if release.event_id else "",
                 destination=release.destination.code if release.destination_id else "",
             )
-        return row
+        return redact("person_row", row, withheld=withheld)
 
 
 class SourceViewSet(RecordViewSet):

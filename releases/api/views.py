@@ -1,12 +1,18 @@
 """API views for release events, releases, destinations, deals and the stats: thin; rules live elsewhere."""
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Prefetch
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from prisoners.visibility import WITHHELD_NAME, can_view_withheld, visible_prisoners
+from prisoners.visibility import (
+    is_withheld_for,
+    redact,
+    reported_value_prefetches,
+    source_prefetches,
+    visible_releases,
+)
 from releases import services as release_services
 from releases.api.serializers import (
     DestinationDetailSerializer,
@@ -20,7 +26,7 @@ from releases.api.serializers import (
 from releases.api.stats_serializers import StatsSerializer
 from releases.filtersets import DestinationFilterSet, ReleaseEventFilterSet, ReleaseFilterSet, SanctionsDealFilterSet
 from releases.models import Destination, EventDestination, Release, ReleaseEvent, SanctionsDeal
-from releases.selectors import FREED_OUTCOMES, deals_with_counts, events_with_named_counts
+from releases.selectors import deals_with_counts, destinations_with_counts, events_with_named_counts
 from releases.stats import all_stats
 from tracker.api.permissions import ReadOnly
 from tracker.api.views import RecordViewSet
@@ -64,7 +70,10 @@ class ReleaseEventViewSet(RecordViewSet):
             Prefetch("releases", queryset=Release.objects.select_related("prisoner", "destination")),
         )
         if self.action != "list":
-            queryset = queryset.prefetch_related("sources", "reported_values__source")
+            user = self.request.user
+            queryset = queryset.prefetch_related(
+                *source_prefetches(user, "sources"), *reported_value_prefetches(user, "reported_values")
+            )
         return queryset
 
     def delete_record(self, instance):
@@ -115,24 +124,25 @@ class ReleaseViewSet(RecordViewSet):
 
     def get_queryset(self):
         return (
-            Release.objects.filter(prisoner__in=visible_prisoners(self.request.user).values("pk"))
+            visible_releases(self.request.user, Release.objects.all())
             .select_related("prisoner", "event", "destination")
-            .prefetch_related("sources", "reported_values__source")
+            .prefetch_related(
+                *source_prefetches(self.request.user, "sources"),
+                *reported_value_prefetches(self.request.user, "reported_values"),
+            )
         )
 
     def delete_record(self, instance):
         release_services.delete_release(actor=self.request.user, release=instance)
 
     def csv_row(self, release):
-        if not hasattr(self, "_sees_withheld"):
-            self._sees_withheld = can_view_withheld(self.request.user)
-        withheld = release.prisoner.is_withheld and not self._sees_withheld
+        withheld = is_withheld_for(self.request.user, release.prisoner)
         when = release.date or (release.event.date if release.event_id else None)
-        return {
+        row = {
             "id": release.pk,
             "url": self.request.build_absolute_uri(reverse("api-release-detail", args=[release.pk])),
             "prisoner_id": release.prisoner_id,
-            "full_name": str(WITHHELD_NAME) if withheld else release.prisoner.full_name,
+            "full_name": release.prisoner.full_name,
             "withheld": withheld,
             "release_event": release.event.slug if release.event_id else "",
             "date": when.isoformat() if when else "",
@@ -141,6 +151,7 @@ class ReleaseViewSet(RecordViewSet):
             "confidence": release.confidence,
             "conditions": release.conditions,
         }
+        return redact("release_row", row, withheld=withheld)
 
 
 class SanctionsDealViewSet(RecordViewSet):
@@ -173,10 +184,8 @@ class SanctionsDealViewSet(RecordViewSet):
         queryset = deals_with_counts()
         if self.action != "list":
             queryset = queryset.prefetch_related(
-                "relief_measures__sources",
-                "claims__sources",
-                "sources",
-                "reported_values__source",
+                *source_prefetches(self.request.user, "relief_measures__sources", "claims__sources", "sources"),
+                *reported_value_prefetches(self.request.user, "reported_values"),
                 Prefetch("release_events", queryset=events_with_named_counts().order_by("date", "id")),
             )
         return queryset
@@ -202,21 +211,6 @@ class SanctionsDealViewSet(RecordViewSet):
         }
 
 
-def destinations_with_counts(queryset=None):
-    queryset = Destination.objects.all() if queryset is None else queryset
-    reported = (
-        EventDestination.objects.filter(destination=OuterRef("pk"))
-        .order_by()
-        .values("destination")
-        .annotate(total=Sum("reported_count"))
-        .values("total")
-    )
-    return queryset.annotate(
-        reported_count=Subquery(reported, output_field=IntegerField()),
-        named_count=Count("releases", filter=Q(releases__outcome__in=FREED_OUTCOMES), distinct=True),
-    )
-
-
 class DestinationViewSet(RecordViewSet):
     """Countries people were taken to, by ISO code (any case): reported and named totals; detail lists the
     people taken there, event by event."""
@@ -235,7 +229,7 @@ class DestinationViewSet(RecordViewSet):
         queryset = destinations_with_counts()
         if self.action != "list":
             queryset = queryset.prefetch_related(
-                "sources",
+                *source_prefetches(self.request.user, "sources"),
                 Prefetch("event_counts", queryset=EventDestination.objects.select_related("event")),
                 Prefetch("releases", queryset=Release.objects.select_related("prisoner", "event")),
             )

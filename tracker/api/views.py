@@ -2,14 +2,15 @@
 
 from contextlib import contextmanager
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
+from rest_framework import exceptions, status, viewsets
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -28,9 +29,11 @@ class Conflict(APIException):
 
 @contextmanager
 def service_errors_as_responses():
-    """A service's ValidationError becomes a 400 with field messages; a protected row a 409."""
+    """A write runs in one transaction: all of it is stored or none. A service's ValidationError becomes a 400
+    with field messages, a refused permission a 403, a protected row a 409."""
     try:
-        yield
+        with transaction.atomic():
+            yield
     except DjangoValidationError as error:
         if hasattr(error, "error_dict"):
             detail = {
@@ -40,6 +43,8 @@ def service_errors_as_responses():
         else:
             detail = {"non_field_errors": error.messages}
         raise ValidationError(detail) from None
+    except PermissionDenied as error:
+        raise exceptions.PermissionDenied(str(error) or None) from None
     except (ProtectedError, RestrictedError):
         raise Conflict(_("Other records still refer to this one; change or delete them first.")) from None
 

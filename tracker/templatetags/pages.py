@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from prisoners.values import format_partial_date
+from prisoners.visibility import shown_reported_values, shown_sources
 
 register = template.Library()
 
@@ -86,3 +87,15 @@ def aria_sort(context, key):
     if current == f"-{key}":
         return mark_safe(' aria-sort="descending"')
     return ""
+
+
+@register.filter
+def shown(sources):
+    """Only the sources the reader may see (prisoners.visibility; fail-closed)."""
+    return shown_sources(sources or ())
+
+
+@register.filter
+def shown_values(values):
+    """Only the reported values the reader may see (prisoners.visibility; fail-closed)."""
+    return shown_reported_values(values or ())
