@@ -34,3 +34,18 @@ def is_withheld_for(user, prisoner) -> bool:
 
 def display_name(user, prisoner) -> str:
     return str(WITHHELD_NAME) if is_withheld_for(user, prisoner) else prisoner.full_name
+
+
+# Most restrictive first.
+_VISIBILITY_RANK = {Visibility.PRIVATE: 0, Visibility.ANONYMIZED: 1, Visibility.PUBLIC: 2}
+
+
+def may_change_visibility(user, old, new) -> bool:
+    """Whether `user` may change a record's visibility from `old` to `new`.
+
+    Making a record more visible (private -> anonymized/public, anonymized -> public) needs the
+    permission to see withheld records; `user` None is the system (commands, tasks), which may.
+    """
+    if _VISIBILITY_RANK.get(new, 0) <= _VISIBILITY_RANK.get(old, 0):
+        return True
+    return user is None or can_view_withheld(user)
