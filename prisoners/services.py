@@ -9,7 +9,7 @@ from contextlib import nullcontext
 from django.db import transaction
 
 from prisoners.models import Detention, NameVariant, Prisoner, Source
-from prisoners.names import refresh_name_keys
+from prisoners.names.keys import refresh_name_keys
 from prisoners.timeline import KEPT_WHILE_HELD, DetentionSpan, ReleaseStep, derive_status
 from tracker.history import acting_as
 
