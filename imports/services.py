@@ -1,7 +1,7 @@
 """The import pipeline: one service behind the API, the admin upload page, the command and the task.
 
 Stream the stored file, check each row with `imports.rows.clean_row`, match people by external id
-(or `prisoners.names.match_existing_prisoner`), write each batch with its history, its row errors and
+(or `prisoners.names.matching.match_existing_prisoner`), write each batch with its history, its row errors and
 the job's checkpoint in one transaction. Error policy: a bad row is reported as {row, field, message}
 and skipped; the good rows go in; only an unreadable file fails the job.
 
@@ -32,8 +32,9 @@ from imports.copy_writer import copy_table, insert_links
 from imports.models import ImportJob, ImportProfile, ImportRowError
 from imports.readers import ColumnMapping, ImportFileError, normalise_encoding, open_records, sniff_upload, store_upload
 from imports.rows import RowContext, clean_row
-from prisoners import names
 from prisoners.models import Detention, ExternalId, NameVariant, Prisoner, Source, Visibility
+from prisoners.names import keys as name_keys
+from prisoners.names import matching as name_matching
 from prisoners.timeline import KEPT_WHILE_HELD, DetentionSpan, ReleaseStep, derive_status
 from releases.models import Destination, Release, ReleaseEvent
 from tracker.history import acting_as, system_user
@@ -561,7 +562,7 @@ class BatchWriter:
             )
         # Rows without an external id are matched by name key and birth date, the whole batch at once.
         unkeyed = [plan for plan in self.plans if not plan.external_id]
-        matches = names.match_existing_prisoners(
+        matches = name_matching.match_existing_prisoners(
             [
                 (plan.full_name, plan.birth_date and (plan.birth_date, plan.birth_date_precision), plan.aliases)
                 for plan in unkeyed
@@ -866,7 +867,7 @@ class BatchWriter:
         touched += [v.prisoner_id for v in self.new_variants]
         if touched:
             started = time.perf_counter()
-            names.refresh_name_keys(sorted(set(touched)))
+            name_keys.refresh_name_keys(sorted(set(touched)))
             self.run.timings["name_keys"] += time.perf_counter() - started
 
     def ensure_sources(self, history):

@@ -18,7 +18,8 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from prisoners.models import NameKey, NameVariant, Prisoner, ReportedValue, Visibility
-from prisoners.names import birth_dates_agree, refresh_name_keys
+from prisoners.names.keys import refresh_name_keys
+from prisoners.names.matching import birth_dates_agree
 from prisoners.services import refresh_status
 from tracker.history import acting_as
 

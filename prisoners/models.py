@@ -316,10 +316,6 @@ class Detention(TimestampedModel):
         return f"{self.prisoner} detained {self.detained_on or '?'}"
 
     @property
-    def is_open(self):
-        return self.ended_on is None
-
-    @property
     def is_sentenced(self):
         return bool(self.sentenced_on or self.sentence or self.sentence_months is not None)
 

@@ -25,7 +25,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 
 from prisoners.models import NameWord, Prisoner
-from prisoners.names import distinctive_words, fold_name_alternatives, refresh_name_keys, search_keys, word_similarity
+from prisoners.names.folding import distinctive_words, fold_name_alternatives, search_keys, word_similarity
+from prisoners.names.keys import refresh_name_keys
 from prisoners.visibility import nameable_prisoners
 
 # pg_trgm.word_similarity_threshold and pg_trgm.similarity_threshold, set per connection in
@@ -37,7 +38,7 @@ _SQLITE_FUNCTION = "rt_word_similarity"
 
 
 class WordSimilarity(Func):
-    """word_similarity(query, keys): pg_trgm on PostgreSQL, `prisoners.names.word_similarity` on SQLite."""
+    """word_similarity(query, keys): pg_trgm on PostgreSQL, `prisoners.names.folding.word_similarity` on SQLite."""
 
     function = "word_similarity"
     output_field = FloatField()

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from prisoners.models import Detention, ExternalId, NameVariant, Prisoner, PrisonerStatus, ReportedValue, Source
-from prisoners.names import refresh_name_keys
+from prisoners.names.keys import refresh_name_keys
 from prisoners.timeline import KEPT_WHILE_HELD, DetentionSpan, ReleaseStep, status_for
 from prisoners.visibility import may_change_visibility
 from tracker.history import acting_as

@@ -20,6 +20,7 @@ functions; nothing else filters or masks withheld data (tests/api/test_visibilit
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import BooleanField, Case, CharField, Exists, F, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
 from prisoners.models import Detention, NameVariant, Prisoner, ReportedValue, Source, Visibility
@@ -302,6 +303,67 @@ def shown_reported_values(values):
 def may_cite(user, source) -> bool:
     """Whether a writer may name this source in a write (a hidden one answers as if it did not exist)."""
     return visible_sources(user, Source.objects.filter(pk=source.pk)).exists()
+
+
+# --- Free texts that name someone withheld -----------------------------------------------------------
+
+WITHHELD_TEXT = _("[Withheld: this text names a person whose name is withheld.]")
+# The free texts readers read, per model; a text naming a withheld person is replaced as a whole.
+FREE_TEXT_FIELDS = {
+    "releaseevent": ("description", "uncertainty_note"),
+    "sanctionsdeal": ("terms", "description"),
+    "reliefmeasure": ("measure", "target", "authority"),
+    "dealclaim": ("claim",),
+    "reportedvalue": ("value", "note", "reported_by"),
+    "destination": ("description",),
+    "release": ("notes",),
+    "reportedtotal": ("counts_what",),
+}
+_SHORTEST_NAME = 4  # shorter "names" would match ordinary words
+
+
+def withheld_names_in(text):
+    """The names (any recorded spelling) of withheld people that occur in `text`, casefolded."""
+    if not text:
+        return set()
+    haystack = Value(text, output_field=CharField())
+    long_enough = {"length__gte": _SHORTEST_NAME}
+    names = set()
+    for model, column, people in (
+        (Prisoner, "full_name", "visibility__in"),
+        (Prisoner, "native_name", "visibility__in"),
+        (NameVariant, "name", "prisoner__visibility__in"),
+    ):
+        rows = (
+            model.objects.filter(**{people: WITHHELD})
+            .annotate(haystack=haystack, length=Length(column))
+            .filter(**long_enough, haystack__icontains=F(column))
+            .values_list(column, flat=True)
+        )
+        names.update(name.casefold() for name in rows)
+    return {name for name in names if name and name in text.casefold()}
+
+
+def mask_texts_naming_withheld(user, records):
+    """Replace, in memory, every free text of `records` that names a person withheld from the reader."""
+    if can_view_withheld(user):
+        return
+    texts = [
+        (record, field, getattr(record, field))
+        for record in records
+        if record is not None
+        for field in FREE_TEXT_FIELDS.get(record._meta.model_name, ())
+        if getattr(record, field, "")
+    ]
+    if not texts:
+        return
+    names = withheld_names_in("\n".join(text for _record, _field, text in texts))
+    if not names:
+        return
+    for record, field, text in texts:
+        folded = text.casefold()
+        if any(name in folded for name in names):
+            setattr(record, field, str(WITHHELD_TEXT))
 
 
 def source_prefetches(user, *paths):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from prisoners.visibility import nameable_prisoners
+from prisoners.visibility import mask_texts_naming_withheld, nameable_person_records
 from releases.models import EventDestination, Release, ReleaseEvent
 from releases.selectors import FREED_OUTCOMES, events_with_named_counts
 
@@ -32,11 +32,11 @@ class ReleaseEventFeed(Feed):
 
     def items(self):
         named_releases = (
-            Release.objects.filter(outcome__in=FREED_OUTCOMES, prisoner__in=nameable_prisoners(None).values("pk"))
+            nameable_person_records(None, Release.objects.filter(outcome__in=FREED_OUTCOMES))
             .select_related("prisoner", "destination")
             .order_by("prisoner__full_name", "id")
         )
-        return (
+        events = list(
             events_with_named_counts(ReleaseEvent.objects.select_related("deal"))
             .prefetch_related(
                 Prefetch("destination_counts", queryset=EventDestination.objects.select_related("destination")),
@@ -44,6 +44,9 @@ class ReleaseEventFeed(Feed):
             )
             .order_by("-date", "-id")[:FEED_LENGTH]
         )
+        # A feed is read anonymously: texts naming a withheld person are withheld.
+        mask_texts_naming_withheld(None, events)
+        return events
 
     def item_title(self, item):
         return item.title

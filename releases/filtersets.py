@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from prisoners.search import search_prisoners
 from prisoners.values import parse_country
 from prisoners.visibility import visible_prisoners
-from releases.models import Destination, EventDestination, Release, ReleaseEvent, SanctionsDeal
+from releases.models import Destination, EventDestination, Release, ReleaseEvent, ReportedTotal, SanctionsDeal
 from tracker.filters import CountryFilter, IsoDateFilter, PartyCodeFilter, SlugChoiceFilter, ordered_by
 
 
@@ -138,3 +138,18 @@ class DestinationFilterSet(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         return ordered_by(super().filter_queryset(queryset), "country")
+
+
+class ReportedTotalFilterSet(django_filters.FilterSet):
+    country = CountryFilter(field_name="country", label=_("Country the people counted are held in (code or name)"))
+    still_held = django_filters.BooleanFilter()
+    reported_after = IsoDateFilter(field_name="reported_on", lookup_expr="gte")
+    reported_before = IsoDateFilter(field_name="reported_on", lookup_expr="lte")
+    ordering = django_filters.OrderingFilter(fields=(("reported_on", "reported_on"), ("count", "count"), ("id", "id")))
+
+    class Meta:
+        model = ReportedTotal
+        fields = []
+
+    def filter_queryset(self, queryset):
+        return ordered_by(super().filter_queryset(queryset), "-reported_on", "id")

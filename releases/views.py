@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from prisoners.visibility import (
     display_name,
     is_withheld_for,
+    mask_texts_naming_withheld,
     name_ordering,
     reported_value_prefetches,
     source_prefetches,
@@ -44,6 +45,10 @@ def _with_display_names(user, releases):
         release.person_name = display_name(user, release.prisoner)
         release.person_withheld = is_withheld_for(user, release.prisoner)
     return releases
+
+
+def _reported_values_of(releases):
+    return [value for release in releases for value in release.reported_values.all()]
 
 
 def _event_queryset(destination_counts=None):
@@ -227,6 +232,7 @@ def release_event_detail(request, slug):
             *source_prefetches(user, "sources"), *reported_value_prefetches(user, "reported_values")
         ),
     )
+    mask_texts_naming_withheld(user, [event, *event.reported_values.all(), *people, *_reported_values_of(people)])
     freed_listed = sum(1 for release in people if release.outcome in FREED_OUTCOMES)
     context = {
         "event": event,
@@ -266,6 +272,9 @@ def deal_detail(request, slug):
     )
     deal = get_object_or_404(queryset, slug=slug)
     events = list(deal.release_events.all())
+    mask_texts_naming_withheld(
+        user, [deal, *deal.claims.all(), *deal.relief_measures.all(), *deal.reported_values.all(), *events]
+    )
     reported = [event.reported_count for event in events if event.reported_count is not None]
     claims = list(deal.claims.all())
     context = {
@@ -314,9 +323,8 @@ def destination_detail(request, code):
     except (Destination.DoesNotExist, ValueError):
         raise Http404(_("No destination with this country code.")) from None
     rows = list(destination.event_counts.all())
-    people = _with_display_names(
-        request.user, _people_released(request.user, Release.objects.filter(destination=destination))
-    )
+    people = _with_display_names(user, _people_released(user, Release.objects.filter(destination=destination)))
+    mask_texts_naming_withheld(user, [destination, *people])
     freed_listed = sum(1 for release in people if release.outcome in FREED_OUTCOMES)
     context = {
         "destination": destination,

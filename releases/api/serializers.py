@@ -19,6 +19,7 @@ from releases.models import (
     Release,
     ReleaseEvent,
     ReliefMeasure,
+    ReportedTotal,
     SanctionsDeal,
 )
 from releases.selectors import FREED_OUTCOMES, reconcile_event
@@ -488,3 +489,40 @@ class DestinationDetailSerializer(DestinationSerializer):
             entry["people"] = people_in_reading_order(self, entry["people"])
         entries = sorted(by_event.values(), key=lambda entry: (entry["event"].date, entry["event"].pk), reverse=True)
         return DestinationEventSerializer(entries, many=True, context=self.context).data
+
+
+class ReportedTotalSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+    """A total someone reported on a date ("more than 1,000 political prisoners"), with its sources."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api-reported-total-detail")
+    country = CountryCodeField(required=False, allow_null=True)
+    sources = SourceRefSerializer(many=True, read_only=True)
+    source_ids = _source_ids_field()
+
+    class Meta:
+        model = ReportedTotal
+        fields = [
+            "id",
+            "url",
+            "reported_on",
+            "count",
+            "qualifier",
+            "counts_what",
+            "reported_by",
+            "country",
+            "still_held",
+            "sources",
+            "source_ids",
+        ]
+
+    def _fields(self, validated_data):
+        fields = _service_fields(validated_data)
+        if "country" in fields:
+            fields["country"] = fields["country"] or ""
+        return fields
+
+    def create(self, validated_data):
+        return release_services.create_reported_total(**self._fields(validated_data))
+
+    def update(self, instance, validated_data):
+        return release_services.update_reported_total(reported_total=instance, **self._fields(validated_data))

@@ -20,12 +20,19 @@ from releases.api.serializers import (
     ReleaseEventDetailSerializer,
     ReleaseEventSerializer,
     ReleaseSerializer,
+    ReportedTotalSerializer,
     SanctionsDealDetailSerializer,
     SanctionsDealSerializer,
 )
 from releases.api.stats_serializers import StatsSerializer
-from releases.filtersets import DestinationFilterSet, ReleaseEventFilterSet, ReleaseFilterSet, SanctionsDealFilterSet
-from releases.models import Destination, EventDestination, Release, ReleaseEvent, SanctionsDeal
+from releases.filtersets import (
+    DestinationFilterSet,
+    ReleaseEventFilterSet,
+    ReleaseFilterSet,
+    ReportedTotalFilterSet,
+    SanctionsDealFilterSet,
+)
+from releases.models import Destination, EventDestination, Release, ReleaseEvent, ReportedTotal, SanctionsDeal
 from releases.selectors import deals_with_counts, destinations_with_counts, events_with_named_counts
 from releases.stats import all_stats
 from tracker.api.permissions import ReadOnly
@@ -78,6 +85,9 @@ class ReleaseEventViewSet(RecordViewSet):
 
     def delete_record(self, instance):
         release_services.delete_release_event(actor=self.request.user, event=instance)
+
+    def text_records(self, event):
+        return [event, *event.reported_values.all()] if self.action != "list" else [event]
 
     def csv_row(self, event):
         return {
@@ -134,6 +144,9 @@ class ReleaseViewSet(RecordViewSet):
 
     def delete_record(self, instance):
         release_services.delete_release(actor=self.request.user, release=instance)
+
+    def text_records(self, release):
+        return [release, *release.reported_values.all()]
 
     def csv_row(self, release):
         withheld = is_withheld_for(self.request.user, release.prisoner)
@@ -193,6 +206,11 @@ class SanctionsDealViewSet(RecordViewSet):
     def delete_record(self, instance):
         release_services.delete_deal(actor=self.request.user, deal=instance)
 
+    def text_records(self, deal):
+        if self.action == "list":
+            return [deal]
+        return [deal, *deal.claims.all(), *deal.relief_measures.all(), *deal.reported_values.all()]
+
     def csv_row(self, deal):
         return {
             "id": deal.pk,
@@ -250,6 +268,34 @@ class DestinationViewSet(RecordViewSet):
             "name": str(destination.country.name),
             "reported_count": destination.reported_count,
             "named_count": destination.named_count,
+        }
+
+
+class ReportedTotalViewSet(RecordViewSet):
+    """Totals reported by someone on a date (people still held, freed so far), each with its sources."""
+
+    queryset = ReportedTotal.objects.all()
+    serializer_class = ReportedTotalSerializer
+    filterset_class = ReportedTotalFilterSet
+    csv_columns = ["id", "url", "reported_on", "count", "qualifier", "counts_what", "reported_by", "country"]
+    csv_filename = "reported-totals.csv"
+
+    def get_queryset(self):
+        return ReportedTotal.objects.prefetch_related(*source_prefetches(self.request.user, "sources"))
+
+    def delete_record(self, instance):
+        release_services.delete_reported_total(actor=self.request.user, reported_total=instance)
+
+    def csv_row(self, total):
+        return {
+            "id": total.pk,
+            "url": self.request.build_absolute_uri(reverse("api-reported-total-detail", args=[total.pk])),
+            "reported_on": total.reported_on.isoformat(),
+            "count": total.count,
+            "qualifier": total.qualifier,
+            "counts_what": total.counts_what,
+            "reported_by": total.reported_by,
+            "country": total.country.code or "",
         }
 
 

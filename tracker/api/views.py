@@ -16,6 +16,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from prisoners.visibility import mask_texts_naming_withheld
 from tracker.api.csv_export import CHUNK_SIZE, CSVRenderer, streamed_csv
 from tracker.api.pagination import PageSizePagination
 from tracker.api.permissions import ReadOnly
@@ -65,6 +66,23 @@ class RecordViewSet(viewsets.ModelViewSet):
     def csv_row(self, obj):
         raise NotImplementedError
 
+    def text_records(self, obj):
+        """The records whose free texts a response of `obj` shows (checked for names of withheld people)."""
+        return [obj]
+
+    def mask_texts(self, instance):
+        """Mask, in memory only, the free texts that name someone withheld from the reader."""
+        objects = instance if isinstance(instance, list | tuple) else [instance]
+        if all(hasattr(obj, "_meta") for obj in objects):
+            records = [record for obj in objects for record in self.text_records(obj)]
+            mask_texts_naming_withheld(self.request.user, records)
+
+    def get_serializer(self, *args, **kwargs):
+        instance = args[0] if args else kwargs.get("instance")
+        if instance is not None and "data" not in kwargs:  # a read: never mask what a write will save
+            self.mask_texts(instance)
+        return super().get_serializer(*args, **kwargs)
+
     def wants_csv(self):
         renderer = getattr(self.request, "accepted_renderer", None)
         return renderer is not None and renderer.format == "csv"
@@ -84,10 +102,12 @@ class RecordViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer):
         with service_errors_as_responses():
             serializer.save(actor=self.request.user)
+        self.mask_texts(serializer.instance)  # the write's own response is a read too
 
     def perform_update(self, serializer):
         with service_errors_as_responses():
             serializer.save(actor=self.request.user)
+        self.mask_texts(serializer.instance)
 
     def perform_destroy(self, instance):
         with service_errors_as_responses():
@@ -108,6 +128,7 @@ class APIRootView(APIView):
         "destinations": "api-destination-list",
         "deals": "api-deal-list",
         "sources": "api-source-list",
+        "reported-totals": "api-reported-total-list",
         "stats": "api-stats",
         "imports": "import-job-list",
         "schema": "api-schema",

@@ -1,6 +1,6 @@
 """Template filters and tags for the public pages: partial dates, list links, source links."""
 
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from django import template
 from django.utils.dateformat import format as date_format
@@ -60,11 +60,6 @@ def qualified_count(count, qualifier="exactly"):
         "about": _("about"),
     }.get(qualifier, "")
     return f"{words} {number}".strip()
-
-
-@register.filter
-def encode_query(params):
-    return urlencode(params, doseq=True)
 
 
 @register.filter

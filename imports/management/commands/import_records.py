@@ -19,7 +19,7 @@ EXIT_OK, EXIT_FAILED, EXIT_ROWS_FAILED = 0, 1, 2
 
 
 class Command(BaseCommand):
-    help = "Import people, detentions and releases from a CSV, JSON or XLSX file (see README, Imports)."
+    help = "Import people, detentions and releases from a CSV, JSON or XLSX file (see docs/import.md)."
 
     def add_arguments(self, parser):
         parser.add_argument("file")

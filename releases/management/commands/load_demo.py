@@ -5,7 +5,7 @@ person's demo id, ...) and created only when missing; what is there already is l
 so an editor's corrections survive a second run. Every write runs as the system user, so the
 history shows who wrote it. Nothing is invented: people are only those the reporting names.
 
-Interpretation of the data file (see README, "Demo data"):
+Interpretation of the data file (see docs/demo-data.md):
 - event_type -> kind: "domestic pardon" (and "pardon/amnesty") -> pardon; "multilateral prisoner
   exchange" -> exchange; "release and transfer abroad" -> deportation (pardoned and taken across
   a border); "release of foreign/dual national" -> other.
