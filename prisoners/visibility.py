@@ -327,20 +327,19 @@ def withheld_names_in(text):
     if not text:
         return set()
     haystack = Value(text, output_field=CharField())
-    long_enough = {"length__gte": _SHORTEST_NAME}
-    names = set()
-    for model, column, people in (
-        (Prisoner, "full_name", "visibility__in"),
-        (Prisoner, "native_name", "visibility__in"),
-        (NameVariant, "name", "prisoner__visibility__in"),
-    ):
-        rows = (
-            model.objects.filter(**{people: WITHHELD})
-            .annotate(haystack=haystack, length=Length(column))
-            .filter(**long_enough, haystack__icontains=F(column))
-            .values_list(column, flat=True)
+    queries = [
+        model.objects.filter(**{people: WITHHELD})
+        .annotate(haystack=haystack, length=Length(column))
+        .filter(length__gte=_SHORTEST_NAME, haystack__icontains=F(column))
+        .order_by()
+        .values_list(column, flat=True)
+        for model, column, people in (
+            (Prisoner, "full_name", "visibility__in"),
+            (Prisoner, "native_name", "visibility__in"),
+            (NameVariant, "name", "prisoner__visibility__in"),
         )
-        names.update(name.casefold() for name in rows)
+    ]
+    names = {name.casefold() for name in queries[0].union(*queries[1:])}  # one query
     return {name for name in names if name and name in text.casefold()}
 
 
