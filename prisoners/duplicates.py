@@ -17,14 +17,12 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from prisoners.models import NameKey, NameVariant, Prisoner, ReportedValue, Visibility
+from prisoners.models import NameKey, NameVariant, Prisoner, ReportedValue
 from prisoners.names.keys import refresh_name_keys
 from prisoners.names.matching import birth_dates_agree
 from prisoners.services import refresh_status
+from prisoners.visibility import most_restrictive
 from tracker.history import acting_as
-
-# Most restrictive first: a merged record is withheld if either record was.
-_VISIBILITY_ORDER = [Visibility.PRIVATE, Visibility.ANONYMIZED, Visibility.PUBLIC]
 
 
 @dataclass(frozen=True)
@@ -116,9 +114,7 @@ def _merge_fields(survivor, duplicate):
             "notes": duplicate.notes,
         }
         survivor.notes = f"{survivor.notes}\n\n{note}".strip()
-    survivor.visibility = min(
-        (survivor.visibility, duplicate.visibility), key=lambda value: _VISIBILITY_ORDER.index(value)
-    )
+    survivor.visibility = most_restrictive(survivor.visibility, duplicate.visibility)
 
 
 def _merge_releases(survivor, duplicate, reason):

@@ -179,10 +179,6 @@ class Prisoner(TimestampedModel):
     def get_absolute_url(self):
         return reverse("prisoner-detail-page", args=[self.pk])
 
-    @property
-    def is_withheld(self):
-        return self.visibility != Visibility.PUBLIC
-
 
 class NameVariant(models.Model):
     class Kind(models.TextChoices):
