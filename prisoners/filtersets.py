@@ -8,7 +8,6 @@ detention. Every FilterSet applies who-sees-what itself, so no door can forget i
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from prisoners.models import Detention, Gender, Prisoner, PrisonerStatus, Source, Visibility
@@ -32,7 +31,7 @@ def with_sort_name(queryset, user):
 
 def releases_matching(*, release_event=None, destination=None, deal=None, released_after=None, released_before=None):
     """Releases meeting every given condition; the date is the release's own or its event's."""
-    releases = Release.objects.annotate(effective_date=Coalesce("date", "event__date"))
+    releases = Release.objects.with_effective_date()
     if release_event:
         releases = releases.filter(event=release_event)
     if destination:

@@ -41,7 +41,7 @@ class TimelineEntry:
 def timeline_entries(prisoner):
     entries = [TimelineEntry(d.detained_on, d.detained_on_precision, "detention", d) for d in prisoner.detentions.all()]
     for release in prisoner.releases.all():
-        on = release.date or (release.event.date if release.event_id else None)
+        on = release.effective_date
         precision = (
             release.date_precision if release.date else (release.event.date_precision if release.event_id else "day")
         )

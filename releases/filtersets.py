@@ -6,7 +6,6 @@ Every FilterSet applies who-sees-what itself: a release of a person absent for t
 import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from prisoners.search import search_prisoners
@@ -79,7 +78,7 @@ class ReleaseFilterSet(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         user = _user(self)
         queryset = queryset.filter(prisoner__in=visible_prisoners(user).values("pk"))
-        queryset = queryset.annotate(effective_date=Coalesce("date", "event__date"))
+        queryset = queryset.with_effective_date()
         return ordered_by(super().filter_queryset(queryset), "-effective_date", "id")
 
 

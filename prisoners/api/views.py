@@ -1,7 +1,6 @@
 """API views for people and sources: thin; filters in the FilterSets, writes in the services."""
 
 from django.db.models import F, Prefetch
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from prisoners import services as prisoner_services
@@ -47,7 +46,7 @@ def timeline_releases():
     """A person's releases in the order they happened, with event and destination."""
     return (
         Release.objects.select_related("event", "destination")
-        .annotate(effective_date=Coalesce("date", "event__date"))
+        .with_effective_date()
         .order_by(F("effective_date").asc(nulls_first=True), "id")
     )
 

@@ -150,7 +150,7 @@ class ReleaseViewSet(RecordViewSet):
 
     def csv_row(self, release):
         withheld = is_withheld_for(self.request.user, release.prisoner)
-        when = release.date or (release.event.date if release.event_id else None)
+        when = release.effective_date
         row = {
             "id": release.pk,
             "url": self.request.build_absolute_uri(reverse("api-release-detail", args=[release.pk])),
