@@ -323,14 +323,17 @@ def add_reported_value(*, actor=None, record, field, value, source, reported_by=
 
 
 @transaction.atomic
-def update_reported_value(*, actor=None, reported_value, **fields) -> ReportedValue:
+def update_reported_value(*, actor=None, reported_value, record=None, **fields) -> ReportedValue:
+    """Change a reported value; `record` moves it to another record (a merge of two people)."""
     with _as(actor):
         if "source" in fields:
             fields["source"] = _source(fields["source"])
-        check_fields(ReportedValue, set(fields) - {"content_type", "object_id"})
         if {"content_type", "object_id"} & set(fields):
-            raise ValidationError(_("A reported value cannot be moved to another record."))
+            raise ValidationError(_("A reported value moves to another record only as `record`."))
         assign(reported_value, fields)
+        if record is not None:
+            reported_value.content_type = ContentType.objects.get_for_model(record)
+            reported_value.object_id = record.pk
         reported_value.full_clean()
         reported_value.save()
         return reported_value
