@@ -19,6 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from prisoners import services
 from prisoners.admin_duplicates import PrisonerDuplicatesAdminMixin
 from prisoners.admin_services import INLINE_WRITERS, InlineWriter, ServiceAdminMixin
+from prisoners.admin_visibility import HidesWithheldAdminMixin, hide_values_about_withheld
 from prisoners.models import Detention, ExternalId, NameVariant, Prisoner, PrisonerStatus, ReportedValue, Source
 from prisoners.search import PrisonerNameSearchAdminMixin
 from prisoners.timeline import KEPT_WHILE_HELD, DetentionSpan, ReleaseStep, status_for
@@ -127,12 +128,15 @@ class ReportedValueInline(GenericTabularInline):
     verbose_name_plural = _("values as each source reported them (where sources disagree)")
 
 
-class ReportedValueAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+class ReportedValueAdmin(ServiceAdminMixin, HidesWithheldAdminMixin, SimpleHistoryAdmin):
     list_display = ("field", "value", "reported_by", "source", "content_type", "object_id")
     list_filter = ("content_type", "field")
     search_fields = ("field", "value", "reported_by", "note", "source__link", "source__title")
     autocomplete_fields = ("source",)
     list_select_related = ("source", "content_type")
+
+    def hide_withheld(self, request, queryset):
+        return hide_values_about_withheld(request.user, queryset)
 
     def get_readonly_fields(self, request, obj=None):
         # A value belongs to one record: chosen when it is added, never moved.
@@ -240,8 +244,15 @@ class PrisonerAdminForm(forms.ModelForm):
         return cleaned
 
 
-class PrisonerAdmin(ServiceAdminMixin, PrisonerDuplicatesAdminMixin, PrisonerNameSearchAdminMixin, SimpleHistoryAdmin):
+class PrisonerAdmin(
+    ServiceAdminMixin,
+    HidesWithheldAdminMixin,
+    PrisonerDuplicatesAdminMixin,
+    PrisonerNameSearchAdminMixin,
+    SimpleHistoryAdmin,
+):
     form = PrisonerAdminForm
+    withheld_person_path = ""  # staff without prisoners.view_withheld do not see withheld people at all
     list_display = (
         "full_name",
         "native_name",
@@ -348,7 +359,8 @@ class PrisonerAdmin(ServiceAdminMixin, PrisonerDuplicatesAdminMixin, PrisonerNam
         services.delete_prisoner(actor=request.user, prisoner=obj)
 
 
-class DetentionAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+class DetentionAdmin(ServiceAdminMixin, HidesWithheldAdminMixin, SimpleHistoryAdmin):
+    withheld_person_path = "prisoner"
     list_display = ("prisoner", "detained_on", "sentence", "place_of_detention", "ended_on")
     list_filter = ("ended_on", "sentenced_on")
     search_fields = ("prisoner__full_name", "prisoner__name_variants__name", "charges", "court", "place_of_detention")

@@ -16,6 +16,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from prisoners.admin import RELEASE_CONDITION_FIELDS, ReportedValueInline
 from prisoners.admin_services import INLINE_WRITERS, InlineWriter, ServiceAdminMixin
+from prisoners.admin_visibility import HidesWithheldAdminMixin
+from prisoners.visibility import nameable_prisoners
 from releases import services
 from releases.models import (
     DealClaim,
@@ -248,7 +250,9 @@ class EventReleaseInline(admin.TabularInline):
     verbose_name_plural = _("released people (named)")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("prisoner", "destination")
+        # Staff without prisoners.view_withheld see only the people whose names they may see.
+        queryset = super().get_queryset(request).select_related("prisoner", "destination")
+        return queryset.filter(prisoner__in=nameable_prisoners(request.user))
 
 
 class ReleaseEventAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
@@ -361,7 +365,8 @@ class ReleaseEventAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
         services.delete_release_event(actor=request.user, event=obj)
 
 
-class ReleaseAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+class ReleaseAdmin(ServiceAdminMixin, HidesWithheldAdminMixin, SimpleHistoryAdmin):
+    withheld_person_path = "prisoner"
     list_display = ("prisoner", "event", "effective_date", "destination", "outcome", "confidence")
     list_filter = ("outcome", "confidence", "destination", "forced_exile", "without_documents", "travel_ban")
     search_fields = ("prisoner__full_name", "prisoner__name_variants__name", "event__title", "notes")
