@@ -111,11 +111,17 @@ def update_prisoner(*, actor=None, prisoner, status=None, sources=None, **fields
     """
     with _as(actor):
         check_fields(Prisoner, fields)
-        stored = Prisoner.objects.filter(pk=prisoner.pk).values("visibility", "full_name", "native_name").first()
+        stored = (
+            Prisoner.objects.filter(pk=prisoner.pk)
+            .values("visibility", "full_name", "native_name", "name_keys")
+            .first()
+        )
         if stored is not None:
             new_visibility = fields.get("visibility", prisoner.visibility)
             if not may_change_visibility(actor, stored["visibility"], new_visibility):
                 raise PermissionDenied(REFUSED_VISIBILITY)
+            # Derived and refreshed in the database by other writes: never overwritten from a stale instance.
+            prisoner.name_keys = stored["name_keys"]
         assign(prisoner, fields)
         prisoner.full_clean()
         prisoner.save()

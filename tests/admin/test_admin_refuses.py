@@ -113,17 +113,37 @@ def test_deleting_a_release_the_status_needs_is_refused(client, editor, build):
     assert not Release.objects.filter(pk=release.pk).exists()
 
 
-def test_publishing_a_withheld_person_needs_view_withheld(client, build):
+def test_staff_without_view_withheld_cannot_reach_a_withheld_person_to_publish_it(client, build):
     perms = ["prisoners.view_prisoner", "prisoners.change_prisoner"]
     client.force_login(build.user(is_staff=True, perms=perms))
-    person = build.prisoner("Synthetic Withheld Person", visibility="private")
+    person = build.prisoner("Synthetic Withheld Person", visibility="anonymized")
+    url = reverse("admin:prisoners_prisoner_change", args=[person.pk])
     before = snapshot()
-    response = submit(
-        client, reverse("admin:prisoners_prisoner_change", args=[person.pk]), {"visibility": "public", "notes": "x"}
-    )
-    assert response.status_code == 200
-    assert "permission to see withheld records" in str(errors_of(response)["form"]["visibility"])
+    response = client.post(url, {"full_name": "Synthetic Withheld Person", "visibility": "public"})
+    assert response.status_code == 302 and "/admin/" in response["Location"]  # "doesn't exist"
     assert snapshot() == before
+    assert Prisoner.objects.get(pk=person.pk).visibility == "anonymized"
+
+
+def test_a_refused_visibility_change_is_a_form_error(rf, build):
+    """The service's refusal reaches the form as an error on the visibility field (PermissionDenied -> error)."""
+    from django.contrib import admin
+
+    editor = build.user(is_staff=True, perms=["prisoners.change_prisoner"])
+    person = build.prisoner("Synthetic Withheld Person", visibility="private")
+    model_admin = admin.site._registry[Prisoner]
+    request = rf.post("/")
+    request.user = editor
+    form = model_admin.get_form(request, person, change=True)(
+        {"full_name": person.full_name, "visibility": "public", "gender": "unknown", "birth_date_precision": "day"},
+        instance=person,
+    )
+    assert form.is_valid(), form.errors
+    from prisoners.admin_services import Refused
+
+    with pytest.raises(Refused) as refused:
+        model_admin.save_model(request, form.save(commit=False), form, change=True)
+    assert "visibility" in refused.value.error.message_dict
     assert Prisoner.objects.get(pk=person.pk).visibility == "private"
 
 
