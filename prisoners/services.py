@@ -57,7 +57,7 @@ def timeline_of(prisoner):
         for d in prisoner.detentions.all()
     ]
     steps = [
-        ReleaseStep(on=r.date or (r.event.date if r.event_id else None), outcome=r.outcome)
+        ReleaseStep(on=r.effective_date, outcome=r.outcome)
         for r in prisoner.releases.select_related("event")
     ]
     return spans, steps
@@ -111,11 +111,17 @@ def update_prisoner(*, actor=None, prisoner, status=None, sources=None, **fields
     """
     with _as(actor):
         check_fields(Prisoner, fields)
-        stored = Prisoner.objects.filter(pk=prisoner.pk).values("visibility", "full_name", "native_name").first()
+        stored = (
+            Prisoner.objects.filter(pk=prisoner.pk)
+            .values("visibility", "full_name", "native_name", "name_keys")
+            .first()
+        )
         if stored is not None:
             new_visibility = fields.get("visibility", prisoner.visibility)
             if not may_change_visibility(actor, stored["visibility"], new_visibility):
                 raise PermissionDenied(REFUSED_VISIBILITY)
+            # Derived and refreshed in the database by other writes: never overwritten from a stale instance.
+            prisoner.name_keys = stored["name_keys"]
         assign(prisoner, fields)
         prisoner.full_clean()
         prisoner.save()
@@ -323,14 +329,17 @@ def add_reported_value(*, actor=None, record, field, value, source, reported_by=
 
 
 @transaction.atomic
-def update_reported_value(*, actor=None, reported_value, **fields) -> ReportedValue:
+def update_reported_value(*, actor=None, reported_value, record=None, **fields) -> ReportedValue:
+    """Change a reported value; `record` moves it to another record (a merge of two people)."""
     with _as(actor):
         if "source" in fields:
             fields["source"] = _source(fields["source"])
-        check_fields(ReportedValue, set(fields) - {"content_type", "object_id"})
         if {"content_type", "object_id"} & set(fields):
-            raise ValidationError(_("A reported value cannot be moved to another record."))
+            raise ValidationError(_("A reported value moves to another record only as `record`."))
         assign(reported_value, fields)
+        if record is not None:
+            reported_value.content_type = ContentType.objects.get_for_model(record)
+            reported_value.object_id = record.pk
         reported_value.full_clean()
         reported_value.save()
         return reported_value

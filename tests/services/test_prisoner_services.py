@@ -172,3 +172,11 @@ def test_get_or_create_source(build):
     source, created = services.get_or_create_source(link=" https://example.org/synthetic/x ", title="X")
     again, created_again = services.get_or_create_source(link="https://example.org/synthetic/x")
     assert created and not created_again and again == source
+
+
+def test_updating_a_stale_instance_keeps_the_name_keys(build):
+    person = build.prisoner("Maria Kalesnikava")
+    stale = Prisoner.objects.get(pk=person.pk)
+    services.add_name_variant(prisoner=person, name="Synthetic Zzyzx")  # refreshes the keys in the database
+    services.update_prisoner(prisoner=stale, biography="changed")
+    assert found("Zzyzx") == [person.pk]
