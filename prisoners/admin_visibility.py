@@ -5,11 +5,16 @@ applies it to admin querysets, history pages and the recent-actions list.
 """
 
 from django.contrib.admin.utils import unquote
-from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 
-from prisoners.models import Detention, Prisoner, ReportedValue
-from prisoners.visibility import WITHHELD_NAME, can_view_withheld, is_withheld_for, nameable_prisoners
+from prisoners.models import Prisoner, ReportedValue
+from prisoners.visibility import (
+    can_view_withheld,
+    is_withheld_for,
+    nameable_prisoners,
+    visible_reported_values,
+    withheld_name,
+)
 
 
 def withheld_prisoners(user):
@@ -43,10 +48,10 @@ def log_entry_repr(entry, user):
     try:
         obj = entry.get_edited_object()
     except Exception:  # deleted since: whom it named can no longer be told
-        return str(WITHHELD_NAME)
+        return withheld_name()
     person = person_named_by(obj)
     if person is not None and is_withheld_for(user, person):
-        return str(WITHHELD_NAME)
+        return withheld_name()
     return entry.object_repr
 
 
@@ -84,17 +89,5 @@ class HidesWithheldAdminMixin:
 
 
 def hide_values_about_withheld(user, queryset):
-    """Reported values leave out those about a withheld person or about a release or detention of one."""
-    if can_view_withheld(user):
-        return queryset
-    from releases.models import Release  # the values of releases: releases build on people
-
-    withheld = withheld_prisoners(user).values("pk")
-    by_model = {
-        Prisoner: withheld,
-        Detention: Detention.objects.filter(prisoner__in=withheld).values("pk"),
-        Release: Release.objects.filter(prisoner__in=withheld).values("pk"),
-    }
-    for model, ids in by_model.items():
-        queryset = queryset.exclude(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
-    return queryset
+    """Reported values leave out those about a withheld person (or their records) and those citing hidden sources."""
+    return visible_reported_values(user, queryset)

@@ -117,6 +117,11 @@ def is_absent_for(user, prisoner) -> bool:
     return prisoner.visibility == Visibility.PRIVATE and not can_view_withheld(user)
 
 
+def withheld_name() -> str:
+    """What stands for a withheld name, in the reader's language."""
+    return str(WITHHELD_NAME)
+
+
 def display_name(user, prisoner) -> str:
     return str(WITHHELD_NAME) if is_withheld_for(user, prisoner) else prisoner.full_name
 
