@@ -6,21 +6,80 @@ named counts and reconciliation from `releases.selectors`. Views only arrange th
 
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from prisoners.models import ReportedValue
 from prisoners.visibility import display_name, is_withheld_for, visible_prisoners
 from releases import stats
+from releases.api.views import destinations_with_counts
 from releases.filtersets import DestinationFilterSet, ReleaseEventFilterSet, SanctionsDealFilterSet
 from releases.models import Destination, EventDestination, Release, ReleaseEvent, ReportedTotal, SanctionsDeal
-from releases.selectors import FREED_OUTCOMES, events_with_named_counts, reconcile_event
+from releases.selectors import FREED_OUTCOMES, deals_with_counts, events_with_named_counts, reconcile_event
+from tracker import glossary
 from tracker.charts import Column, bar_percentages, column_chart, month_range
-from tracker.listing import apply_filterset, name_ordering, paginate
+from tracker.listing import apply_filterset, clean_query_redirect, name_ordering, paginate
+
+COUNTRY_MENU_SECONDS = 300  # menus of countries in use: recomputed at most every five minutes
+
+EVENT_SORTS = (
+    ("", gettext_lazy("Newest first")),
+    ("date", gettext_lazy("Oldest first")),
+    ("-reported_count", gettext_lazy("Most freed first")),
+    ("-named_count", gettext_lazy("Most named first")),
+    ("title", gettext_lazy("Title A–Z")),
+)
+DEAL_SORTS = (
+    ("", gettext_lazy("Newest first")),
+    ("announced_on", gettext_lazy("Oldest first")),
+    ("-reported_count", gettext_lazy("Most freed first")),
+    ("title", gettext_lazy("Title A–Z")),
+)
+DESTINATION_SORTS = (
+    ("", gettext_lazy("Country code A–Z")),
+    ("-reported_count", gettext_lazy("Most reported taken there")),
+    ("-named_count", gettext_lazy("Most named people")),
+)
+
+
+def _codes(values):
+    """Country codes from CountryField values, multi-valued ones ("BY,RU") included."""
+    return sorted({code for value in values for code in str(value or "").split(",") if code})
+
+
+def _event_countries_in_use():
+    def compute():
+        return {
+            "country": _codes(ReleaseEvent.objects.order_by().values_list("releasing_countries", flat=True).distinct()),
+            "destination": _codes(Destination.objects.values_list("country", flat=True)),
+        }
+
+    return cache.get_or_set("pages:countries:events", compute, COUNTRY_MENU_SECONDS)
+
+
+def _deal_countries_in_use():
+    def compute():
+        return {"target_country": _codes(SanctionsDeal.objects.order_by().values_list("target_country", flat=True))}
+
+    return cache.get_or_set("pages:countries:deals", compute, COUNTRY_MENU_SECONDS)
+
+
+def _with_uncertain_fields(objects):
+    """What sources disagree on (their reported values' fields), for the "uncertain" badge."""
+    for obj in objects:
+        obj.uncertain_fields = sorted({value.field for value in obj.reported_values.all()})
+    return objects
+
+
+_UNCERTAIN_FIELDS = Prefetch(
+    "reported_values", queryset=ReportedValue.objects.only("field", "object_id", "content_type")
+)
 
 
 def _people_released(user, releases):
@@ -156,8 +215,17 @@ def dashboard(request):
 
 
 def release_event_list(request):
-    filterset, events, ok = apply_filterset(request, ReleaseEventFilterSet, _event_queryset())
+    if clean := clean_query_redirect(request, ReleaseEventFilterSet):
+        return clean
+    filterset, events, ok = apply_filterset(
+        request,
+        ReleaseEventFilterSet,
+        _event_queryset().prefetch_related(_UNCERTAIN_FIELDS),
+        sorts=EVENT_SORTS,
+        countries_in_use=_event_countries_in_use(),
+    )
     listing = paginate(request, events, "/api/v1/release-events/")
+    _with_uncertain_fields(listing.page.object_list)
     context = {"filterset": filterset, "listing": listing, "list_title": _("Release events")}
     return render(request, "pages/release_event_list.html", context, status=200 if ok else 400)
 
@@ -235,14 +303,18 @@ def release_event_detail(request, slug):
 
 
 def deal_list(request):
-    filterset, deals, ok = apply_filterset(request, SanctionsDealFilterSet, SanctionsDeal.objects.all())
+    if clean := clean_query_redirect(request, SanctionsDealFilterSet):
+        return clean
+    queryset = deals_with_counts().annotate(event_count=Count("release_events", distinct=True))
+    filterset, deals, ok = apply_filterset(
+        request,
+        SanctionsDealFilterSet,
+        queryset.prefetch_related(_UNCERTAIN_FIELDS),
+        sorts=DEAL_SORTS,
+        countries_in_use=_deal_countries_in_use(),
+    )
     listing = paginate(request, deals, "/api/v1/deals/")
-    numbers = {row["slug"]: row for row in stats.released_per_deal()}
-    for deal in listing.page.object_list:
-        row = numbers.get(deal.slug, {})
-        deal.event_count = row.get("event_count", 0)
-        deal.reported_count = row.get("reported_count")
-        deal.named_count = row.get("named_count", 0)
+    _with_uncertain_fields(listing.page.object_list)
     context = {"filterset": filterset, "listing": listing, "list_title": _("Sanctions deals")}
     return render(request, "pages/deal_list.html", context, status=200 if ok else 400)
 
@@ -276,13 +348,12 @@ def deal_detail(request, slug):
 
 
 def destination_list(request):
-    filterset, destinations, ok = apply_filterset(request, DestinationFilterSet, Destination.objects.all())
+    if clean := clean_query_redirect(request, DestinationFilterSet):
+        return clean
+    filterset, destinations, ok = apply_filterset(
+        request, DestinationFilterSet, destinations_with_counts(), sorts=DESTINATION_SORTS
+    )
     listing = paginate(request, destinations, "/api/v1/destinations/")
-    numbers = {row["country"]: row for row in stats.released_per_destination()}
-    for destination in listing.page.object_list:
-        row = numbers.get(destination.country.code, {})
-        destination.reported_count = row.get("reported_count")
-        destination.named_count = row.get("named_count", 0)
     context = {"filterset": filterset, "listing": listing, "list_title": _("Destinations")}
     return render(request, "pages/destination_list.html", context, status=200 if ok else 400)
 
@@ -316,3 +387,11 @@ def destination_detail(request, code):
         "not_listed_count": max(destination.named_count - freed_listed, 0),
     }
     return render(request, "pages/destination_detail.html", context)
+
+
+# Methodology ----------------------------------------------------------------------------------------
+
+
+def methodology(request):
+    """How the numbers are counted and what every word means (the pages link here)."""
+    return render(request, "pages/methodology.html", {"glossary": glossary.all_groups()})

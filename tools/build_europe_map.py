@@ -34,7 +34,9 @@ def project(lon, lat):
     lam, phi = math.radians(lon - CENTRE[0]), math.radians(lat)
     phi0 = math.radians(CENTRE[1])
     k = math.sqrt(2 / (1 + math.sin(phi0) * math.sin(phi) + math.cos(phi0) * math.cos(phi) * math.cos(lam)))
-    return k * math.cos(phi) * math.sin(lam), -k * (math.cos(phi0) * math.sin(phi) - math.sin(phi0) * math.cos(phi) * math.cos(lam))
+    return k * math.cos(phi) * math.sin(lam), -k * (
+        math.cos(phi0) * math.sin(phi) - math.sin(phi0) * math.cos(phi) * math.cos(lam)
+    )
 
 
 def decode_arcs(topology):
