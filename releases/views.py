@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,7 +24,7 @@ from releases.filtersets import DestinationFilterSet, ReleaseEventFilterSet, San
 from releases.models import Destination, EventDestination, Release, ReleaseEvent, ReportedTotal, SanctionsDeal
 from releases.selectors import FREED_OUTCOMES, deals_with_counts, events_with_named_counts, reconcile_event
 from tracker import glossary
-from tracker.charts import Column, bar_percentages, column_chart, month_range
+from tracker.charts import Column, bar_percentages, column_chart, map_markers, month_range, with_rows
 from tracker.listing import apply_filterset, clean_query_redirect, name_ordering, paginate
 
 COUNTRY_MENU_SECONDS = 300  # menus of countries in use: recomputed at most every five minutes
@@ -126,12 +127,14 @@ def _monthly_columns(per_event, per_month):
         columns.append(
             Column(
                 label=month.strftime("%Y-%m"),
-                short_label=month.strftime("%b %Y") if month.month == 1 or not columns else month.strftime("%b"),
+                short_label=date_format(month, "M"),
+                year_label=str(month.year) if month.month == 1 or not columns else "",
                 reported=reported.get(month, 0),
                 named=named.get(month, 0),
             )
         )
         columns[-1].month = month
+        columns[-1].row_label = date_format(month, "M Y")
         next_month = (month + timedelta(days=32)).replace(day=1)
         columns[-1].drilldown = (
             f"{reverse('release-event-list-page')}?date_after={month.isoformat()}"
@@ -167,7 +170,6 @@ def dashboard(request):
             reported_held["counts_what"] = total.counts_what
             still_held_sources = list(total.sources.all())
 
-    this_year = timezone.now().year
     reported_by_year, named_by_year = {}, {}
     reported_uncertain = False
     for row in per_event:
@@ -179,36 +181,66 @@ def dashboard(request):
         named_by_year[year] = named_by_year.get(year, 0) + row["named_count"]
 
     latest_events = [{**row, "date": date.fromisoformat(row["date"])} for row in per_event[:6]]
+    # The period card follows the data: the latest year with a release, "so far" if that is this year.
+    years = sorted(set(reported_by_year) | set(named_by_year), reverse=True)
+    latest_year = years[0] if years else None
 
     columns = _monthly_columns(per_event, per_month)
-    for row in per_destination:
-        row["url"] = reverse("destination-detail-page", args=[row["country"]])
-    destinations = bar_percentages(
-        sorted(per_destination, key=lambda row: (-(row["reported_count"] or 0), -row["named_count"], row["name"])),
-        "reported_count",
-        "named_count",
-    )
+    destinations = _destination_table(per_destination)
+    markers, off_map = map_markers(destinations)
     context = {
         "still_held": {"reported": reported_held, "named": still_held["named"], "sources": still_held_sources},
         "released": {
             "reported_total": sum(reported_by_year.values()),
             "reported_uncertain": reported_uncertain,
             "named_total": sum(named_by_year.values()),
-            "this_year": this_year,
-            "reported_this_year": reported_by_year.get(this_year, 0),
-            "named_this_year": named_by_year.get(this_year, 0),
+            "includes": _what_the_total_includes(),
+            "latest_year": latest_year,
+            "latest_date": latest_events[0]["date"] if latest_events else None,
+            "so_far": latest_year == timezone.now().year,
+            "reported_latest_year": reported_by_year.get(latest_year, 0),
+            "named_latest_year": named_by_year.get(latest_year, 0),
             "years": [
                 {"year": year, "reported": reported_by_year.get(year, 0), "named": named_by_year.get(year, 0)}
-                for year in sorted(set(reported_by_year) | set(named_by_year), reverse=True)
+                for year in years
             ],
         },
         "event_count": len(per_event),
         "deal_count": len(per_deal),
         "latest_events": latest_events,
-        "chart": column_chart(columns) if columns else None,
+        "chart": with_rows(column_chart(columns)) if columns else None,
         "destinations": destinations,
+        "map": {"markers": markers, "off_map": off_map},
     }
     return render(request, "pages/dashboard.html", context)
+
+
+def _destination_table(rows):
+    """Destinations with their page, largest first: one list feeds the map and the table beside it."""
+    for row in rows:
+        row["url"] = reverse("destination-detail-page", args=[row["country"]])
+    return bar_percentages(
+        sorted(rows, key=lambda row: (-(row["reported_count"] or 0), -row["named_count"], row["name"])),
+        "reported_count",
+        "named_count",
+    )
+
+
+def _what_the_total_includes():
+    """Which countries released people in the events the total adds up, and what exchanges it contains."""
+    countries, exchanges = {}, []
+    for event in ReleaseEvent.objects.order_by("date").only("releasing_countries", "kind", "reported_count"):
+        for country in event.releasing_countries:
+            countries[country.code] = country.name
+        if event.kind == ReleaseEvent.Kind.EXCHANGE:
+            exchanges.append(event)
+    exchange_countries = sorted({str(c.name) for event in exchanges for c in event.releasing_countries})
+    return {
+        "countries": sorted(str(name) for name in countries.values()),
+        "exchange_count": len(exchanges),
+        "exchange_reported": sum(event.reported_count or 0 for event in exchanges),
+        "exchange_countries": ", ".join(exchange_countries),
+    }
 
 
 # Release events -------------------------------------------------------------------------------------
@@ -354,7 +386,24 @@ def destination_list(request):
         request, DestinationFilterSet, destinations_with_counts(), sorts=DESTINATION_SORTS
     )
     listing = paginate(request, destinations, "/api/v1/destinations/")
-    context = {"filterset": filterset, "listing": listing, "list_title": _("Destinations")}
+    markers, off_map = map_markers(
+        [
+            {
+                "country": destination.country.code,
+                "name": str(destination.country.name),
+                "url": destination.get_absolute_url(),
+                "reported_count": destination.reported_count,
+                "named_count": destination.named_count,
+            }
+            for destination in listing.page.object_list
+        ]
+    )
+    context = {
+        "filterset": filterset,
+        "listing": listing,
+        "list_title": _("Destinations"),
+        "map": {"markers": markers, "off_map": off_map},
+    }
     return render(request, "pages/destination_list.html", context, status=200 if ok else 400)
 
 

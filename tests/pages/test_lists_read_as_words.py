@@ -62,7 +62,10 @@ def test_lists_show_words_with_an_explanation_not_tokens(client, dec13, build):
 
 def test_the_uncertain_badge_says_what_is_uncertain(client, dec13, build):
     event = build.event(
-        "Synthetic disputed date", date=date(2025, 11, 22), reported_count=31, uncertain=True,
+        "Synthetic disputed date",
+        date=date(2025, 11, 22),
+        reported_count=31,
+        uncertain=True,
         uncertainty_note="Date conflict: state media said 20 November, Ukraine said 22 November.",
     )
     from django.contrib.contenttypes.models import ContentType
@@ -71,8 +74,12 @@ def test_the_uncertain_badge_says_what_is_uncertain(client, dec13, build):
 
     for value in ("2025-11-20", "2025-11-22"):
         ReportedValue.objects.create(
-            content_type=ContentType.objects.get_for_model(event), object_id=event.pk, field="date", value=value,
-            reported_by="someone", source=dec13.hrw,
+            content_type=ContentType.objects.get_for_model(event),
+            object_id=event.pk,
+            field="date",
+            value=value,
+            reported_by="someone",
+            source=dec13.hrw,
         )
     html = _html(client.get("/releases/"))
     row = html[html.index("Synthetic disputed date") :]

@@ -75,8 +75,9 @@ def test_detail_pages_dashboard_and_feed_run_a_fixed_number_of_queries(client, m
         with django_assert_num_queries(queries):
             assert client.get(url).status_code == 200, url
 
-    # stats: per event, per month, per destination, per deal, still held (2); the total's sources (2)
-    with django_assert_num_queries(8):
+    # stats: per event, per month, per destination, per deal, still held (2); the total's sources (2);
+    # the releasing countries and exchanges the total includes
+    with django_assert_num_queries(9):
         assert client.get("/").status_code == 200
     # events + named count, destination counts, named people
     with django_assert_num_queries(3):
