@@ -1,15 +1,19 @@
 """The Atom feed of release events at /feeds/releases/: what was announced, where people went, the deal.
 
-A feed is read anonymously, so it names only public people, whoever fetches it.
+A feed is read anonymously, so it names only public people, whoever fetches it. Opened in a browser it is
+styled by an XSL stylesheet served from static/ (feed readers ignore it).
 """
 
+import re
 from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, SimplerXMLGenerator, Stylesheet
 from django.utils.translation import gettext_lazy as _
 
 from prisoners.visibility import nameable_prisoners
@@ -17,15 +21,40 @@ from releases.models import EventDestination, Release, ReleaseEvent
 from releases.selectors import FREED_OUTCOMES, events_with_named_counts
 
 FEED_LENGTH = 50
+FEED_STYLESHEET = "feeds/atom.xsl"
+_BLANK_LINES = re.compile(r"\s*\n\s*")
+
+
+class StyledAtom1Feed(Atom1Feed):
+    """Atom with the xml-stylesheet instruction Django writes only for RSS, so a browser shows a page."""
+
+    def write(self, outfile, encoding):
+        handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        for stylesheet in self.feed["stylesheets"] or []:
+            handler.processingInstruction("xml-stylesheet", stylesheet)
+            handler.ignorableWhitespace("\n")
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
 
 
 class ReleaseEventFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = StyledAtom1Feed
     title = _("Release Tracker: release events")
     subtitle = _(
         "Political prisoners freed: when, how many were reported and named, where they were taken, and the deal."
     )
-    description_template = "feeds/release_event_description.html"
+    summary_template = "feeds/release_event_description.html"
+
+    def stylesheets(self):
+        return [Stylesheet(static(FEED_STYLESHEET), mimetype="text/xsl")]
+
+    def item_description(self, item):
+        """The summary as one paragraph per line: no blank lines where a part is missing."""
+        html = render_to_string(self.summary_template, {"obj": item})
+        return _BLANK_LINES.sub("\n", html).strip()
 
     def link(self):
         return reverse("release-event-list-page")

@@ -372,8 +372,16 @@ def deal_detail(request, slug):
         "named_freed": sum(event.named_count for event in events),
         "claims": claims,
         "claims_conflict": len({claim.position for claim in claims} - {"other"}) > 1,
+        # One party shown once: the country relieved of sanctions is usually the one freeing the prisoners.
+        "counterparty_is_target": _same_country(deal.target_country, deal.counterparty),
     }
     return render(request, "pages/deal_detail.html", context)
+
+
+def _same_country(country, text):
+    if not country or not text:
+        return False
+    return text.strip().casefold() in (country.code.casefold(), str(country.name).casefold())
 
 
 # Destinations ---------------------------------------------------------------------------------------

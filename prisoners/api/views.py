@@ -33,6 +33,9 @@ PRISONER_CSV_COLUMNS = [
     "released_on",
     "release_event",
     "destination",
+    "release_event_title",
+    "release_event_date",
+    "sources",
 ]
 
 
@@ -53,7 +56,7 @@ class PrisonerViewSet(RecordViewSet):
     queryset = Prisoner.objects.all()
     filterset_class = PrisonerFilterSet
     csv_columns = PRISONER_CSV_COLUMNS
-    csv_filename = "prisoners.csv"
+    csv_filename = "people.csv"
 
     def get_serializer_class(self):
         return PrisonerSerializer if self.action == "list" else PrisonerDetailSerializer
@@ -61,13 +64,20 @@ class PrisonerViewSet(RecordViewSet):
     def get_queryset(self):
         queryset = visible_prisoners(self.request.user, Prisoner.objects.all())
         if self.action == "list":
-            return queryset.prefetch_related(
+            queryset = queryset.prefetch_related(
                 "name_variants", "detentions", Prefetch("releases", queryset=timeline_releases())
             )
+            if self.wants_csv():  # each row's sources, less those cited for people withheld from this reader
+                queryset = queryset.prefetch_related(
+                    Prefetch("sources", queryset=visible_sources(self.request.user, Source.objects.order_by("id")))
+                )
+            return queryset
         return queryset.prefetch_related(
             "name_variants",
             "external_ids",
-            "sources",
+            Prefetch("sources", queryset=visible_sources(self.request.user, Source.objects.order_by("id")))
+            if self.wants_csv()
+            else "sources",
             "reported_values__source",
             Prefetch("detentions", queryset=Detention.objects.prefetch_related("sources")),
             Prefetch("releases", queryset=timeline_releases().prefetch_related("sources")),
@@ -86,7 +96,7 @@ class PrisonerViewSet(RecordViewSet):
         release = releases[-1] if releases else None
         row = {
             "id": prisoner.pk,
-            "url": self.request.build_absolute_uri(reverse("api-prisoner-detail", args=[prisoner.pk])),
+            "url": self.request.build_absolute_uri(prisoner.get_absolute_url()),
             "full_name": str(WITHHELD_NAME) if withheld else prisoner.full_name,
             "withheld": withheld,
             "native_name": "" if withheld else prisoner.native_name,
@@ -96,6 +106,7 @@ class PrisonerViewSet(RecordViewSet):
             "citizenship": [country.code for country in prisoner.citizenship],
             "gender": prisoner.gender,
             "birth_date": "" if withheld else format_partial_date(prisoner.birth_date, prisoner.birth_date_precision),
+            "sources": [] if withheld else [source.link for source in prisoner.sources.all()],
         }
         if detention:
             row.update(
@@ -109,6 +120,8 @@ class PrisonerViewSet(RecordViewSet):
             row.update(
                 released_on=release.effective_date.isoformat() if release.effective_date else "",
                 release_event=release.event.slug if release.event_id else "",
+                release_event_title=release.event.title if release.event_id else "",
+                release_event_date=release.event.date.isoformat() if release.event_id else "",
                 destination=release.destination.code if release.destination_id else "",
             )
         return row

@@ -1,11 +1,12 @@
 """API views for release events, releases, destinations, deals and the stats: thin; rules live elsewhere."""
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
-from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from prisoners.filtersets import visible_sources
+from prisoners.models import Source
 from prisoners.visibility import WITHHELD_NAME, can_view_withheld, visible_prisoners
 from releases import services as release_services
 from releases.api.serializers import (
@@ -30,6 +31,11 @@ def _countries(value):
     return "|".join(country.code for country in value)
 
 
+def _visible_sources(user):
+    """A CSV row's sources: never one cited for a person withheld from this reader (it could name them)."""
+    return Prefetch("sources", queryset=visible_sources(user, Source.objects.order_by("id")))
+
+
 class ReleaseEventViewSet(RecordViewSet):
     """Release events: the reported count and breakdown next to the named people; detail adds who went where,
     the deal and the reconciliation."""
@@ -52,6 +58,8 @@ class ReleaseEventViewSet(RecordViewSet):
         "deal",
         "destination_breakdown",
         "uncertain",
+        "deal_title",
+        "sources",
     ]
     csv_filename = "release-events.csv"
 
@@ -63,8 +71,12 @@ class ReleaseEventViewSet(RecordViewSet):
             Prefetch("destination_counts", queryset=EventDestination.objects.select_related("destination")),
             Prefetch("releases", queryset=Release.objects.select_related("prisoner", "destination")),
         )
+        if self.wants_csv():
+            queryset = queryset.prefetch_related(_visible_sources(self.request.user))
+        elif self.action != "list":
+            queryset = queryset.prefetch_related("sources")
         if self.action != "list":
-            queryset = queryset.prefetch_related("sources", "reported_values__source")
+            queryset = queryset.prefetch_related("reported_values__source")
         return queryset
 
     def delete_record(self, instance):
@@ -73,7 +85,7 @@ class ReleaseEventViewSet(RecordViewSet):
     def csv_row(self, event):
         return {
             "id": event.pk,
-            "url": self.request.build_absolute_uri(reverse("api-release-event-detail", args=[event.slug])),
+            "url": self.request.build_absolute_uri(event.get_absolute_url()),
             "slug": event.slug,
             "title": event.title,
             "date": event.date.isoformat(),
@@ -88,6 +100,8 @@ class ReleaseEventViewSet(RecordViewSet):
                 f"{row.destination.code}:{row.reported_count}" for row in event.destination_counts.all()
             ],
             "uncertain": event.uncertain,
+            "deal_title": event.deal.title if event.deal_id else "",
+            "sources": [source.link for source in event.sources.all()],
         }
 
 
@@ -110,6 +124,9 @@ class ReleaseViewSet(RecordViewSet):
         "outcome",
         "confidence",
         "conditions",
+        "release_event_title",
+        "release_event_date",
+        "sources",
     ]
     csv_filename = "releases.csv"
 
@@ -117,7 +134,9 @@ class ReleaseViewSet(RecordViewSet):
         return (
             Release.objects.filter(prisoner__in=visible_prisoners(self.request.user).values("pk"))
             .select_related("prisoner", "event", "destination")
-            .prefetch_related("sources", "reported_values__source")
+            .prefetch_related(
+                _visible_sources(self.request.user) if self.wants_csv() else "sources", "reported_values__source"
+            )
         )
 
     def delete_record(self, instance):
@@ -130,7 +149,7 @@ class ReleaseViewSet(RecordViewSet):
         when = release.date or (release.event.date if release.event_id else None)
         return {
             "id": release.pk,
-            "url": self.request.build_absolute_uri(reverse("api-release-detail", args=[release.pk])),
+            "url": self.request.build_absolute_uri(release.prisoner.get_absolute_url()),
             "prisoner_id": release.prisoner_id,
             "full_name": str(WITHHELD_NAME) if withheld else release.prisoner.full_name,
             "withheld": withheld,
@@ -140,6 +159,9 @@ class ReleaseViewSet(RecordViewSet):
             "outcome": release.outcome,
             "confidence": release.confidence,
             "conditions": release.conditions,
+            "release_event_title": release.event.title if release.event_id else "",
+            "release_event_date": release.event.date.isoformat() if release.event_id else "",
+            "sources": [] if withheld else [source.link for source in release.sources.all()],
         }
 
 
@@ -187,7 +209,7 @@ class SanctionsDealViewSet(RecordViewSet):
     def csv_row(self, deal):
         return {
             "id": deal.pk,
-            "url": self.request.build_absolute_uri(reverse("api-deal-detail", args=[deal.slug])),
+            "url": self.request.build_absolute_uri(deal.get_absolute_url()),
             "slug": deal.slug,
             "title": deal.title,
             "announced_on": deal.announced_on.isoformat() if deal.announced_on else "",
@@ -251,7 +273,7 @@ class DestinationViewSet(RecordViewSet):
     def csv_row(self, destination):
         return {
             "id": destination.pk,
-            "url": self.request.build_absolute_uri(reverse("api-destination-detail", args=[destination.code])),
+            "url": self.request.build_absolute_uri(destination.get_absolute_url()),
             "country": destination.code,
             "name": str(destination.country.name),
             "reported_count": destination.reported_count,
