@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from prisoners.visibility import nameable_prisoners
 from releases.models import EventDestination, Release, ReleaseEvent
 from releases.selectors import FREED_OUTCOMES, events_with_named_counts
+from tracker import glossary
 
 FEED_LENGTH = 50
 FEED_STYLESHEET = "feeds/atom.xsl"
@@ -47,6 +48,15 @@ class ReleaseEventFeed(Feed):
         "Political prisoners freed: when, how many were reported and named, where they were taken, and the deal."
     )
     summary_template = "feeds/release_event_description.html"
+
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        # Browsers show application/atom+xml as plain text; as XML they apply the stylesheet. Feed
+        # readers (which do not ask for text/html first) keep the Atom type.
+        if request.headers.get("Accept", "").startswith("text/html"):
+            response["Content-Type"] = "application/xml; charset=utf-8"
+            response["Vary"] = "Accept"
+        return response
 
     def stylesheets(self):
         return [Stylesheet(static(FEED_STYLESHEET), mimetype="text/xsl")]
@@ -87,4 +97,4 @@ class ReleaseEventFeed(Feed):
         return item.updated_at
 
     def item_categories(self, item):
-        return [item.get_kind_display()]
+        return [str(glossary.term("kind", item.kind).label)]

@@ -29,7 +29,7 @@
             <xsl:for-each select="atom:entry">
               <li class="card">
                 <h2><a href="{atom:link/@href}"><xsl:value-of select="atom:title"/></a></h2>
-                <p class="small muted"><xsl:value-of select="substring(atom:published, 1, 10)"/> · <xsl:value-of select="atom:category/@term"/></p>
+                <p class="small muted"><xsl:value-of select="atom:category/@term"/></p>
                 <div class="feed-summary"><xsl:value-of select="atom:summary" disable-output-escaping="yes"/></div>
               </li>
             </xsl:for-each>
