@@ -313,6 +313,7 @@ def release_event_detail(request, slug):
         Prefetch("reported_values", queryset=ReportedValue.objects.select_related("source")),
     )
     event = get_object_or_404(queryset, slug=slug)
+    _with_uncertain_fields([event])
     reconciliation = reconcile_event(event)
     people = _with_display_names(
         request.user,
@@ -360,6 +361,7 @@ def deal_detail(request, slug):
         Prefetch("reported_values", queryset=ReportedValue.objects.select_related("source")),
     )
     deal = get_object_or_404(queryset, slug=slug)
+    _with_uncertain_fields([deal])
     events = list(deal.release_events.all())
     reported = [event.reported_count for event in events if event.reported_count is not None]
     claims = list(deal.claims.all())

@@ -206,7 +206,7 @@ class MapMarker:
     label_inside: bool
 
 
-def map_markers(rows, *, max_radius=72, min_radius=12, font_size=30):
+def map_markers(rows, *, max_radius=72, min_radius=14, font_size=36):
     """Circles (area proportional to the reported number, else the named one) on the countries of `rows`
     (dicts with country, name, url, reported_count, named_count); rows off the map come back apart.
 

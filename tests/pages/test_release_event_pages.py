@@ -12,7 +12,7 @@ def test_event_page_tells_the_story_of_13_december(client, dec13):
     assert response.status_code == 200
     html = response.content.decode()
     assert "13 December 2025" in html
-    assert "deportation" in html
+    assert "Freed and expelled" in html  # the kind in words, not its token
     assert "John Coale, US special envoy for Belarus" in html
     assert 'href="/deals/2025-us-potash-sanctions-relief/"' in html
     # Destination breakdown, reported next to named, in a chart with a data table.
