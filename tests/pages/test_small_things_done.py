@@ -56,7 +56,7 @@ def test_the_feed_is_styled_for_a_browser_and_its_summaries_are_clean(client, de
     assert response["Content-Type"].startswith("application/atom+xml")  # what a feed reader gets
     browser = client.get("/feeds/releases/", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert browser["Content-Type"] == "application/xml; charset=utf-8"  # a browser applies the stylesheet to XML
-    assert "<category term=\"Freed and expelled\"" in xml
+    assert '<category term="Freed and expelled"' in xml
     xsl = client.get("/static/feeds/atom.xsl")
     assert xsl.status_code == 200
     assert b"xsl:stylesheet" in b"".join(xsl.streaming_content)
