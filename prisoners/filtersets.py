@@ -7,14 +7,16 @@ detention. Every FilterSet applies who-sees-what itself, so no door can forget i
 """
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from prisoners.models import Detention, Gender, Prisoner, PrisonerStatus, Source, Visibility
+from prisoners.models import Detention, Prisoner, Source, Visibility
 from prisoners.search import search_prisoners
 from prisoners.visibility import reader_sort_name, visible_prisoners, visible_sources
 from releases.models import Release, ReleaseEvent, SanctionsDeal
-from tracker.filters import CountryFilter, IsoDateFilter, SlugChoiceFilter, ordered_by
+from tracker import glossary
+from tracker.filters import CountryFilter, IsoDateFilter, NullsLastOrderingFilter, SlugChoiceFilter, ordered_by
 
 RELEASE_FILTERS = ("release_event", "destination", "deal", "released_after", "released_before")
 DETENTION_FILTERS = ("detained_after", "detained_before", "charge")
@@ -45,18 +47,29 @@ def releases_matching(*, release_event=None, destination=None, deal=None, releas
     return releases
 
 
+def latest_release_date():
+    """A person's latest release date (the release's own, else its event's), for sorting by "released"."""
+    latest = (
+        Release.objects.filter(prisoner=OuterRef("pk"))
+        .annotate(on=Coalesce("date", "event__date"))
+        .order_by(F("on").desc(nulls_last=True))
+        .values("on")[:1]
+    )
+    return Subquery(latest)
+
+
 def _no_op(queryset, name, value):
     return queryset
 
 
 class PrisonerFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search names (any transliteration)"))
-    status = django_filters.ChoiceFilter(choices=PrisonerStatus.choices)
+    status = django_filters.ChoiceFilter(choices=glossary.choices("status"))
     country = CountryFilter(field_name="country", label=_("Held in (country code or English name)"))
     citizenship = CountryFilter(
         field_name="citizenship", lookup_expr="contains", label=_("Citizenship (country code or English name)")
     )
-    gender = django_filters.ChoiceFilter(choices=Gender.choices)
+    gender = django_filters.ChoiceFilter(choices=glossary.choices("gender"))
     visibility = django_filters.ChoiceFilter(choices=Visibility.choices)
     detained_after = IsoDateFilter(method=_no_op, label=_("Detained on or after (YYYY-MM-DD)"))
     detained_before = IsoDateFilter(method=_no_op, label=_("Detained on or before (YYYY-MM-DD)"))
@@ -73,16 +86,17 @@ class PrisonerFilterSet(django_filters.FilterSet):
     deal = SlugChoiceFilter(
         queryset=SanctionsDeal.objects.all(), method=_no_op, what="deal", label=_("Freed under deal (slug)")
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = NullsLastOrderingFilter(
         fields=(
             ("sort_name", "name"),
             ("status", "status"),
             ("country", "country"),
+            ("last_released_on", "released"),
             ("created_at", "created_at"),
             ("updated_at", "updated_at"),
             ("id", "id"),
         ),
-        label=_("Order by (name, status, country, created_at, updated_at, id; '-' for descending)"),
+        label=_("Order by (name, status, country, released, created_at, updated_at, id; '-' for descending)"),
     )
 
     class Meta:
@@ -115,6 +129,8 @@ class PrisonerFilterSet(django_filters.FilterSet):
             queryset = queryset.filter(Exists(detentions))
 
         if data.get("ordering"):
+            if any(term.lstrip("-") == "released" for term in data["ordering"]):
+                queryset = queryset.annotate(last_released_on=latest_release_date())
             return ordered_by(self.filters["ordering"].filter(queryset, data["ordering"]))
         if data.get("search") and queryset.query.order_by:
             return ordered_by(queryset)  # keep the search's own ranking

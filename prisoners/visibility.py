@@ -179,12 +179,12 @@ KEPT_WHEN_WITHHELD = {
     # CSV rows: one line per person or release.
     "person_row": frozenset(
         {"id", "url", "page_url", "full_name", "withheld", "status", "country", "citizenship", "gender"}
-        | {"detained_on", "charges", "sentence_months", "released_on", "release_event", "event_title"}
-        | {"destination", "event_date"}
+        | {"detained_on", "charges", "sentence_months", "released_on", "release_event", "release_event_title"}
+        | {"destination", "release_event_date"}
     ),
     "release_row": frozenset(
-        {"id", "url", "page_url", "prisoner_id", "full_name", "withheld", "release_event", "event_title"}
-        | {"event_date", "date", "destination", "outcome", "confidence", "conditions"}
+        {"id", "url", "page_url", "prisoner_id", "full_name", "withheld", "release_event", "release_event_title"}
+        | {"release_event_date", "date", "destination", "outcome", "confidence", "conditions"}
     ),
 }
 _NESTED_SHAPES = {"detentions": "detention", "releases": "release", "prisoner": "person_ref"}

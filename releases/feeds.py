@@ -1,31 +1,70 @@
 """The Atom feed of release events at /feeds/releases/: what was announced, where people went, the deal.
 
-A feed is read anonymously, so it names only public people, whoever fetches it.
+A feed is read anonymously, so it names only public people, whoever fetches it. Opened in a browser it is
+styled by an XSL stylesheet served from static/ (feed readers ignore it).
 """
 
+import re
 from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, SimplerXMLGenerator, Stylesheet
 from django.utils.translation import gettext_lazy as _
 
 from prisoners.visibility import mask_texts_naming_withheld, nameable_person_records
 from releases.models import EventDestination, Release, ReleaseEvent
 from releases.selectors import FREED_OUTCOMES, events_with_named_counts
+from tracker import glossary
 
 FEED_LENGTH = 50
+FEED_STYLESHEET = "feeds/atom.xsl"
+_BLANK_LINES = re.compile(r"\s*\n\s*")
+
+
+class StyledAtom1Feed(Atom1Feed):
+    """Atom with the xml-stylesheet instruction Django writes only for RSS, so a browser shows a page."""
+
+    def write(self, outfile, encoding):
+        handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        for stylesheet in self.feed["stylesheets"] or []:
+            handler.processingInstruction("xml-stylesheet", stylesheet)
+            handler.ignorableWhitespace("\n")
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
 
 
 class ReleaseEventFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = StyledAtom1Feed
     title = _("Release Tracker: release events")
     subtitle = _(
         "Political prisoners freed: when, how many were reported and named, where they were taken, and the deal."
     )
-    description_template = "feeds/release_event_description.html"
+    summary_template = "feeds/release_event_description.html"
+
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        # Browsers show application/atom+xml as plain text; as XML they apply the stylesheet. Feed
+        # readers (which do not ask for text/html first) keep the Atom type.
+        if request.headers.get("Accept", "").startswith("text/html"):
+            response["Content-Type"] = "application/xml; charset=utf-8"
+            response["Vary"] = "Accept"
+        return response
+
+    def stylesheets(self):
+        return [Stylesheet(static(FEED_STYLESHEET), mimetype="text/xsl")]
+
+    def item_description(self, item):
+        """The summary as one paragraph per line: no blank lines where a part is missing."""
+        html = render_to_string(self.summary_template, {"obj": item})
+        return _BLANK_LINES.sub("\n", html).strip()
 
     def link(self):
         return reverse("release-event-list-page")
@@ -61,4 +100,4 @@ class ReleaseEventFeed(Feed):
         return item.updated_at
 
     def item_categories(self, item):
-        return [item.get_kind_display()]
+        return [str(glossary.term("kind", item.kind).label)]

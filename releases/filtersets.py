@@ -12,7 +12,15 @@ from prisoners.search import search_prisoners
 from prisoners.values import parse_country
 from prisoners.visibility import visible_prisoners
 from releases.models import Destination, EventDestination, Release, ReleaseEvent, ReportedTotal, SanctionsDeal
-from tracker.filters import CountryFilter, IsoDateFilter, PartyCodeFilter, SlugChoiceFilter, ordered_by
+from tracker import glossary
+from tracker.filters import (
+    CountryFilter,
+    IsoDateFilter,
+    NullsLastOrderingFilter,
+    PartyCodeFilter,
+    SlugChoiceFilter,
+    ordered_by,
+)
 
 
 def _user(filterset):
@@ -26,13 +34,19 @@ class ReleaseEventFilterSet(django_filters.FilterSet):
     country = CountryFilter(
         field_name="releasing_countries", lookup_expr="contains", label=_("Releasing country (code or English name)")
     )
-    kind = django_filters.ChoiceFilter(choices=ReleaseEvent.Kind.choices)
+    kind = django_filters.ChoiceFilter(choices=glossary.choices("kind"))
     deal = SlugChoiceFilter(queryset=SanctionsDeal.objects.all(), what="deal", label=_("Linked deal (slug)"))
     destination = CountryFilter(
         method="filter_destination", label=_("Took people to (country code or English name; reported or named)")
     )
-    ordering = django_filters.OrderingFilter(
-        fields=(("date", "date"), ("title", "title"), ("reported_count", "reported_count"), ("id", "id"))
+    ordering = NullsLastOrderingFilter(
+        fields=(
+            ("date", "date"),
+            ("title", "title"),
+            ("reported_count", "reported_count"),
+            ("named_count", "named_count"),
+            ("id", "id"),
+        )
     )
 
     class Meta:
@@ -60,8 +74,8 @@ class ReleaseFilterSet(django_filters.FilterSet):
     )
     destination = CountryFilter(field_name="destination__country", label=_("Taken to (country code or English name)"))
     deal = SlugChoiceFilter(field_name="event__deal", queryset=SanctionsDeal.objects.all(), what="deal")
-    outcome = django_filters.ChoiceFilter(choices=Release.Outcome.choices)
-    confidence = django_filters.ChoiceFilter(choices=Release.Confidence.choices)
+    outcome = django_filters.ChoiceFilter(choices=glossary.choices("outcome"))
+    confidence = django_filters.ChoiceFilter(choices=glossary.choices("confidence"))
     date_after = IsoDateFilter(field_name="effective_date", lookup_expr="gte", label=_("On or after (YYYY-MM-DD)"))
     date_before = IsoDateFilter(field_name="effective_date", lookup_expr="lte", label=_("On or before (YYYY-MM-DD)"))
     ordering = django_filters.OrderingFilter(fields=(("effective_date", "date"), ("id", "id")))
@@ -84,13 +98,19 @@ class ReleaseFilterSet(django_filters.FilterSet):
 
 class SanctionsDealFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search title, envoy, counterparty and terms"))
-    status = django_filters.ChoiceFilter(choices=SanctionsDeal.Status.choices)
+    status = django_filters.ChoiceFilter(choices=glossary.choices("deal_status"))
     sanctioning_party = PartyCodeFilter(field_name="sanctioning_party", lookup_expr="iexact")
     target_country = CountryFilter(field_name="target_country", label=_("Target country (code or English name)"))
     announced_after = IsoDateFilter(field_name="announced_on", lookup_expr="gte")
     announced_before = IsoDateFilter(field_name="announced_on", lookup_expr="lte")
-    ordering = django_filters.OrderingFilter(
-        fields=(("announced_on", "announced_on"), ("title", "title"), ("id", "id"))
+    ordering = NullsLastOrderingFilter(
+        fields=(
+            ("announced_on", "announced_on"),
+            ("title", "title"),
+            ("reported_count", "reported_count"),
+            ("named_count", "named_count"),
+            ("id", "id"),
+        )
     )
 
     class Meta:
@@ -116,7 +136,14 @@ class DestinationFilterSet(django_filters.FilterSet):
     release_event = SlugChoiceFilter(
         queryset=ReleaseEvent.objects.all(), method="filter_release_event", what="release event"
     )
-    ordering = django_filters.OrderingFilter(fields=(("country", "country"), ("id", "id")))
+    ordering = NullsLastOrderingFilter(
+        fields=(
+            ("country", "country"),
+            ("reported_count", "reported_count"),
+            ("named_count", "named_count"),
+            ("id", "id"),
+        )
+    )
 
     class Meta:
         model = Destination

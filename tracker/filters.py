@@ -9,6 +9,7 @@ import re
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -71,6 +72,15 @@ class PartyCodeField(forms.CharField):
 
 class PartyCodeFilter(django_filters.CharFilter):
     field_class = PartyCodeField
+
+
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Ordering where a missing number or date sorts last either way (PostgreSQL puts NULL first descending)."""
+
+    def get_ordering_value(self, param):
+        descending = param.startswith("-")
+        field = models.F(self.param_map[param.lstrip("-")])
+        return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
 
 
 def ordered_by(queryset, *default):

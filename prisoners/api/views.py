@@ -12,6 +12,7 @@ from prisoners.visibility import (
     is_withheld_for,
     redact,
     reported_value_prefetches,
+    shown_sources,
     source_prefetches,
     visible_prisoners,
     visible_sources,
@@ -39,6 +40,9 @@ PRISONER_CSV_COLUMNS = [
     "released_on",
     "release_event",
     "destination",
+    "release_event_title",
+    "release_event_date",
+    "sources",
 ]
 
 
@@ -59,7 +63,7 @@ class PrisonerViewSet(RecordViewSet):
     queryset = Prisoner.objects.all()
     filterset_class = PrisonerFilterSet
     csv_columns = PRISONER_CSV_COLUMNS
-    csv_filename = "prisoners.csv"
+    csv_filename = "people.csv"
 
     def get_serializer_class(self):
         return PrisonerSerializer if self.action == "list" else PrisonerDetailSerializer
@@ -68,9 +72,14 @@ class PrisonerViewSet(RecordViewSet):
         user = self.request.user
         queryset = visible_prisoners(user, Prisoner.objects.all())
         if self.action == "list":
-            return queryset.prefetch_related(
+            queryset = queryset.prefetch_related(
                 "name_variants", "detentions", Prefetch("releases", queryset=timeline_releases())
             )
+            if self.wants_csv():  # each row's sources, less those cited for people withheld from this reader
+                queryset = queryset.prefetch_related(
+                    Prefetch("sources", queryset=visible_sources(self.request.user, Source.objects.order_by("id")))
+                )
+            return queryset
         return queryset.prefetch_related(
             "name_variants",
             "external_ids",
@@ -91,7 +100,7 @@ class PrisonerViewSet(RecordViewSet):
         release = releases[-1] if releases else None
         row = {
             "id": prisoner.pk,
-            "url": self.request.build_absolute_uri(reverse("api-prisoner-detail", args=[prisoner.pk])),
+            "url": self.request.build_absolute_uri(prisoner.get_absolute_url()),
             "full_name": prisoner.full_name,
             "withheld": withheld,
             "native_name": prisoner.native_name,
@@ -101,6 +110,7 @@ class PrisonerViewSet(RecordViewSet):
             "citizenship": [country.code for country in prisoner.citizenship],
             "gender": prisoner.gender,
             "birth_date": format_partial_date(prisoner.birth_date, prisoner.birth_date_precision),
+            "sources": [source.link for source in shown_sources(prisoner.sources.all())],
         }
         if detention:
             row.update(
@@ -114,6 +124,8 @@ class PrisonerViewSet(RecordViewSet):
             row.update(
                 released_on=release.effective_date.isoformat() if release.effective_date else "",
                 release_event=release.event.slug if release.event_id else "",
+                release_event_title=release.event.title if release.event_id else "",
+                release_event_date=release.event.date.isoformat() if release.event_id else "",
                 destination=release.destination.code if release.destination_id else "",
             )
         return redact("person_row", row, withheld=withheld)

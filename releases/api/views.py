@@ -10,6 +10,7 @@ from prisoners.visibility import (
     is_withheld_for,
     redact,
     reported_value_prefetches,
+    shown_sources,
     source_prefetches,
     visible_releases,
 )
@@ -65,6 +66,8 @@ class ReleaseEventViewSet(RecordViewSet):
         "deal",
         "destination_breakdown",
         "uncertain",
+        "deal_title",
+        "sources",
     ]
     csv_filename = "release-events.csv"
 
@@ -76,11 +79,11 @@ class ReleaseEventViewSet(RecordViewSet):
             Prefetch("destination_counts", queryset=EventDestination.objects.select_related("destination")),
             Prefetch("releases", queryset=Release.objects.select_related("prisoner", "destination")),
         )
+        user = self.request.user
+        if self.wants_csv() or self.action != "list":
+            queryset = queryset.prefetch_related(*source_prefetches(user, "sources"))
         if self.action != "list":
-            user = self.request.user
-            queryset = queryset.prefetch_related(
-                *source_prefetches(user, "sources"), *reported_value_prefetches(user, "reported_values")
-            )
+            queryset = queryset.prefetch_related(*reported_value_prefetches(user, "reported_values"))
         return queryset
 
     def delete_record(self, instance):
@@ -92,7 +95,7 @@ class ReleaseEventViewSet(RecordViewSet):
     def csv_row(self, event):
         return {
             "id": event.pk,
-            "url": self.request.build_absolute_uri(reverse("api-release-event-detail", args=[event.slug])),
+            "url": self.request.build_absolute_uri(event.get_absolute_url()),
             "slug": event.slug,
             "title": event.title,
             "date": event.date.isoformat(),
@@ -107,6 +110,8 @@ class ReleaseEventViewSet(RecordViewSet):
                 f"{row.destination.code}:{row.reported_count}" for row in event.destination_counts.all()
             ],
             "uncertain": event.uncertain,
+            "deal_title": event.deal.title if event.deal_id else "",
+            "sources": [source.link for source in shown_sources(event.sources.all())],
         }
 
 
@@ -129,6 +134,9 @@ class ReleaseViewSet(RecordViewSet):
         "outcome",
         "confidence",
         "conditions",
+        "release_event_title",
+        "release_event_date",
+        "sources",
     ]
     csv_filename = "releases.csv"
 
@@ -153,7 +161,7 @@ class ReleaseViewSet(RecordViewSet):
         when = release.effective_date
         row = {
             "id": release.pk,
-            "url": self.request.build_absolute_uri(reverse("api-release-detail", args=[release.pk])),
+            "url": self.request.build_absolute_uri(release.prisoner.get_absolute_url()),
             "prisoner_id": release.prisoner_id,
             "full_name": release.prisoner.full_name,
             "withheld": withheld,
@@ -163,6 +171,9 @@ class ReleaseViewSet(RecordViewSet):
             "outcome": release.outcome,
             "confidence": release.confidence,
             "conditions": release.conditions,
+            "release_event_title": release.event.title if release.event_id else "",
+            "release_event_date": release.event.date.isoformat() if release.event_id else "",
+            "sources": [source.link for source in shown_sources(release.sources.all())],
         }
         return redact("release_row", row, withheld=withheld)
 
@@ -214,7 +225,7 @@ class SanctionsDealViewSet(RecordViewSet):
     def csv_row(self, deal):
         return {
             "id": deal.pk,
-            "url": self.request.build_absolute_uri(reverse("api-deal-detail", args=[deal.slug])),
+            "url": self.request.build_absolute_uri(deal.get_absolute_url()),
             "slug": deal.slug,
             "title": deal.title,
             "announced_on": deal.announced_on.isoformat() if deal.announced_on else "",
@@ -263,7 +274,7 @@ class DestinationViewSet(RecordViewSet):
     def csv_row(self, destination):
         return {
             "id": destination.pk,
-            "url": self.request.build_absolute_uri(reverse("api-destination-detail", args=[destination.code])),
+            "url": self.request.build_absolute_uri(destination.get_absolute_url()),
             "country": destination.code,
             "name": str(destination.country.name),
             "reported_count": destination.reported_count,

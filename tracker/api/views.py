@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from prisoners.visibility import mask_texts_naming_withheld
-from tracker.api.csv_export import CHUNK_SIZE, CSVRenderer, streamed_csv
+from tracker.api.csv_export import CHUNK_SIZE, CSVRenderer, dated_csv_filename, streamed_csv
 from tracker.api.pagination import PageSizePagination
 from tracker.api.permissions import ReadOnly
 from tracker.api.renderers import ReadOnlyBrowsableAPIRenderer
@@ -61,7 +61,7 @@ class RecordViewSet(viewsets.ModelViewSet):
     renderer_classes = [JSONRenderer, ReadOnlyBrowsableAPIRenderer, CSVRenderer]
     filter_backends = [DjangoFilterBackend]
     csv_columns = ()
-    csv_filename = "records.csv"
+    csv_filename = "records.csv"  # the stem names the download: records-<filters>-<day>.csv
 
     def csv_row(self, obj):
         raise NotImplementedError
@@ -82,6 +82,12 @@ class RecordViewSet(viewsets.ModelViewSet):
         if instance is not None and "data" not in kwargs:  # a read: never mask what a write will save
             self.mask_texts(instance)
         return super().get_serializer(*args, **kwargs)
+    def get_csv_filename(self, lookup=None):
+        what = self.csv_filename.removesuffix(".csv")
+        if lookup is not None:
+            return dated_csv_filename(what, {"record": str(lookup)}, ["record"])
+        filters = list(self.filterset_class.base_filters) if self.filterset_class else []
+        return dated_csv_filename(what, self.request.query_params, filters)
 
     def wants_csv(self):
         renderer = getattr(self.request, "accepted_renderer", None)
@@ -91,12 +97,14 @@ class RecordViewSet(viewsets.ModelViewSet):
         if self.wants_csv():
             queryset = self.filter_queryset(self.get_queryset())
             rows = (self.csv_row(obj) for obj in queryset.iterator(chunk_size=CHUNK_SIZE))
-            return streamed_csv(self.csv_columns, rows, self.csv_filename)
+            return streamed_csv(self.csv_columns, rows, self.get_csv_filename())
         return super().list(request, *args, **kwargs)
 
     def retrieve(self, request, *args, **kwargs):
         if self.wants_csv():
-            return streamed_csv(self.csv_columns, [self.csv_row(self.get_object())], self.csv_filename)
+            obj = self.get_object()
+            lookup = getattr(obj, self.lookup_field, obj.pk)
+            return streamed_csv(self.csv_columns, [self.csv_row(obj)], self.get_csv_filename(lookup))
         return super().retrieve(request, *args, **kwargs)
 
     def perform_create(self, serializer):
