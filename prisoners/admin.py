@@ -23,6 +23,7 @@ from prisoners.admin_visibility import HidesWithheldAdminMixin, hide_values_abou
 from prisoners.models import Detention, ExternalId, NameVariant, Prisoner, PrisonerStatus, ReportedValue, Source
 from prisoners.search import PrisonerNameSearchAdminMixin
 from prisoners.timeline import KEPT_WHILE_HELD, DetentionSpan, ReleaseStep, status_for
+from prisoners.visibility import visible_sources
 from releases.models import Release
 
 # What an editor may declare; everything else follows the timeline.
@@ -106,6 +107,10 @@ class SourceAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     date_hierarchy = "published_on"
     readonly_fields = ("created_at", "updated_at")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_queryset(self, request):
+        # A source cited for a withheld person could name them: absent for staff who may not see them.
+        return visible_sources(request.user, super().get_queryset(request))
 
     def create_object(self, request, fields, many, form):
         return services.create_source(actor=request.user, **fields)

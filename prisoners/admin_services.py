@@ -16,6 +16,8 @@ from django.db import router, transaction
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 
+from prisoners.visibility import can_view_withheld
+
 
 class Refused(Exception):
     """A service refused an admin write: `error` belongs to the main form (prefix None) or an inline row."""
@@ -81,6 +83,15 @@ INLINE_WRITERS = {}  # model -> InlineWriter, filled by the admin modules
 
 class ServiceAdminMixin:
     """Route every admin write through the services; see the module's docstring."""
+
+    def get_deleted_objects(self, objs, request):
+        """A delete's confirmation names every record it reaches, withheld people included: for staff who may
+        not see them, only the counts per kind of record."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if not can_view_withheld(request.user):
+            deleted = []
+            protected = [_("%(count)d protected records") % {"count": len(protected)}] if protected else []
+        return deleted, counts, perms_needed, protected
 
     def create_object(self, request, fields, many, form):
         raise NotImplementedError
