@@ -28,7 +28,10 @@ class CountryCodeField(forms.CharField):
         try:
             return parse_country(value)
         except ValidationError as error:
-            raise forms.ValidationError(error.messages) from None
+            # The message quotes the value; passed as a parameter, a '%' in it never meets a format string.
+            raise forms.ValidationError(
+                [forms.ValidationError("%(message)s", params={"message": message}) for message in error.messages]
+            ) from None
 
 
 class CountryFilter(django_filters.CharFilter):
