@@ -13,7 +13,7 @@ from prisoners.search import search_prisoners
 from prisoners.values import parse_country
 from prisoners.visibility import visible_prisoners
 from releases.models import Destination, EventDestination, Release, ReleaseEvent, SanctionsDeal
-from tracker.filters import CountryFilter, IsoDateFilter, PartyCodeFilter, SlugChoiceFilter, ordered_by
+from tracker.filters import CountryFilter, IsoDateFilter, PartyCodeFilter, RecordIdFilter, SlugChoiceFilter, ordered_by
 
 
 def _user(filterset):
@@ -55,7 +55,7 @@ class ReleaseEventFilterSet(django_filters.FilterSet):
 
 class ReleaseFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search the person's names and the event"))
-    prisoner = django_filters.NumberFilter(field_name="prisoner_id", label=_("Person (id)"))
+    prisoner = RecordIdFilter(field_name="prisoner_id", label=_("Person (id)"))
     release_event = SlugChoiceFilter(
         field_name="event", queryset=ReleaseEvent.objects.all(), what="release event", label=_("Release event (slug)")
     )

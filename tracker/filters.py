@@ -57,6 +57,19 @@ class SlugChoiceFilter(django_filters.ModelChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+class RecordIdField(forms.IntegerField):
+    """A record's id: a whole number the database's bigint can hold (larger ones are a 400, not a 500)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
+class RecordIdFilter(django_filters.NumberFilter):
+    field_class = RecordIdField
+
+
 _PARTY = re.compile(r"^[A-Za-z]{2,20}$")
 
 
