@@ -75,7 +75,7 @@ def create_import_job(
     try:
         sniffed = sniff_upload(fileobj, file_name=file_name, encoding=encoding)
     except ImportFileError as exc:
-        raise ImportRejected(str(exc)) from None
+        raise ImportRejected(str(exc), exc.field) from None
     mapping = profile.as_mapping() if profile else {}
     if sniffed.header:
         columns = ColumnMapping(sniffed.header, mapping)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imports.lease import LeaseLost, claim_job, heartbeat, hold_lease, new_worker_id
-from imports.limits import setting
+from imports.limits import heartbeat_seconds, setting
 from imports.models import ImportJob, ImportRowError
 from imports.readers import ImportFileError, open_records
 from imports.rows import RowContext, clean_row
@@ -113,6 +113,23 @@ class SeenKeys:
                 self.add(key)
 
 
+def unknown_columns_warning(job, unknown):
+    """One file-level warning for all the columns not read, however many there are."""
+    if len(unknown) == 1:
+        field, message = unknown[0], _("Unknown column '%(name)s': its values are not imported.") % {"name": unknown[0]}
+    else:
+        shown = ", ".join(f"'{name}'" for name in unknown[:20])
+        more = len(unknown) - 20
+        if more > 0:
+            shown += _(" and %(more)s more") % {"more": more}
+        field = "columns"
+        message = _("%(count)s unknown columns (%(names)s): their values are not imported.") % {
+            "count": len(unknown),
+            "names": shown,
+        }
+    return ImportRowError(job_id=job.pk, row=None, field=field[:200], message=message, kind=ImportRowError.Kind.WARNING)
+
+
 class ImportRun:
     """One worker's pass over one job, from its checkpoint to the end of the file."""
 
@@ -129,19 +146,31 @@ class ImportRun:
         self.context = RowContext(events={slug: (pk, on) for slug, pk, on in events})
         self.event_dates = {pk: on for _slug, pk, on in events}
         self.preview = list(job.preview or [])
-        self.reported_columns = set(
-            ImportRowError.objects.filter(job=job, row__isnull=True).values_list("field", flat=True)
-        )
+        self.unknown_reported = None
+        self.beat_every = heartbeat_seconds()
+        self.last_beat = time.monotonic()
+
+    def keep_alive(self):
+        """Renew the lease while reading (empty rows, long cells, counting): a live job is never handed on."""
+        now = time.monotonic()
+        if now - self.last_beat >= self.beat_every:
+            heartbeat(self.job.pk, self.worker_id)
+            self.last_beat = now
 
     def run(self):
         job = self.job
         started = time.perf_counter()
-        stream = open_records(job)
+        stream = open_records(job, tick=self.keep_alive)
         self.timings["open"] += time.perf_counter() - started
         if job.total_rows is None:
             counted = time.perf_counter()
             job.total_rows = stream.count_rows()
             self.timings["count"] += time.perf_counter() - counted
+            if job.total_rows > stream.max_rows:
+                raise ImportFileError(
+                    _("The file has %(count)s rows; the limit is %(limit)s.")
+                    % {"count": job.total_rows, "limit": stream.max_rows}
+                )
             ImportJob.objects.filter(pk=job.pk, lease_owner=self.worker_id).update(
                 total_rows=job.total_rows, heartbeat_at=timezone.now()
             )
@@ -153,11 +182,9 @@ class ImportRun:
             last_row = row
             if row <= resume_after:
                 # Done before a restart: only remember its external id, so duplicates are still caught.
-                external_id = values.get("external_id")
+                external_id = values.get("external_id") if values else None
                 if isinstance(external_id, str) and external_id:
                     self.seen_external_ids.add(hash(external_id))
-                if row % 20000 == 0:
-                    heartbeat(job.pk, self.worker_id)
                 continue
             batch.append((row, values, problem))
             if len(batch) >= self.batch_size:
@@ -193,6 +220,10 @@ class ImportRun:
         plans = []
         started = time.perf_counter()
         for row, values, problem in batch:
+            if values is None:  # a row too large to read: its problem is all there is to say
+                failed += 1
+                errors.append(ImportRowError(job_id=job.pk, row=row, field="", message=problem))
+                continue
             external_id = values.get("external_id")
             duplicate = False
             if isinstance(external_id, str) and external_id:
@@ -216,18 +247,11 @@ class ImportRun:
                 plans.append(plan)
         self.timings["validate"] += time.perf_counter() - started
 
-        for name in mapping.unknown:
-            if name not in self.reported_columns:
-                self.reported_columns.add(name)
-                errors.append(
-                    ImportRowError(
-                        job_id=job.pk,
-                        row=None,
-                        field=name[:200],
-                        message=_("Unknown column '%(name)s': its values are not imported.") % {"name": name},
-                        kind=ImportRowError.Kind.WARNING,
-                    )
-                )
+        if self.unknown_reported is None:  # a resumed job reported the columns met before its checkpoint
+            self.unknown_reported = len(mapping.unknown) if job.header_checked else 0
+        if len(mapping.unknown) > self.unknown_reported:
+            errors.append(unknown_columns_warning(job, mapping.unknown[self.unknown_reported :]))
+            self.unknown_reported = len(mapping.unknown)
 
         for attempt in range(1, 4):
             try:
