@@ -18,6 +18,7 @@ from tracker.filters import (
     IsoDateFilter,
     NullsLastOrderingFilter,
     PartyCodeFilter,
+    RecordIdFilter,
     SlugChoiceFilter,
     ordered_by,
 )
@@ -68,7 +69,7 @@ class ReleaseEventFilterSet(django_filters.FilterSet):
 
 class ReleaseFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search the person's names and the event"))
-    prisoner = django_filters.NumberFilter(field_name="prisoner_id", label=_("Person (id)"))
+    prisoner = RecordIdFilter(field_name="prisoner_id", label=_("Person (id)"))
     release_event = SlugChoiceFilter(
         field_name="event", queryset=ReleaseEvent.objects.all(), what="release event", label=_("Release event (slug)")
     )

@@ -29,7 +29,10 @@ class CountryCodeField(forms.CharField):
         try:
             return parse_country(value)
         except ValidationError as error:
-            raise forms.ValidationError(error.messages) from None
+            # The message quotes the value; passed as a parameter, a '%' in it never meets a format string.
+            raise forms.ValidationError(
+                [forms.ValidationError("%(message)s", params={"message": message}) for message in error.messages]
+            ) from None
 
 
 class CountryFilter(django_filters.CharFilter):
@@ -53,6 +56,19 @@ class SlugChoiceFilter(django_filters.ModelChoiceFilter):
         kwargs.setdefault("to_field_name", "slug")
         kwargs.setdefault("error_messages", {"invalid_choice": _("No %(what)s has this slug.") % {"what": what}})
         super().__init__(*args, **kwargs)
+
+
+class RecordIdField(forms.IntegerField):
+    """A record's id: a whole number the database's bigint can hold (larger ones are a 400, not a 500)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
+class RecordIdFilter(django_filters.NumberFilter):
+    field_class = RecordIdField
 
 
 _PARTY = re.compile(r"^[A-Za-z]{2,20}$")

@@ -346,7 +346,7 @@ def test_tabs_newlines_and_backslashes_in_values_survive(importer):
 
 
 def test_seen_keys_remembers_every_key_through_growth():
-    from imports.services import SeenKeys
+    from imports.run import SeenKeys
 
     seen = SeenKeys(capacity=4)
     keys = [hash(f"id-{n}") for n in range(5000)] + [0, -1, 2**63 - 1, -(2**63)]

@@ -11,8 +11,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from imports.api.serializers import ImportJobSerializer
+from imports.jobs import ImportRejected, create_import_job, job_errors
+from imports.lease import new_worker_id
 from imports.models import ImportJob
-from imports.services import ImportRejected, create_import_job, job_errors, new_worker_id, run_import
+from imports.run import run_import
 from tracker.history import system_user
 
 EXIT_OK, EXIT_FAILED, EXIT_ROWS_FAILED = 0, 1, 2
