@@ -64,13 +64,13 @@ def _no_op(queryset, name, value):
 
 class PrisonerFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search names (any transliteration)"))
-    status = django_filters.ChoiceFilter(choices=glossary.choices("status"))
+    status = django_filters.ChoiceFilter(choices=glossary.choices("status"), label=_("Status"))
     country = CountryFilter(field_name="country", label=_("Held in (country code or English name)"))
     citizenship = CountryFilter(
         field_name="citizenship", lookup_expr="contains", label=_("Citizenship (country code or English name)")
     )
-    gender = django_filters.ChoiceFilter(choices=glossary.choices("gender"))
-    visibility = django_filters.ChoiceFilter(choices=Visibility.choices)
+    gender = django_filters.ChoiceFilter(choices=glossary.choices("gender"), label=_("Gender"))
+    visibility = django_filters.ChoiceFilter(choices=Visibility.choices, label=_("Visibility"))
     detained_after = IsoDateFilter(method=_no_op, label=_("Detained on or after (YYYY-MM-DD)"))
     detained_before = IsoDateFilter(method=_no_op, label=_("Detained on or before (YYYY-MM-DD)"))
     charge = django_filters.CharFilter(method=_no_op, label=_("Charged under (article, e.g. 342)"))
@@ -139,7 +139,7 @@ class PrisonerFilterSet(django_filters.FilterSet):
 
 class SourceFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search title, link and publisher"))
-    kind = django_filters.ChoiceFilter(choices=Source.Kind.choices)
+    kind = django_filters.ChoiceFilter(choices=Source.Kind.choices, label=_("Kind"))
     publisher = django_filters.CharFilter(lookup_expr="icontains")
     published_after = IsoDateFilter(field_name="published_on", lookup_expr="gte")
     published_before = IsoDateFilter(field_name="published_on", lookup_expr="lte")

@@ -35,7 +35,7 @@ class ReleaseEventFilterSet(django_filters.FilterSet):
     country = CountryFilter(
         field_name="releasing_countries", lookup_expr="contains", label=_("Releasing country (code or English name)")
     )
-    kind = django_filters.ChoiceFilter(choices=glossary.choices("kind"))
+    kind = django_filters.ChoiceFilter(choices=glossary.choices("kind"), label=_("Kind"))
     deal = SlugChoiceFilter(queryset=SanctionsDeal.objects.all(), what="deal", label=_("Linked deal (slug)"))
     destination = CountryFilter(
         method="filter_destination", label=_("Took people to (country code or English name; reported or named)")
@@ -75,8 +75,8 @@ class ReleaseFilterSet(django_filters.FilterSet):
     )
     destination = CountryFilter(field_name="destination__country", label=_("Taken to (country code or English name)"))
     deal = SlugChoiceFilter(field_name="event__deal", queryset=SanctionsDeal.objects.all(), what="deal")
-    outcome = django_filters.ChoiceFilter(choices=glossary.choices("outcome"))
-    confidence = django_filters.ChoiceFilter(choices=glossary.choices("confidence"))
+    outcome = django_filters.ChoiceFilter(choices=glossary.choices("outcome"), label=_("Outcome"))
+    confidence = django_filters.ChoiceFilter(choices=glossary.choices("confidence"), label=_("Confidence"))
     date_after = IsoDateFilter(field_name="effective_date", lookup_expr="gte", label=_("On or after (YYYY-MM-DD)"))
     date_before = IsoDateFilter(field_name="effective_date", lookup_expr="lte", label=_("On or before (YYYY-MM-DD)"))
     ordering = django_filters.OrderingFilter(fields=(("effective_date", "date"), ("id", "id")))
@@ -99,7 +99,7 @@ class ReleaseFilterSet(django_filters.FilterSet):
 
 class SanctionsDealFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search title, envoy, counterparty and terms"))
-    status = django_filters.ChoiceFilter(choices=glossary.choices("deal_status"))
+    status = django_filters.ChoiceFilter(choices=glossary.choices("deal_status"), label=_("Status"))
     sanctioning_party = PartyCodeFilter(field_name="sanctioning_party", lookup_expr="iexact")
     target_country = CountryFilter(field_name="target_country", label=_("Target country (code or English name)"))
     announced_after = IsoDateFilter(field_name="announced_on", lookup_expr="gte")
