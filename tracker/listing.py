@@ -15,10 +15,12 @@ from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import F
+from django.forms.utils import pretty_name
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.dateformat import format as date_format
 from django.utils.dates import MONTHS, MONTHS_3
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -200,8 +202,10 @@ def prepare_filter_form(form, *, sorts=None, countries_in_use=None):
         # API-minded labels carry their format in brackets; a page shows the name, and the hint only
         # where the reader types free text (menus need none).
         label, _bracket, hint = str(field.label or "").partition(" (")
+        # A filter without a label of its own gets the model field's verbose name, lower case, once
+        # something (the API schema) has asked for it: capitalise it either way.
+        field.label = capfirst(label) if label else pretty_name(name)
         if hint:
-            field.label = label
             typed = not isinstance(field, forms.DateField | forms.ChoiceField | forms.ModelChoiceField)
             field.help_text = hint.removesuffix(")") if typed else ""
         if isinstance(field, forms.DateField):
