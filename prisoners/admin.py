@@ -90,7 +90,10 @@ def submitted_timeline(formsets):
                 )
                 spans.append(
                     DetentionSpan(
-                        detained_on=data.get("detained_on"), ended_on=data.get("ended_on"), sentenced=sentenced
+                        detained_on=data.get("detained_on"),
+                        ended_on=data.get("ended_on"),
+                        sentenced=sentenced,
+                        regime=data.get("regime") or "custody",
                     )
                 )
             else:

@@ -66,6 +66,108 @@ GROUPS = {
             ),
             "died_in_custody": (_("Died in custody"), _("Died while held.")),
             "unknown": (_("Status unknown"), _("The sources do not tell whether the person is held or free.")),
+            "house_arrest": (_("House arrest"), _("Held at home under a court's or investigator's order.")),
+            "restricted_freedom": (
+                _("Restricted freedom"),
+                _("Serving a sentence of restricted freedom (an open facility or supervision): not free."),
+            ),
+            "disappeared": (_("Disappeared"), _("Taken by the authorities; whereabouts unknown.")),
+        },
+    ),
+    "recognition": (
+        _("Recognition as a political prisoner"),
+        {
+            "recognised": (_("Political prisoner"), _("Recognised as a political prisoner by a rights group.")),
+            "prosecuted_not_recognised": (
+                _("Prosecuted, not recognised"),
+                _("Prosecuted for political reasons but not (yet) recognised as a political prisoner."),
+            ),
+            "unknown": (_("Recognition not recorded"), _("The sources do not say.")),
+        },
+    ),
+    "regime": (
+        _("How a person is held"),
+        {
+            "custody": (_("In custody"), _("Held in a prison, a pre-trial centre or a camp.")),
+            "house_arrest": (_("House arrest"), _("Held at home.")),
+            "restricted_freedom": (_("Restricted freedom"), _("Restricted freedom or another non-custodial sentence.")),
+        },
+    ),
+    "role": (
+        _("Role of a party"),
+        {
+            "releasing": (_("Released the people"), _("The state or government that freed them.")),
+            "receiving": (_("Received the people"), _("The state that took them in.")),
+            "counterparty": (_("Counterparty"), _("The other side of an exchange or a deal.")),
+            "mediator": (_("Mediator"), _("Brokered the release: a third state, a church, an organisation.")),
+            "host": (_("Host"), _("Where the exchange or the talks took place.")),
+            "envoy": (_("Envoy"), _("A person sent to negotiate.")),
+            "guarantor": (_("Guarantor"), _("Vouched that the terms would be kept.")),
+            "grantor": (_("Gave something in return"), _("Gave a consideration of the deal.")),
+            "other": (_("Other role"), _("A role not listed above.")),
+        },
+    ),
+    "party_kind": (
+        _("Kind of party"),
+        {
+            "state": (_("State"), _("A country.")),
+            "government": (_("Government"), _("A government or one of its bodies.")),
+            "bloc": (_("Bloc of states"), _("Such as the European Union.")),
+            "person": (_("Person"), _("An envoy or an official acting in person.")),
+            "religious_body": (_("Church or religious body"), _("Such as a church or the Holy See.")),
+            "international_organisation": (_("International organisation"), _("Such as the UN or the ICRC.")),
+            "organisation": (_("Organisation"), _("A charity, a company or another organisation.")),
+            "other": (_("Other party"), _("A party of another kind.")),
+        },
+    ),
+    "consideration_kind": (
+        _("What was given in return"),
+        {
+            "sanctions_delisting": (_("Sanctions delisting"), _("People or companies removed from a sanctions list.")),
+            "sanctions_general_license": (_("General licence"), _("A licence that allows dealings despite sanctions.")),
+            "sanctions_specific_license": (_("Specific licence"), _("A licence for one named party.")),
+            "sanctions_other": (_("Other sanctions relief"), _("A waiver or another easing of sanctions.")),
+            "state_list_removal": (
+                _("Removed from a state list"),
+                _("Such as removal from a list of state sponsors of terrorism."),
+            ),
+            "clemency": (_("Clemency"), _("A pardon or commutation for a person held by the other side.")),
+            "prisoner_release": (_("Release of a prisoner"), _("The other side freed a person it held.")),
+            "return_of_nationals": (_("Return of nationals"), _("Deported or detained nationals returned.")),
+            "humanitarian_parole": (_("Humanitarian parole"), _("Entry granted on humanitarian grounds.")),
+            "visas": (_("Visas"), _("Visas granted to the people freed or their families.")),
+            "resettlement": (_("Resettlement"), _("The people freed were resettled in a third country.")),
+            "payment": (_("Payment"), _("Money paid or released.")),
+            "none": (_("Nothing in return"), _("A party said nothing was given in return.")),
+            "other": (_("Other"), _("A consideration of another kind.")),
+        },
+    ),
+    "consideration_status": (
+        _("Status of a consideration"),
+        {
+            "reported": (_("Reported"), _("Described in the press; not announced by a party.")),
+            "announced": (_("Announced"), _("Announced by a party; not yet in force.")),
+            "effective": (_("In force"), _("Took effect.")),
+            "not_implemented": (_("Not implemented"), _("Announced but never took effect.")),
+            "reversed": (_("Reversed"), _("Withdrawn after it took effect; the date of reversal is kept.")),
+            "disputed": (_("Disputed"), _("The parties contradict each other about it.")),
+        },
+    ),
+    "count_basis": (
+        _("How a count is known"),
+        {
+            "verified": (_("Verified"), _("Verified name by name by a rights group or monitor.")),
+            "claimed": (_("Claimed"), _("Claimed by a government or a party, not verified.")),
+            "reported": (_("Reported"), _("Reported by the press or others, not verified.")),
+        },
+    ),
+    "group_outcome": (
+        _("People counted but not named"),
+        {
+            "freed": (_("Freed"), _("A described group freed.")),
+            "freed_conditionally": (_("Freed with conditions"), _("A described group freed with conditions.")),
+            "refused": (_("Refused release"), _("Refused to be released on the terms offered.")),
+            "kept_back": (_("Kept back"), _("Announced as freed but kept in custody.")),
         },
     ),
     "outcome": (
