@@ -4,6 +4,7 @@ Named counts and reconciliation are derived (`releases.selectors`), never stored
 """
 
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -212,7 +213,12 @@ class ReliefMeasure(TimestampedModel):
         ]
 
     def __str__(self):
-        return self.target or self.measure[:80]
+        return self.target or self.measure[:80] or str(self.get_kind_display())
+
+    def clean(self):
+        # "Nothing in return" needs no text; anything given is said in words.
+        if not self.measure.strip() and self.kind != self.Kind.NONE:
+            raise ValidationError({"measure": _("Say what was given (blank only for 'nothing in return').")})
 
 
 class DealClaim(TimestampedModel):

@@ -207,15 +207,21 @@ def latest_reported_totals(limit=10, country=None):
     return [_total_row(total) for total in totals.order_by("-reported_on", "-id")[:limit]]
 
 
-def still_held_by_country(country=None):
-    """Per country, the latest reported "still held" total, labelled with its country, next to the named people
-    held there; one figure is never shown as if it were everyone's. Totals without a country come last."""
-    totals = ReportedTotal.objects.filter(still_held=True)
+def latest_still_held_totals(country=None, queryset=None):
+    """{country code or "": the latest "still held" total reported for it}; `queryset` may carry prefetches."""
+    totals = (ReportedTotal.objects.all() if queryset is None else queryset).filter(still_held=True)
     if country:
         totals = totals.filter(country=country)
     latest = {}
     for total in totals.order_by("reported_on", "id"):
         latest[total.country.code or ""] = total
+    return latest
+
+
+def still_held_by_country(country=None, latest=None):
+    """Per country, the latest reported "still held" total, labelled with its country, next to the named people
+    held there; one figure is never shown as if it were everyone's. Totals without a country come last."""
+    latest = latest_still_held_totals(country) if latest is None else latest
     held = dict(
         Prisoner.objects.filter(status__in=HELD_STATUSES, country__in=[code for code in latest if code])
         .order_by()

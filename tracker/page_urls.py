@@ -22,6 +22,8 @@ urlpatterns = [
     path("deals/<slug:slug>/", release_views.deal_detail, name="deal-detail-page"),
     path("destinations/", release_views.destination_list, name="destination-list-page"),
     path("destinations/<str:code>/", release_views.destination_detail, name="destination-detail-page"),
+    path("countries/", release_views.country_list, name="country-list-page"),
+    path("countries/<str:code>/", release_views.country_page, name="country-page"),
     path("feeds/releases/", ReleaseEventFeed(), name="release-feed"),
     path("methodology/", release_views.methodology, name="methodology"),
     # Browsers and feed readers ask for /favicon.ico whatever the page says.
