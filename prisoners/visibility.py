@@ -167,10 +167,10 @@ def sort_key(user, prisoner):
 KEPT_WHEN_WITHHELD = {
     "person": frozenset(
         {"id", "url", "page_url", "full_name", "withheld", "status", "country", "citizenship", "gender"}
-        | {"visibility", "detentions", "releases", "created_at", "updated_at"}
+        | {"visibility", "detentions", "releases", "created_at", "updated_at", "recognition"}
     ),
     "person_ref": frozenset({"id", "url", "page_url", "full_name", "withheld"}),
-    "detention": frozenset({"id", "detained_on", "charges", "sentenced_on", "sentence_months", "ended_on"}),
+    "detention": frozenset({"id", "detained_on", "charges", "sentenced_on", "sentence_months", "ended_on", "regime"}),
     "release": frozenset(
         {"id", "url", "prisoner", "prisoner_id", "event", "release_event", "date", "destination"}
         | {"destination_country", "outcome", "confidence", "conditions", "forced_exile", "without_documents"}
