@@ -100,8 +100,6 @@ def shown(sources):
 def shown_values(values):
     """Only the reported values the reader may see (prisoners.visibility; fail-closed)."""
     return shown_reported_values(values or ())
-
-
 @register.simple_tag
 def term(group, token, css="badge kind"):
     """A token in the reader's words, linking to its definition, explained on hover (title), on focus (CSS)
