@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, SimplerXMLGenerator, Stylesheet
 from django.utils.translation import gettext_lazy as _
 
-from prisoners.visibility import mask_texts_naming_withheld, nameable_person_records
+from prisoners.visibility import mask_texts_naming_withheld, nameable_person_records, visible_events
 from releases.models import EventDestination, Release, ReleaseEvent
 from releases.selectors import FREED_OUTCOMES, events_with_named_counts
 from tracker import glossary
@@ -76,7 +76,7 @@ class ReleaseEventFeed(Feed):
             .order_by("prisoner__full_name", "id")
         )
         events = list(
-            events_with_named_counts(ReleaseEvent.objects.select_related("deal"))
+            events_with_named_counts(visible_events(None, ReleaseEvent.objects.select_related("deal")))
             .prefetch_related(
                 Prefetch("destination_counts", queryset=EventDestination.objects.select_related("destination")),
                 Prefetch("releases", queryset=named_releases, to_attr="public_releases"),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from prisoners.search import search_prisoners
 from prisoners.values import parse_country
-from prisoners.visibility import visible_prisoners
+from prisoners.visibility import published, visible_prisoners
 from releases.models import Destination, EventDestination, Release, ReleaseEvent, ReportedTotal, SanctionsDeal
 from tracker import glossary
 from tracker.filters import (
@@ -71,7 +71,10 @@ class ReleaseFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search the person's names and the event"))
     prisoner = RecordIdFilter(field_name="prisoner_id", label=_("Person (id)"))
     release_event = SlugChoiceFilter(
-        field_name="event", queryset=ReleaseEvent.objects.all(), what="release event", label=_("Release event (slug)")
+        field_name="event",
+        queryset=published(ReleaseEvent.objects.all()),
+        what="release event",
+        label=_("Release event (slug)"),
     )
     destination = CountryFilter(field_name="destination__country", label=_("Taken to (country code or English name)"))
     deal = SlugChoiceFilter(field_name="event__deal", queryset=SanctionsDeal.objects.all(), what="deal")
@@ -135,7 +138,7 @@ class SanctionsDealFilterSet(django_filters.FilterSet):
 class DestinationFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search country name or code, description"))
     release_event = SlugChoiceFilter(
-        queryset=ReleaseEvent.objects.all(), method="filter_release_event", what="release event"
+        queryset=published(ReleaseEvent.objects.all()), method="filter_release_event", what="release event"
     )
     ordering = NullsLastOrderingFilter(
         fields=(

@@ -7,6 +7,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from prisoners.visibility import published, published_release_q
 from releases.models import Destination, EventDestination, Release, ReleaseEvent, SanctionsDeal
 
 # A person returned to custody was announced as freed but is not free: never counted as named freed.
@@ -16,11 +17,14 @@ FREED_OUTCOMES = (Release.Outcome.FREED, Release.Outcome.FREED_CONDITIONALLY)
 def events_with_named_counts(queryset=None):
     """Annotate events with `named_count`: people we can identify as freed in the event.
 
-    Counts every person, withheld or not: totals count every record, lists show none withheld.
+    Counts every person, withheld or not: totals count every record, lists show none withheld; drafts
+    awaiting review are not counted until published.
     """
     queryset = ReleaseEvent.objects.all() if queryset is None else queryset
     return queryset.annotate(
-        named_count=Count("releases", filter=Q(releases__outcome__in=FREED_OUTCOMES), distinct=True)
+        named_count=Count(
+            "releases", filter=Q(releases__outcome__in=FREED_OUTCOMES) & published_release_q(), distinct=True
+        )
     )
 
 
@@ -98,14 +102,14 @@ def deals_with_counts(queryset=None):
     """Deals with `reported_count` (sum over their events) and `named_count` (people freed under them)."""
     queryset = SanctionsDeal.objects.all() if queryset is None else queryset
     reported = (
-        ReleaseEvent.objects.filter(deal=OuterRef("pk"))
+        published(ReleaseEvent.objects.filter(deal=OuterRef("pk")))
         .order_by()
         .values("deal")
         .annotate(total=Sum("reported_count"))
         .values("total")
     )
     named = (
-        Release.objects.filter(event__deal=OuterRef("pk"), outcome__in=FREED_OUTCOMES)
+        published(Release.objects.filter(event__deal=OuterRef("pk"), outcome__in=FREED_OUTCOMES))
         .order_by()
         .values("event__deal")
         .annotate(total=Count("id"))
@@ -121,7 +125,7 @@ def destinations_with_counts(queryset=None):
     """Destinations with `reported_count` (sum of the events' breakdowns) and `named_count` (named freed there)."""
     queryset = Destination.objects.all() if queryset is None else queryset
     reported = (
-        EventDestination.objects.filter(destination=OuterRef("pk"))
+        published(EventDestination.objects.filter(destination=OuterRef("pk")))
         .order_by()
         .values("destination")
         .annotate(total=Sum("reported_count"))
@@ -129,5 +133,7 @@ def destinations_with_counts(queryset=None):
     )
     return queryset.annotate(
         reported_count=Subquery(reported, output_field=IntegerField()),
-        named_count=Count("releases", filter=Q(releases__outcome__in=FREED_OUTCOMES), distinct=True),
+        named_count=Count(
+            "releases", filter=Q(releases__outcome__in=FREED_OUTCOMES) & published_release_q(), distinct=True
+        ),
     )

@@ -1,7 +1,8 @@
 """Numbers for the dashboard and `/api/v1/stats/`: one query each, plain values, no names.
 
 Counts include every record, withheld or not (totals count all; lists name none), so nothing here
-returns a person. "Reported" numbers are what someone announced; "named" numbers count the people
+returns a person; drafts awaiting review are not counted until published (`prisoners.visibility.published`).
+"Reported" numbers are what someone announced; "named" numbers count the people
 we can identify; the two are always given side by side and labelled, never merged.
 """
 
@@ -9,6 +10,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth
 
 from prisoners.models import Prisoner, PrisonerStatus
+from prisoners.visibility import published, published_event_q, published_release_q
 from releases.models import EFFECTIVE_DATE, Destination, EventDestination, Release, ReleaseEvent, ReportedTotal
 from releases.selectors import FREED_OUTCOMES, deals_with_counts
 
@@ -17,12 +19,12 @@ FREED_STATUSES = (PrisonerStatus.RELEASED, PrisonerStatus.RELEASED_CONDITIONALLY
 
 
 def _freed_releases():
-    return Release.objects.filter(outcome__in=FREED_OUTCOMES)
+    return published(Release.objects.filter(outcome__in=FREED_OUTCOMES))
 
 
 def people_by_status():
     """Every status with its number of named people (zero included), in the token order."""
-    counts = dict(Prisoner.objects.order_by().values_list("status").annotate(n=Count("id")))
+    counts = dict(published(Prisoner.objects.order_by()).values_list("status").annotate(n=Count("id")))
     return [
         {"status": status.value, "label": str(status.label), "count": counts.get(status, 0)}
         for status in PrisonerStatus
@@ -31,7 +33,7 @@ def people_by_status():
 
 def named_totals():
     """How many people are named in all, held, and freed."""
-    return Prisoner.objects.aggregate(
+    return published(Prisoner.objects.all()).aggregate(
         named_people=Count("id"),
         named_held=Count("id", filter=Q(status__in=HELD_STATUSES)),
         named_released=Count("id", filter=Q(status__in=FREED_STATUSES)),
@@ -56,7 +58,7 @@ def released_per_month():
 def released_per_destination():
     """Per destination: the reported total over all events' breakdowns, and the named people taken there."""
     reported = (
-        EventDestination.objects.filter(destination=OuterRef("pk"))
+        published(EventDestination.objects.filter(destination=OuterRef("pk")))
         .order_by()
         .values("destination")
         .annotate(total=Sum("reported_count"))
@@ -65,7 +67,9 @@ def released_per_destination():
     rows = (
         Destination.objects.annotate(
             reported_count=Subquery(reported, output_field=IntegerField()),
-            named_count=Count("releases", filter=Q(releases__outcome__in=FREED_OUTCOMES), distinct=True),
+            named_count=Count(
+                "releases", filter=Q(releases__outcome__in=FREED_OUTCOMES) & published_release_q(), distinct=True
+            ),
         )
         .order_by("country")
         .values("country", "reported_count", "named_count")
@@ -84,8 +88,11 @@ def released_per_destination():
 def released_per_event():
     """Per event, newest first: the reported count (with its qualifier) and the named people."""
     rows = (
-        ReleaseEvent.objects.annotate(
-            named_count=Count("releases", filter=Q(releases__outcome__in=FREED_OUTCOMES), distinct=True)
+        published(ReleaseEvent.objects.all())
+        .annotate(
+            named_count=Count(
+                "releases", filter=Q(releases__outcome__in=FREED_OUTCOMES) & published_release_q(), distinct=True
+            )
         )
         .order_by("-date", "title", "id")
         .values("slug", "title", "date", "reported_count", "reported_count_qualifier", "named_count")
@@ -107,7 +114,7 @@ def released_per_deal():
     """Per deal: its events, the sum of their reported counts, and the named people freed under it."""
     rows = (
         deals_with_counts()
-        .annotate(event_count=Count("release_events", distinct=True))
+        .annotate(event_count=Count("release_events", filter=published_event_q(), distinct=True))
         .order_by("-announced_on", "title", "id")
         .values("slug", "title", "status", "event_count", "reported_count", "named_count")
     )
@@ -134,7 +141,7 @@ def latest_reported_totals(limit=10):
 def still_held_side_by_side():
     """The latest reported "still held" total next to the number of named people held."""
     latest = ReportedTotal.objects.filter(still_held=True).order_by("-reported_on", "-id").first()
-    named_held = Prisoner.objects.filter(status__in=HELD_STATUSES).count()
+    named_held = published(Prisoner.objects.all()).filter(status__in=HELD_STATUSES).count()
     return {
         "reported": None
         if latest is None

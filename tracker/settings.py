@@ -168,6 +168,10 @@ DEFAULT_VISIBILITY = env.str("DEFAULT_VISIBILITY", default="public")
 if DEFAULT_VISIBILITY not in {"public", "anonymized", "private"}:
     raise ImproperlyConfigured("DEFAULT_VISIBILITY must be public, anonymized or private.")
 
+# Review before publishing (docs/admin.md): records an import creates, and those an editor without the
+# prisoners.publish_record permission creates, are drafts, absent for the public until a second editor publishes them.
+REVIEW_BEFORE_PUBLISHING = env.bool("REVIEW_BEFORE_PUBLISHING", default=True)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
