@@ -126,7 +126,11 @@ def test_staff_without_view_withheld_see_no_withheld_string(client, build, withh
     # Pasting their names offers none of them as a candidate.
     paste = client.post(
         reverse("admin:releases_releaseevent_paste", args=[event.pk]),
-        {"names": "Synthetic Zebulon Hidden\nЗебулон Скрыты\nSynthetic Quillonas", "confidence": "reported", "step": "preview"},
+        {
+            "names": "Synthetic Zebulon Hidden\nЗебулон Скрыты\nSynthetic Quillonas",
+            "confidence": "reported",
+            "step": "preview",
+        },
     )
     lines = paste.context["lines"]
     withheld_ids = {person.pk for person in people}
