@@ -90,4 +90,3 @@ def countries_in_use_filter(field_name, title=None):
     CountriesInUse.title = title or field_name.replace("_", " ")
     CountriesInUse.__name__ = f"{field_name.title().replace('_', '')}InUseFilter"
     return CountriesInUse
-

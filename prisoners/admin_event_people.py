@@ -264,4 +264,3 @@ def people_link(event_id, user):
     if not str(event_id).isdigit():
         return 0
     return Release.objects.filter(event_id=event_id, prisoner__in=nameable_prisoners(user)).count()
-

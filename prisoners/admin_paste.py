@@ -188,9 +188,7 @@ def record_pasted_lines(*, actor, event, lines, choices, confidence, sources):
                 if line.name not in (person.full_name, person.native_name):
                     prisoner_services.add_name_variant(actor=actor, prisoner=person, name=line.name)
             if person.pk in people:
-                raise ValidationError(
-                    _("This person is already on line %(line)s.") % {"line": people[person.pk]}
-                )
+                raise ValidationError(_("This person is already on line %(line)s.") % {"line": people[person.pk]})
             people[person.pk] = line.number
             release_services.record_release(
                 actor=actor,

@@ -145,4 +145,3 @@ class ReviewQueueAdminMixin:
 
 def _ids(request, kind):
     return [value for value in request.POST.getlist(kind) if value.isdigit()]
-

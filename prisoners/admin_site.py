@@ -68,8 +68,7 @@ class TrackerAdminSite(admin.AdminSite):
             links.append(
                 (
                     reverse("admin:prisoners_prisoner_review", current_app=self.name),
-                    _("Drafts awaiting review: %(people)d people, %(events)d events, %(releases)d releases")
-                    % counts,
+                    _("Drafts awaiting review: %(people)d people, %(events)d events, %(releases)d releases") % counts,
                 )
             )
             duplicates = reverse("admin:prisoners_prisoner_duplicates", current_app=self.name)
