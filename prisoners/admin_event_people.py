@@ -14,7 +14,7 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Case, Count, Value, When
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -33,6 +33,7 @@ from releases.services import update_release
 CONDITIONS = ("forced_exile", "without_documents", "travel_ban", "speaking_ban")
 PAGE_SIZES = (50, 100, 200, 500)
 DEFAULT_PAGE_SIZE = 100
+SEARCHED = 1000  # the best matches of a search the list holds
 # ?o= values: the column and its database ordering.
 SORTS = {
     "name": ("prisoner__full_name", "pk"),
@@ -114,11 +115,13 @@ class BulkReleaseForm(forms.Form):
 def event_people_queryset(user, event, search=""):
     """The event's releases of people this reader may name, with their source counts."""
     releases = event.releases.filter(prisoner__in=nameable_prisoners(user)).select_related("prisoner", "destination")
+    releases = releases.annotate(source_count=Count("sources", distinct=True))
     if search.strip():
-        # Evaluated first: the search's raw SQL names the people table, which a subquery would alias.
-        matches = list(search_prisoners(Prisoner.objects.all(), search, user).order_by().values_list("pk", flat=True))
-        releases = releases.filter(prisoner__in=matches)
-    return releases.annotate(source_count=Count("sources", distinct=True))
+        # Evaluated first (the search's raw SQL names the people table, which a subquery would alias), best first.
+        matches = list(search_prisoners(Prisoner.objects.all(), search, user).values_list("pk", flat=True)[:SEARCHED])
+        rank = Case(*(When(prisoner_id=pk, then=Value(i)) for i, pk in enumerate(matches)), default=Value(len(matches)))
+        releases = releases.filter(prisoner__in=matches).annotate(search_rank=rank)
+    return releases
 
 
 class EventPeopleAdminMixin:
@@ -147,12 +150,15 @@ class EventPeopleAdminMixin:
         event = self._event_or_404(request, object_id)
         release_model = _release_model(event)
         search = request.GET.get("q", "")
-        sort = request.GET.get("o", "name")
+        sort = request.GET.get("o", "rank" if search.strip() else "name")
         descending = sort.startswith("-")
         column = sort.lstrip("-")
-        if column not in SORTS:
+        if column == "rank" and search.strip():
+            pass  # best match first
+        elif column not in SORTS:
             column, descending = "name", False
-        ordering = [f"-{name}" if descending and i == 0 else name for i, name in enumerate(SORTS[column])]
+        order = ("search_rank", "prisoner__full_name", "pk") if column == "rank" else SORTS[column]
+        ordering = [f"-{name}" if descending and i == 0 else name for i, name in enumerate(order)]
         try:
             per_page = int(request.GET.get("per_page", DEFAULT_PAGE_SIZE))
         except ValueError:

@@ -4,7 +4,8 @@
    (after a tab, or after the last comma when what follows is a country).
 2. Each line is matched: the import's identity match (`prisoners.names.matching`, same name in any script
    and word order) proposes a person; the name search (`prisoners.search`) lists candidates with their
-   birth years. The editor picks a person, "new person", "same as line N" or "skip" for every line.
+   birth years. The editor picks a person, "new person" or "skip" for every line (a line naming the same
+   person as an earlier one, or someone already in the event, is proposed as skipped).
 3. On confirmation every line is written in one transaction through the services: new people with
    `create_prisoner`, releases with `record_release` (the event's sources attached by default), and a
    pasted spelling the person did not have yet kept as a name variant. A refusal writes nothing and
@@ -48,9 +49,8 @@ class PastedLine:
     destination: str = ""  # a country code, or "" for none
     destination_error: str = ""
     candidates: list = field(default_factory=list)  # people, best first
-    choice: str = NEW  # a person's id, NEW, SKIP or "line:N"
+    choice: str = NEW  # a person's id, NEW or SKIP
     note: str = ""
-    already_in_event: set = field(default_factory=set)
 
 
 def parse_lines(text, default_destination=""):
@@ -91,6 +91,7 @@ def match_lines(lines, *, user, event):
     proposed = {pk for pk, _unsure in matches if pk}
     known = {person.pk: person for person in nameable.filter(pk__in=proposed)}
     seen_new = {}  # identity key -> line number of the first new person with it
+    seen_people = {}  # person id -> the first line naming them
     for line, (match_id, unsure) in zip(lines, matches, strict=True):
         candidates = list(search_prisoners(Prisoner.objects.all(), line.name, user)[:CANDIDATES_SHOWN])
         if match_id in known and all(person.pk != match_id for person in candidates):
@@ -98,23 +99,26 @@ def match_lines(lines, *, user, event):
         line.candidates = candidates
         if match_id in known:
             line.choice = str(match_id)
-            if unsure:
-                line.note = _("Several people or birth dates could fit: check.")
-        else:
-            whole, _parts = identity_keys(line.name)
-            earlier = next((seen_new[key] for key in whole if key in seen_new), None)
-            if earlier is not None:
-                line.choice = f"line:{earlier}"
-                line.note = _("The same name as line %(line)s.") % {"line": earlier}
+            if match_id in in_event:
+                line.choice, line.note = SKIP, _("Already recorded in this event.")
+            elif match_id in seen_people:
+                line.choice = SKIP
+                line.note = _("The same person as line %(line)s.") % {"line": seen_people[match_id]}
             else:
-                for key in whole:
-                    seen_new.setdefault(key, line.number)
-                if candidates:
-                    line.note = _("Similar names exist: pick one if it is the same person.")
-        line.already_in_event = in_event
-        if line.choice.isdigit() and int(line.choice) in in_event:
+                seen_people[match_id] = line.number
+                if unsure:
+                    line.note = _("Several people or birth dates could fit: check.")
+            continue
+        whole, _parts = identity_keys(line.name)
+        earlier = next((seen_new[key] for key in whole if key in seen_new), None)
+        if earlier is not None:
             line.choice = SKIP
-            line.note = _("Already recorded in this event.")
+            line.note = _("The same name as line %(line)s.") % {"line": earlier}
+            continue
+        for key in whole:
+            seen_new.setdefault(key, line.number)
+        if candidates:
+            line.note = _("Similar names exist: pick one if it is the same person.")
     return lines
 
 
@@ -163,7 +167,7 @@ def new_person_fields(name):
 @transaction.atomic
 def record_pasted_lines(*, actor, event, lines, choices, confidence, sources):
     """Write every line as the editor chose: new people, releases, spellings kept. All or nothing."""
-    created, people, count = {}, {}, 0
+    created, people, count = 0, {}, 0
     ids = {int(choice) for choice in choices.values() if choice.isdigit()}
     existing = nameable_prisoners(actor).in_bulk(ids)
     for line in lines:
@@ -175,12 +179,7 @@ def record_pasted_lines(*, actor, event, lines, choices, confidence, sources):
                 raise ValidationError({"destination": line.destination_error})
             if choice == NEW:
                 person = prisoner_services.create_prisoner(actor=actor, **new_person_fields(line.name))
-                created[line.number] = person
-            elif choice.startswith("line:"):
-                person = created.get(int(choice.split(":", 1)[1]))
-                if person is None:
-                    raise ValidationError(_("The line it repeats is not a new person."))
-                prisoner_services.add_name_variant(actor=actor, prisoner=person, name=line.name)
+                created += 1
             else:
                 person = existing.get(int(choice)) if choice.isdigit() else None
                 if person is None:
@@ -201,7 +200,7 @@ def record_pasted_lines(*, actor, event, lines, choices, confidence, sources):
             count += 1
         except ValidationError as error:
             raise LineRefused(line, error) from error
-    return count, len(created)
+    return count, created
 
 
 class LineRefused(Exception):
