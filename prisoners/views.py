@@ -22,6 +22,7 @@ from prisoners.visibility import (
     reported_value_prefetches,
     source_prefetches,
     visible_prisoners,
+    without_drafts,
 )
 from releases.models import Destination, Release
 from tracker.listing import apply_filterset, clean_query_redirect, paginate
@@ -90,7 +91,9 @@ def prisoner_detail(request, pk):
         Prefetch("detentions", queryset=Detention.objects.prefetch_related(*source_prefetches(user, "sources"))),
         Prefetch(
             "releases",
-            queryset=Release.objects.select_related("event", "event__deal", "destination").prefetch_related(
+            queryset=without_drafts(
+                user, Release.objects.select_related("event", "event__deal", "destination")
+            ).prefetch_related(
                 *source_prefetches(user, "sources"), *reported_value_prefetches(user, "reported_values")
             ),
         ),
@@ -112,7 +115,9 @@ def prisoner_list(request):
         return clean
     queryset = Prisoner.objects.prefetch_related(
         Prefetch("detentions", queryset=Detention.objects.order_by("-detained_on", "-id")),
-        Prefetch("releases", queryset=Release.objects.select_related("event", "destination")),
+        Prefetch(
+            "releases", queryset=without_drafts(request.user, Release.objects.select_related("event", "destination"))
+        ),
     )
     filterset, people, ok = apply_filterset(
         request,
