@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from prisoners.models import Detention, Prisoner, Source, Visibility
 from prisoners.search import search_prisoners
+from prisoners.timeline import HELD
 from prisoners.visibility import published, reader_sort_name, visible_prisoners, visible_sources
 from releases.models import Release, ReleaseEvent, SanctionsDeal
 from tracker import glossary
@@ -65,6 +66,7 @@ def _no_op(queryset, name, value):
 class PrisonerFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search names (any transliteration)"))
     status = django_filters.ChoiceFilter(choices=glossary.choices("status"), label=_("Status"))
+    held = django_filters.BooleanFilter(method="filter_held", label=_("Still held (any status of detention)"))
     country = CountryFilter(field_name="country", label=_("Held in (country code or English name)"))
     citizenship = CountryFilter(
         field_name="citizenship", lookup_expr="contains", label=_("Citizenship (country code or English name)")
@@ -102,6 +104,12 @@ class PrisonerFilterSet(django_filters.FilterSet):
     class Meta:
         model = Prisoner
         fields = []
+
+    def filter_held(self, queryset, name, value):
+        if value is None:
+            return queryset
+        held = Q(status__in=sorted(HELD))
+        return queryset.filter(held) if value else queryset.exclude(held)
 
     def filter_search(self, queryset, name, value):
         return search_prisoners(queryset, value, _user(self))

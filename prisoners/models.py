@@ -101,6 +101,8 @@ class Source(TimestampedModel):
         NEWS = "news", _("news")
         AGGREGATOR = "aggregator", _("aggregator")
         OTHER = "other", _("other")
+        # A copy of another outlet's page (mirrors of media blocked at home): read it as a copy, not the outlet.
+        MIRROR = "mirror", _("mirror (copy of another outlet)")
 
     link = models.CharField(
         _("link"),

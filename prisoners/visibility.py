@@ -344,6 +344,8 @@ FREE_TEXT_FIELDS = {
     "destination": ("description",),
     "release": ("notes",),
     "reportedtotal": ("counts_what",),
+    "inaccuracyreport": ("what_is_wrong", "source_link", "contact", "staff_note"),
+    "correction": ("what_changed",),
 }
 _SHORTEST_NAME = 4  # shorter "names" would match ordinary words
 

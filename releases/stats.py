@@ -15,13 +15,16 @@ its reported count stays in the month it began, and `processes` lists such event
 labels them (see docs/data-model.md).
 """
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from urllib.parse import urlencode
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
+from django.urls import reverse
 from django_countries import countries as country_names
 
 from prisoners.models import Prisoner, PrisonerStatus
 from prisoners.timeline import HELD
-from prisoners.visibility import published, published_event_q, published_release_q
+from prisoners.visibility import published, published_event_q, published_release_q, visible_sources
 from releases.models import (
     EFFECTIVE_DATE,
     Destination,
@@ -281,15 +284,97 @@ def still_held_side_by_side(country=None):
 def all_stats(country=None):
     """Everything `/api/v1/stats/` answers, in one dict (narrowed to a releasing country when given)."""
     per_event = released_per_event(country)
+    return with_parts(
+        {
+            "country": country,
+            "named_totals": named_totals(country),
+            "by_status": people_by_status(country),
+            "released_per_month": released_per_month(country),
+            "per_destination": released_per_destination(country),
+            "per_event": per_event,
+            "processes": processes(per_event),
+            "per_deal": released_per_deal(country),
+            "latest_reported_totals": latest_reported_totals(country=country),
+            "still_held": still_held_side_by_side(country),
+        },
+        country,
+    )
+
+
+def with_parts(stats, country=None):
+    """Each figure of `all_stats` with what it adds up: the events (slugs, pages, source ids) and a drill-down page."""
+
+    def drilldown(**params):
+        query = urlencode({key: value for key, value in {**params, "country": country}.items() if value})
+        return f"{reverse('released-breakdown')}{'?' if query else ''}{query}"
+
+    links = event_links(country)
+    for row in stats["per_event"]:
+        row.update(
+            links.get(row["slug"], {"url": reverse("release-event-detail-page", args=[row["slug"]]), "source_ids": []})
+        )
+    for row in stats["released_per_month"]:
+        row["event_slugs"] = [event["slug"] for event in events_in_period(stats["per_event"], month=row["month"])]
+        row["drilldown"] = drilldown(month=row["month"])
+    by_destination = destination_event_slugs(country)
+    for row in stats["per_destination"]:
+        row["event_slugs"] = by_destination.get(row["country"], [])
+        row["url"] = reverse("destination-detail-page", args=[row["country"]])
+    deal_events = {}
+    for deal_slug, slug in (
+        _events(country).filter(deal__isnull=False).order_by("date", "slug").values_list("deal__slug", "slug")
+    ):
+        deal_events.setdefault(deal_slug, []).append(slug)
+    for row in stats["per_deal"]:
+        row["event_slugs"] = deal_events.get(row["slug"], [])
+        row["url"] = reverse("deal-detail-page", args=[row["slug"]])
+    stats["named_totals"]["drilldown"] = drilldown()
+    return stats
+
+
+# Drill-downs: what each sum adds up ------------------------------------------------------------------
+
+
+def events_in_period(per_event, year=None, month=None):
+    """The rows of `released_per_event` dated in a year ("2025") or a month ("2025-12"), as the sums count them."""
+    prefix = month or (str(year) if year else "")
+    return [row for row in per_event if row["date"].startswith(prefix)]
+
+
+def freed_releases(country=None, year=None, month=None):
+    """The freed releases a named figure counts (by a release's own date, else its event's), as a queryset.
+
+    The caller decides who may be listed (`prisoners.visibility`); this counts everyone published."""
+    releases = _freed_releases(country).with_effective_date()
+    if month:
+        first_year, first_month = (int(part) for part in month.split("-"))
+        releases = releases.filter(effective_date__year=first_year, effective_date__month=first_month)
+    elif year:
+        releases = releases.filter(effective_date__year=int(year))
+    return releases
+
+
+def event_links(country=None):
+    """{slug: {"url", "source_ids"}} for every event the sums add up: each figure's parts, with the sources
+    a public reader may see (the same for everyone: stats name no one)."""
+    events = (
+        _events(country).only("slug").prefetch_related(Prefetch("sources", queryset=visible_sources(None).only("id")))
+    )
     return {
-        "country": country,
-        "named_totals": named_totals(country),
-        "by_status": people_by_status(country),
-        "released_per_month": released_per_month(country),
-        "per_destination": released_per_destination(country),
-        "per_event": per_event,
-        "processes": processes(per_event),
-        "per_deal": released_per_deal(country),
-        "latest_reported_totals": latest_reported_totals(country=country),
-        "still_held": still_held_side_by_side(country),
+        event.slug: {
+            "url": reverse("release-event-detail-page", args=[event.slug]),
+            "source_ids": sorted(source.pk for source in event.sources.all()),
+        }
+        for event in events
     }
+
+
+def destination_event_slugs(country=None):
+    """{destination code: slugs of the events whose reported breakdown it sums}."""
+    rows = published(EventDestination.objects.all())
+    if country:
+        rows = rows.filter(event__releasing_countries__contains=country)
+    slugs = {}
+    for code, slug in rows.order_by("-event__date", "event__slug").values_list("destination__country", "event__slug"):
+        slugs.setdefault(str(code), []).append(slug)
+    return slugs

@@ -4,7 +4,7 @@ Lists run the same FilterSets as the API; the dashboard's numbers come from `rel
 named counts and reconciliation from `releases.selectors`. Views only arrange them for reading.
 """
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -152,7 +152,7 @@ def _event_queryset(user, destination_counts=None):
 # Dashboard -----------------------------------------------------------------------------------------
 
 
-def _monthly_columns(per_event, per_month):
+def _monthly_columns(per_event, per_month, code=None):
     """Reported (events' announced counts) and named people freed, per month, gaps filled."""
     reported, named = {}, {}
     for row in per_event:
@@ -176,10 +176,8 @@ def _monthly_columns(per_event, per_month):
         )
         columns[-1].month = month
         columns[-1].row_label = date_format(month, "M Y")
-        next_month = (month + timedelta(days=32)).replace(day=1)
-        columns[-1].drilldown = (
-            f"{reverse('release-event-list-page')}?date_after={month.isoformat()}"
-            f"&date_before={(next_month - timedelta(days=1)).isoformat()}"
+        columns[-1].drilldown = f"{reverse('released-breakdown')}?month={month.strftime('%Y-%m')}" + (
+            f"&country={code}" if code else ""
         )
     return columns
 
@@ -206,6 +204,9 @@ def dashboard(request, code=None):
         row["reported_on"] = total.reported_on
         row["sources"] = list(total.sources.all())
         row["url"] = reverse("country-page", args=[row["country"]]) if row["country"] else None
+        row["people_url"] = f"{reverse('prisoner-list-page')}?held=true" + (
+            f"&country={row['country']}" if row["country"] else ""
+        )
 
     reported_by_year, named_by_year = {}, {}
     reported_uncertain = False
@@ -222,10 +223,13 @@ def dashboard(request, code=None):
     years = sorted(set(reported_by_year) | set(named_by_year), reverse=True)
     latest_year = years[0] if years else None
 
-    columns = _monthly_columns(per_event, per_month)
+    columns = _monthly_columns(per_event, per_month, code)
     destinations = _destination_table(per_destination)
     markers, off_map = map_markers(destinations)
+    drilldown = reverse("released-breakdown") + (f"?country={code}" if code else "")
     context = {
+        "drilldown": drilldown,
+        "drilldown_year": drilldown + ("&" if code else "?") + "year=",
         "country": {"code": code, "name": country_names.name(code)} if code else None,
         "still_held": {
             "by_country": still_held_rows,
@@ -590,3 +594,66 @@ def destination_detail(request, code):
 def methodology(request):
     """How the numbers are counted and what every word means (the pages link here)."""
     return render(request, "pages/methodology.html", {"glossary": glossary.all_groups()})
+
+
+# Drill-down: what a released figure adds up ---------------------------------------------------------
+
+
+def _period(request):
+    """`?year=2025` or `?month=2025-12` (or neither: all); a malformed value is a 400 naming it."""
+    year, month = request.GET.get("year", ""), request.GET.get("month", "")
+    if year and not (year.isdigit() and len(year) == 4):
+        raise ValidationError({"year": _("A year, e.g. 2025.")})
+    if month:
+        try:
+            date.fromisoformat(f"{month}-01")
+        except ValueError:
+            raise ValidationError({"month": _("A month, e.g. 2025-12.")}) from None
+    return year or None, month or None
+
+
+def released_breakdown(request):
+    """`/released/`: the events whose reported counts a released figure adds up (each with its sources), and the
+    named people it counts; `?year=`, `?month=`, `?country=` narrow it as the dashboard's figures are narrowed."""
+    try:
+        year, month = _period(request)
+        code = parse_country(request.GET["country"]) if request.GET.get("country") else None
+    except ValidationError as error:
+        messages = error.message_dict if hasattr(error, "error_dict") else {"country": error.messages}
+        return HttpResponseBadRequest(
+            "; ".join(f"{field}: {' '.join(texts)}" for field, texts in messages.items()),
+            content_type="text/plain; charset=utf-8",
+        )
+    user = request.user
+    rows = stats.events_in_period(stats.released_per_event(code), year=year, month=month)
+    events = {
+        event.slug: event
+        for event in visible_events(user, ReleaseEvent.objects.filter(slug__in=[row["slug"] for row in rows]))
+        .only("slug", "title", "date", "date_precision")
+        .prefetch_related(*source_prefetches(user, "sources"))
+    }
+    for row in rows:
+        row["event"] = events.get(row["slug"])
+    releases = stats.freed_releases(code, year=year, month=month)
+    named_total = releases.count()
+    people = _with_display_names(
+        user,
+        visible_releases(user, releases)
+        .select_related("prisoner", "event", "destination")
+        .order_by("effective_date", *name_ordering(user, prefix="prisoner__")),
+    )
+    counted = [row["reported_count"] for row in rows]
+    context = {
+        "country": {"code": code, "name": country_names.name(code)} if code else None,
+        "year": year,
+        "month": date.fromisoformat(f"{month}-01") if month else None,
+        "rows": rows,
+        "reported_total": sum(count or 0 for count in counted),
+        "reported_uncertain": any(
+            row["reported_count"] is None or row["reported_count_qualifier"] != "exactly" for row in rows
+        ),
+        "named_total": named_total,
+        "people": people,
+        "not_listed_count": named_total - len(people),
+    }
+    return render(request, "pages/released_breakdown.html", context)

@@ -8,6 +8,7 @@ from django.templatetags.static import static
 from django.urls import path
 from django.views.generic import RedirectView
 
+from corrections import views as correction_views
 from prisoners import views as prisoner_views
 from releases import views as release_views
 from releases.feeds import ReleaseEventFeed
@@ -26,6 +27,10 @@ urlpatterns = [
     path("countries/<str:code>/", release_views.country_page, name="country-page"),
     path("feeds/releases/", ReleaseEventFeed(), name="release-feed"),
     path("methodology/", release_views.methodology, name="methodology"),
+    path("released/", release_views.released_breakdown, name="released-breakdown"),
+    path("report/<str:kind>/<str:key>/", correction_views.report_form, name="report-inaccuracy"),
+    path("report/thanks/", correction_views.report_thanks, name="report-thanks"),
+    path("corrections/", correction_views.corrections_log, name="corrections-log"),
     # Browsers and feed readers ask for /favicon.ico whatever the page says.
     path("favicon.ico", RedirectView.as_view(url=static("favicon.ico"), permanent=True)),
 ]

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "prisoners",
     "releases",
     "imports",
+    "corrections",
 ]
 
 MIDDLEWARE = [

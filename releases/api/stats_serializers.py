@@ -7,6 +7,7 @@ class NamedTotalsSerializer(serializers.Serializer):
     named_people = serializers.IntegerField(help_text="People in the tracker, withheld included.")
     named_held = serializers.IntegerField()
     named_released = serializers.IntegerField()
+    drilldown = serializers.CharField(help_text="A page listing what the released figures add up (events, people).")
 
 
 class StatusCountSerializer(serializers.Serializer):
@@ -19,6 +20,8 @@ class MonthCountSerializer(serializers.Serializer):
     month = serializers.CharField(help_text="YYYY-MM")
     named_count = serializers.IntegerField(help_text="Named people freed, by their own release date where known.")
     grouped_count = serializers.IntegerField(help_text="People freed in described groups (not named).")
+    event_slugs = serializers.ListField(child=serializers.CharField(), help_text="The events dated in this month.")
+    drilldown = serializers.CharField(help_text="A page listing the month's events and named people.")
 
 
 class DestinationCountSerializer(serializers.Serializer):
@@ -26,6 +29,10 @@ class DestinationCountSerializer(serializers.Serializer):
     name = serializers.CharField()
     reported_count = serializers.IntegerField(allow_null=True, help_text="Sum of the reported breakdowns.")
     named_count = serializers.IntegerField(help_text="Named people freed and taken there.")
+    event_slugs = serializers.ListField(
+        child=serializers.CharField(), help_text="The events whose reported breakdown `reported_count` adds up."
+    )
+    url = serializers.CharField(help_text="The destination's page: each event's number with its sources.")
 
 
 class EventCountSerializer(serializers.Serializer):
@@ -39,6 +46,8 @@ class EventCountSerializer(serializers.Serializer):
     reported_count = serializers.IntegerField(allow_null=True)
     reported_count_qualifier = serializers.CharField()
     named_count = serializers.IntegerField()
+    url = serializers.CharField(help_text="The event's page: its sources and named people.")
+    source_ids = serializers.ListField(child=serializers.IntegerField(), help_text="The sources of the count.")
 
 
 class ProcessSerializer(serializers.Serializer):
@@ -57,6 +66,8 @@ class DealCountSerializer(serializers.Serializer):
     event_count = serializers.IntegerField()
     reported_count = serializers.IntegerField(allow_null=True)
     named_count = serializers.IntegerField()
+    event_slugs = serializers.ListField(child=serializers.CharField(), help_text="The events the counts add up.")
+    url = serializers.CharField()
 
 
 class StatsReportedTotalSerializer(serializers.Serializer):
