@@ -347,6 +347,8 @@ class Detention(TimestampedModel):
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     ended_on_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
     sources = models.ManyToManyField(Source, blank=True, related_name="detentions")
+    # Each source's value of a fact of this detention (arrest date, charges, sentence...), kept side by side.
+    reported_values = GenericRelation(ReportedValue)
 
     history = HistoricalRecords()
 

@@ -35,6 +35,7 @@ from prisoners.visibility import (
     without_drafts,
 )
 from releases import stats
+from releases.templatetags.citations import by_field
 from releases.api.views import destinations_with_counts
 from releases.filtersets import DestinationFilterSet, ReleaseEventFilterSet, SanctionsDealFilterSet
 from releases.models import (
@@ -339,11 +340,20 @@ def release_event_list(request):
     return render(request, "pages/release_event_list.html", context, status=200 if ok else 400)
 
 
-def _destination_rows(event, reconciliation):
-    """One row per destination: the reported number (with its sources) next to the named people."""
+def _disputed_for(name, values):
+    """The event's reported values about one destination's number (their field names the country)."""
+    name = str(name).casefold()
+    return [value for value in values if name in value.field.casefold()]
+
+
+def _destination_rows(event, reconciliation, values=()):
+    """One row per destination: the reported number (with its own sources, and each source's value where they
+    disagree) next to the named people."""
     rows = []
+    people = reverse("prisoner-list-page")
     for row in event.destination_counts.all():
         code = row.destination.country.code
+        disputed = _disputed_for(row.destination.country.name, values)
         rows.append(
             {
                 "destination": row.destination,
@@ -351,7 +361,10 @@ def _destination_rows(event, reconciliation):
                 "name": row.destination.country.name,
                 "reported_count": row.reported_count,
                 "named_count": reconciliation.named_by_destination.get(code, 0),
+                "people_url": f"{people}?release_event={event.slug}&destination={code}",
                 "sources": row.sources.all(),
+                "disputed": by_field(disputed),
+                "disputed_values": disputed,
             }
         )
     listed = {row["destination"].country.code for row in rows}
@@ -365,6 +378,7 @@ def _destination_rows(event, reconciliation):
                     "name": destination.country.name,
                     "reported_count": None,
                     "named_count": count,
+                    "people_url": f"{people}?release_event={event.slug}&destination={code}",
                     "sources": [],
                 }
             )
@@ -375,6 +389,7 @@ def _destination_rows(event, reconciliation):
                 "name": _("Freed at home, no transfer"),
                 "reported_count": None,
                 "named_count": reconciliation.named_at_home,
+                "people_url": f"{people}?release_event={event.slug}#people-heading",
                 "sources": [],
             }
         )
@@ -385,6 +400,7 @@ def _destination_rows(event, reconciliation):
                 "name": _("Destination not recorded"),
                 "reported_count": None,
                 "named_count": reconciliation.named_by_destination[""],
+                "people_url": f"{people}?release_event={event.slug}#people-heading",
                 "sources": [],
             }
         )
@@ -436,14 +452,22 @@ def release_event_detail(request, slug):
         user, [event, *event.reported_values.all(), *people, *_reported_values_of(people), *parts]
     )
     freed_listed = sum(1 for release in people if release.outcome in FREED_OUTCOMES)
+    destination_rows = _destination_rows(event, reconciliation, list(event.reported_values.all()))
+    shown_next_to_rows = {value.pk for row in destination_rows for value in row.get("disputed_values", ())}
+    # Said once: an editors' note that repeats the description is not shown again under "What is uncertain".
+    note = (event.uncertainty_note or "").strip()
     context = {
         "event": event,
+        "uncertainty_note": "" if note and note in (event.description or "") else note,
+        "other_values": by_field(
+            [value for value in event.reported_values.all() if value.pk not in shown_next_to_rows]
+        ),
         "latest_counts": latest_counts(event),
         "party_roles": list(event.party_roles.all()),
         "reported_counts": list(event.reported_counts.all()),
         "group_releases": list(event.group_releases.all()),
         "reconciliation": reconciliation,
-        "destination_rows": _destination_rows(event, reconciliation),
+        "destination_rows": destination_rows,
         "people": people,
         "not_listed_count": max(reconciliation.named_count - freed_listed, 0),
     }

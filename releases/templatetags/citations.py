@@ -9,7 +9,7 @@ Only sources the reader may see are shown (`prisoners.visibility.shown_sources`,
 from django import template
 from django.template.loader import render_to_string
 
-from prisoners.visibility import shown_sources
+from prisoners.visibility import shown_reported_values, shown_sources
 
 register = template.Library()
 
@@ -57,3 +57,21 @@ def page_sources(context, extra=None):
         {"sources": [(index, source) for index, source in enumerate(registry["order"], start=1)]},
         request=context.get("request"),
     )
+
+
+@register.filter
+def by_field(values):
+    """Reported values grouped as a reader weighs them: per field, each distinct value once, with who reported it,
+    its note (once) and all the sources that give it. Only the values the reader may see (fail-closed)."""
+    fields = {}
+    for item in shown_reported_values(values or ()):
+        versions = fields.setdefault(item.field, {})
+        version = versions.setdefault(
+            item.value, {"value": item.value, "reported_by": [], "notes": [], "sources": []}
+        )
+        if item.reported_by and item.reported_by not in version["reported_by"]:
+            version["reported_by"].append(item.reported_by)
+        if item.note and item.note not in version["notes"]:
+            version["notes"].append(item.note)
+        version["sources"].append(item.source)
+    return [{"field": field, "versions": list(versions.values())} for field, versions in fields.items()]

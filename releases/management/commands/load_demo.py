@@ -1,4 +1,5 @@
-"""Load the demo: Belarus release events July 2024 - December 2025, from public reporting.
+"""Load the demo: Belarus release events July 2024 - December 2025, and the detentions of the people they
+name, from public reporting.
 
 Idempotent: every record is found by its natural key (source link, event and deal slug, the
 person's demo id, ...) and created only when missing; what is there already is left as it is,
@@ -49,6 +50,7 @@ from tracker.history import acting_as, system_user
 DATA_DIR = Path(__file__).resolve().parents[2] / "demo_data"
 EVENTS_FILE = DATA_DIR / "belarus-releases-2024-2025.json"
 TOTALS_FILE = DATA_DIR / "belarus-reported-totals.json"
+PEOPLE_FILE = DATA_DIR / "belarus-people-detentions.json"
 DEMO_LIST = "release-tracker-demo"  # ExternalId.source_list of the demo's people
 
 KIND_BY_EVENT_TYPE = {
@@ -225,6 +227,73 @@ CLAIM_POSITIONS = {
 
 _BRACKETS = re.compile(r"\(([^)]*)\)")
 
+# What a source's address tells of its kind (the people file asks that mirrors read as copies).
+MIRROR_HOSTS = ("cloudfront.net", "c97.org", "pangea-cms.com", "belsat.cloud", "charter97.link")
+RIGHTS_GROUP_HOSTS = (
+    "hrw.org",
+    "amnesty.",
+    "spring96.org",
+    "nhc.no",
+    "fidh.org",
+    "rightlivelihood.org",
+    "observatoryfordefenders.org",
+    "defendersbelarus.org",
+    "100xsolidaritaet.de",
+    "rsf.org",
+    "cpj.org",
+)
+# Governments and state bodies, state media included (news.by speaks for the Belarusian state).
+OFFICIAL_HOSTS = (".gov", "gov.", "news.by", "president.gov.by", "belta.by")
+AGGREGATOR_HOSTS = ("wikipedia.org", "boomlive.in", "tnnews.ai", "shmews.com", "indoarabnews.com")
+
+# The facts of a detention in the people file, in the order the timeline tells them.
+DETENTION_FACTS = ("detained_on", "charges", "sentenced_on", "sentence", "sentence_months", "place_of_detention")
+_ARTICLE = re.compile(r"(?:Part\s+(\d+),?\s+)?Art(?:icle|\.)?\s*(\d+(?:\.\d+)?)(?:\s*,?\s*Part\s+(\d+))?", re.I)
+
+
+def source_kind(host):
+    for hosts, kind in (
+        (MIRROR_HOSTS, Source.Kind.MIRROR),
+        (RIGHTS_GROUP_HOSTS, Source.Kind.RIGHTS_GROUP),
+        (OFFICIAL_HOSTS, Source.Kind.OFFICIAL),
+        (AGGREGATOR_HOSTS, Source.Kind.AGGREGATOR),
+    ):
+        if any(part in host for part in hosts):
+            return kind
+    return Source.Kind.NEWS
+
+
+def articles_of(text):
+    """'... (Part 4, Art. 228 Criminal Code) and ... (Part 2, Art. 342)' -> 'Art. 228 part 4|Art. 342 part 2'."""
+    found = []
+    for part_before, article, part_after in _ARTICLE.findall(text or ""):
+        part = part_before or part_after
+        label = f"Art. {article}" + (f" part {part}" if part else "")
+        if label not in found:
+            found.append(label)
+    return "|".join(found)
+
+
+def _partial_date(value, precision):
+    """'2021-07-14' / '2020-09' / '2020' with its precision -> (date, precision)."""
+    parts = [int(p) for p in str(value).split("-")]
+    while len(parts) < 3:
+        parts.append(1)
+    return date(*parts), precision or "day"
+
+
+def _fact_text(fact, entry):
+    if fact == "incommunicado":
+        return "held incommunicado in part" if entry["value"] == "partial" else "held incommunicado"
+    return str(entry["value"])[:500]
+
+
+def _fact_note(entry):
+    notes = [entry.get("detail") or "", entry.get("note") or ""]
+    if entry.get("year_inferred"):
+        notes.append("The page gave day and month; the year is read from the article's date.")
+    return " ".join(note for note in notes if note)
+
 
 def parse_named_person(text):
     """'Mikalai (Mikola) Statkevich (refused to cross; returned to prison)' -> the parts the record needs."""
@@ -312,10 +381,7 @@ class DemoLoader:
         if link.startswith(("http://", "https://")):
             host = re.sub(r"^(www\.|amp\.|cdn\.|staging\.|m\.)", "", link.split("/")[2])
             defaults["publisher"] = host
-            if "hrw.org" in host:
-                defaults["kind"] = Source.Kind.RIGHTS_GROUP
-            elif "wikipedia.org" in host:
-                defaults["kind"] = Source.Kind.AGGREGATOR
+            defaults["kind"] = source_kind(host)
         else:
             # "EconoTimes: 'Belarus Frees ...' (December 2025)": a publication named, no address.
             match = re.match(r"^([^:]+):\s*'(.+)'", link)
@@ -338,12 +404,92 @@ class DemoLoader:
         self.created["reported values"] += 1
 
     # Events ------------------------------------------------------------------------------
-    def load(self, events, totals):
+    def load(self, events, totals, people=()):
         for row in events:
             self.load_event(row)
         for row in totals:
             self.load_total(row)
         self.load_disputed_release_dates(events)
+        for row in people:
+            self.load_person_record(row)
+
+    # People's detentions (the people file) ------------------------------------------------------
+    def load_person_record(self, row):
+        """A person's detention from the people file: the first version of each fact on the detention, and every
+        version with each of its sources as a reported value, so that nothing reads more certain than the file."""
+        known = ExternalId.objects.filter(source_list=DEMO_LIST, external_id=_ascii_key(row["full_name"])).first()
+        if known is None:
+            return
+        prisoner = known.prisoner
+        self.load_person_facts(prisoner, row)
+        detention = prisoner.detentions.order_by("detained_on", "id").first()
+        if detention is None:
+            detention = self.create_detention(prisoner, row)
+        if detention is None:
+            return
+        for fact in (*DETENTION_FACTS, "incommunicado"):
+            for entry in row.get(fact) or ():
+                for link in entry["sources"]:
+                    self.reported_value(
+                        detention,
+                        field=fact,
+                        value=_fact_text(fact, entry),
+                        source=self.source(link),
+                        note=_fact_note(entry),
+                    )
+
+    def create_detention(self, prisoner, row):
+        first = {fact: (row.get(fact) or [None])[0] for fact in DETENTION_FACTS}
+        if not any(first.values()):
+            return None
+        fields = {}
+        if first["detained_on"]:
+            fields["detained_on"], fields["detained_on_precision"] = _partial_date(
+                first["detained_on"]["value"], first["detained_on"].get("precision")
+            )
+        if first["sentenced_on"]:
+            fields["sentenced_on"], fields["sentenced_on_precision"] = _partial_date(
+                first["sentenced_on"]["value"], first["sentenced_on"].get("precision")
+            )
+        if first["charges"]:
+            fields["charges"] = articles_of(" ".join(str(entry["value"]) for entry in row["charges"]))[:1000]
+        if first["sentence"]:
+            fields["sentence"] = str(first["sentence"]["value"])[:500]
+        if first["sentence_months"]:
+            fields["sentence_months"] = int(first["sentence_months"]["value"])
+        if first["place_of_detention"]:
+            fields["place_of_detention"] = str(first["place_of_detention"]["value"])[:300]
+        sources = {link for entry in first.values() if entry for link in entry["sources"]}
+        detention = prisoner_services.add_detention(
+            actor=self.actor, prisoner=prisoner, sources=self.sources_for(sorted(sources)), **fields
+        )
+        self.created["detentions"] += 1
+        return detention
+
+    def load_person_facts(self, prisoner, row):
+        """Native-script names (as variants with their language) and the public role (as the biography)."""
+        natives = row.get("native_name") or ()
+        for entry in natives:
+            name = str(entry["value"])
+            if not prisoner.name_variants.filter(name=name).exists():
+                prisoner_services.add_name_variant(
+                    prisoner=prisoner, name=name, kind=NameVariant.Kind.NATIVE, language=entry.get("language", "")
+                )
+                self.created["name variants"] += 1
+        roles = row.get("public_role") or ()
+        changes = {}
+        if natives and not prisoner.native_name:
+            belarusian = [entry for entry in natives if entry.get("language") == "be"] or list(natives)
+            changes["native_name"] = str(belarusian[0]["value"])
+        if roles and not prisoner.biography:
+            changes["biography"] = str(roles[0]["value"])
+        if changes:
+            prisoner_services.update_prisoner(prisoner=prisoner, **changes)
+        for entry in roles:
+            for link in entry["sources"]:
+                self.reported_value(
+                    prisoner, field="public role", value=str(entry["value"])[:500], source=self.source(link)
+                )
 
     def load_event(self, row):
         on = date.fromisoformat(row["date"])
@@ -391,8 +537,15 @@ class DemoLoader:
             self.created["release events"] += 1
         for code, n in destinations.items():
             # Sets only what is missing; an existing breakdown row is left as an editor left it.
-            if not event.destination_counts.filter(destination__country=code).exists():
-                release_services.set_event_destination_count(event=event, country=code, reported_count=n)
+            # The file gives the breakdown with the event's sources (not which of them gives which number): each
+            # row cites them as its own, so a reader sees the number's sources next to it.
+            row = event.destination_counts.filter(destination__country=code).first()
+            if row is None:
+                release_services.set_event_destination_count(
+                    event=event, country=code, reported_count=n, sources=event_sources
+                )
+            elif not row.sources.exists():
+                release_services.update_event_destination(event_destination=row, sources=event_sources)
 
         person_destinations = {
             item["person"]: item for item in row.get("person_destinations") or () if item.get("destination")
@@ -585,14 +738,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--events", default=str(EVENTS_FILE), help="The release events JSON file.")
         parser.add_argument("--totals", default=str(TOTALS_FILE), help="The reported totals JSON file.")
+        parser.add_argument("--people", default=str(PEOPLE_FILE), help="The people-and-detentions JSON file.")
 
     def handle(self, *args, **options):
         events = json.loads(Path(options["events"]).read_text(encoding="utf-8"))
         totals = json.loads(Path(options["totals"]).read_text(encoding="utf-8"))
+        people = json.loads(Path(options["people"]).read_text(encoding="utf-8"))
         actor = system_user()
         loader = DemoLoader(actor)
         with acting_as(actor), transaction.atomic():
-            loader.load(events, totals)
+            loader.load(events, totals, people)
         created = ", ".join(f"{n} {what}" for what, n in loader.created.items() if n) or "nothing new"
         summary = f"Demo data loaded ({len(events)} release events in the file): {created}."
         self.stdout.write(self.style.SUCCESS(summary))
