@@ -14,18 +14,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from prisoners.filtersets import PrisonerFilterSet
-from prisoners.models import Detention, Prisoner
+from prisoners.models import Detention, IncommunicadoPeriod, Prisoner
+from prisoners.timeline import HELD
 from prisoners.visibility import (
     can_view_withheld,
     display_name,
     is_withheld_for,
     reported_value_prefetches,
+    shown_value_source,
     source_prefetches,
     visible_prisoners,
     without_drafts,
 )
 from releases.models import Destination, Release
+from releases.templatetags.citations import by_field
 from tracker.listing import apply_filterset, clean_query_redirect, paginate
+from tracker.templatetags.pages import partial_date
 
 COUNTRY_MENU_SECONDS = 300  # menus of countries in use: recomputed at most every five minutes
 
@@ -83,12 +87,82 @@ def timeline_entries(prisoner):
     return sorted(entries, key=lambda entry: entry.sort_key)
 
 
+# A detention's facts as the timeline tells them (field, label): each with its sources, versions side by side.
+DETENTION_FACTS = (
+    ("detained_on", gettext_lazy("Arrested")),
+    ("charges", gettext_lazy("Charges")),
+    ("court", gettext_lazy("Court")),
+    ("sentenced_on", gettext_lazy("Sentenced on")),
+    ("sentence", gettext_lazy("Sentence")),
+    ("sentence_months", gettext_lazy("Sentence in months")),
+    ("place_of_detention", gettext_lazy("Held at")),
+    ("incommunicado", gettext_lazy("Incommunicado")),
+)
+DATE_FACTS = {"detained_on": "detained_on_precision", "sentenced_on": "sentenced_on_precision"}
+
+
+def _partial_date_text(value, precision):
+    return partial_date(value, precision) if value else ""
+
+
+def _reported_date_text(text):
+    """'2021-07-14', '2020-09' or '2020' as the site writes dates; anything else as it is."""
+    parts = text.split("-")
+    if not all(part.isdigit() for part in parts) or len(parts) > 3:
+        return text
+    precision = {1: "year", 2: "month", 3: "day"}[len(parts)]
+    try:
+        return partial_date(date(*[int(part) for part in parts], *[1] * (3 - len(parts))), precision)
+    except ValueError:
+        return text
+
+
+def detention_facts(detention):
+    """Each fact of a detention with its versions: every source's value (reported values) side by side, or the
+    recorded value with the detention's sources where no source's value is kept."""
+    reported = {group["field"]: group["versions"] for group in by_field(detention.reported_values.all())}
+    facts = []
+    for field, label in DETENTION_FACTS:
+        versions = reported.get(field)
+        if versions:
+            for version in versions:
+                version["text"] = _reported_date_text(version["value"]) if field in DATE_FACTS else version["value"]
+        else:
+            value = getattr(detention, field, None)
+            if value in (None, ""):
+                continue
+            if field in DATE_FACTS:
+                value = _partial_date_text(value, getattr(detention, DATE_FACTS[field]))
+            versions = [{"text": value, "sources": detention.sources.all(), "notes": [], "reported_by": []}]
+        facts.append(
+            {
+                "field": field,
+                "label": label,
+                "versions": versions,
+                # Charges: the articles, then each source's words (more words are not a disagreement).
+                "articles": detention.charge_list if field == "charges" else [],
+                "disputed": len(versions) > 1 and field not in ("charges", "incommunicado"),
+            }
+        )
+    return facts
+
+
 def prisoner_detail(request, pk):
     user = request.user
     queryset = visible_prisoners(user).prefetch_related(
         "name_variants",
         *source_prefetches(user, "sources"),
-        Prefetch("detentions", queryset=Detention.objects.prefetch_related(*source_prefetches(user, "sources"))),
+        Prefetch(
+            "detentions",
+            queryset=Detention.objects.prefetch_related(
+                *source_prefetches(user, "sources"),
+                *reported_value_prefetches(user, "reported_values"),
+                Prefetch(
+                    "incommunicado_periods",
+                    queryset=IncommunicadoPeriod.objects.prefetch_related(*source_prefetches(user, "sources")),
+                ),
+            ),
+        ),
         Prefetch(
             "releases",
             queryset=without_drafts(
@@ -101,7 +175,15 @@ def prisoner_detail(request, pk):
     )
     prisoner = get_object_or_404(queryset, pk=pk)
     withheld = is_withheld_for(request.user, prisoner)
+    if not withheld:
+        for detention in prisoner.detentions.all():
+            detention.facts = detention_facts(detention)
+    values = list(prisoner.reported_values.all())
+    role_sources = [shown_value_source(value) for value in values if value.field == "public role"]
     context = {
+        "role_sources": role_sources,
+        "other_values": [value for value in values if value.field != "public role"],
+        "held_now": prisoner.status in HELD,
         "prisoner": prisoner,
         "name": display_name(request.user, prisoner),
         "withheld": withheld,

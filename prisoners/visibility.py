@@ -321,6 +321,14 @@ def shown_reported_values(values):
     return [value for value in values if getattr(value, SHOWN_FLAG, False)]
 
 
+def shown_value_source(value):
+    """The source of a shown reported value, marked as shown (a shown value cites no hidden source); else None."""
+    if not getattr(value, SHOWN_FLAG, False):
+        return None
+    setattr(value.source, SHOWN_FLAG, True)
+    return value.source
+
+
 def may_cite(user, source) -> bool:
     """Whether a writer may name this source in a write (a hidden one answers as if it did not exist)."""
     return visible_sources(user, Source.objects.filter(pk=source.pk)).exists()

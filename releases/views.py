@@ -35,7 +35,6 @@ from prisoners.visibility import (
     without_drafts,
 )
 from releases import stats
-from releases.templatetags.citations import by_field
 from releases.api.views import destinations_with_counts
 from releases.filtersets import DestinationFilterSet, ReleaseEventFilterSet, SanctionsDealFilterSet
 from releases.models import (
@@ -58,6 +57,7 @@ from releases.selectors import (
     latest_counts,
     reconcile_event,
 )
+from releases.templatetags.citations import by_field
 from tracker import glossary
 from tracker.charts import Column, bar_percentages, column_chart, map_markers, month_range, with_rows
 from tracker.listing import apply_filterset, clean_query_redirect, paginate

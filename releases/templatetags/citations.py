@@ -6,10 +6,13 @@ every source cited on the page once, by headline, outlet, date and kind, with th
 Only sources the reader may see are shown (`prisoners.visibility.shown_sources`, fail-closed).
 """
 
+import re
+from urllib.parse import unquote, urlsplit
+
 from django import template
 from django.template.loader import render_to_string
 
-from prisoners.visibility import shown_reported_values, shown_sources
+from prisoners.visibility import shown_reported_values, shown_sources, shown_value_source
 
 register = template.Library()
 
@@ -66,12 +69,22 @@ def by_field(values):
     fields = {}
     for item in shown_reported_values(values or ()):
         versions = fields.setdefault(item.field, {})
-        version = versions.setdefault(
-            item.value, {"value": item.value, "reported_by": [], "notes": [], "sources": []}
-        )
+        version = versions.setdefault(item.value, {"value": item.value, "reported_by": [], "notes": [], "sources": []})
         if item.reported_by and item.reported_by not in version["reported_by"]:
             version["reported_by"].append(item.reported_by)
         if item.note and item.note not in version["notes"]:
             version["notes"].append(item.note)
-        version["sources"].append(item.source)
+        version["sources"].append(shown_value_source(item))
     return [{"field": field, "versions": list(versions.values())} for field, versions in fields.items()]
+
+
+@register.filter
+def address_label(link):
+    """A readable label for an address without a recorded headline: the words of its last path segment
+    ("belarus-frees-123-prisoners" -> "Belarus frees 123 prisoners"), else the address without its scheme."""
+    path = urlsplit(link).path.rstrip("/")
+    for segment in reversed(path.split("/")):
+        words = [word for word in re.split(r"[-_+]", unquote(segment).rsplit(".", 1)[0]) if word]
+        if len(words) >= 3 and sum(word.isalpha() for word in words) >= 3:
+            return " ".join(words).capitalize()
+    return link.split("://", 1)[-1][:80]

@@ -539,13 +539,14 @@ class DemoLoader:
             # Sets only what is missing; an existing breakdown row is left as an editor left it.
             # The file gives the breakdown with the event's sources (not which of them gives which number): each
             # row cites them as its own, so a reader sees the number's sources next to it.
-            row = event.destination_counts.filter(destination__country=code).first()
-            if row is None:
+            breakdown = event.destination_counts.filter(destination__country=code).first()
+            if breakdown is None or not breakdown.sources.exists():
                 release_services.set_event_destination_count(
-                    event=event, country=code, reported_count=n, sources=event_sources
+                    event=event,
+                    country=code,
+                    reported_count=n if breakdown is None else breakdown.reported_count,
+                    sources=event_sources,
                 )
-            elif not row.sources.exists():
-                release_services.update_event_destination(event_destination=row, sources=event_sources)
 
         person_destinations = {
             item["person"]: item for item in row.get("person_destinations") or () if item.get("destination")
