@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from prisoners.models import ExternalId, NameVariant, Prisoner, ReportedValue, Source
-from releases.management.commands.load_demo import EVENTS_FILE, parse_named_person
+from releases.management.commands.load_demo import EVENTS_FILE, PEOPLE_FILE, parse_named_person
 from releases.models import (
     DealClaim,
     EventDestination,
@@ -126,6 +126,9 @@ def test_nothing_invented_every_person_is_named_in_the_file(demo):
     for row in json.loads(EVENTS_FILE.read_text()):
         for text in row["notable_people"]:
             named[text] = set(text.replace("(", " ").replace(")", " ").replace(";", " ").split())
+    for row in json.loads(PEOPLE_FILE.read_text()):  # native-script names come from the people file
+        for entry in row["native_name"] or ():
+            named[entry["value"]] = set(entry["value"].split())
     for person in Prisoner.objects.prefetch_related("name_variants"):
         words = [set(person.full_name.split())] + [set(v.name.split()) for v in person.name_variants.all()]
         for name_words in words:
@@ -137,7 +140,7 @@ def test_statkevich_was_returned_to_prison_and_52_vs_51_is_kept_with_sources(dem
     event = ReleaseEvent.objects.get(date=date(2025, 9, 11))
     statkevich = Release.objects.get(event=event, prisoner__full_name="Mikalai Statkevich")
     assert statkevich.outcome == "returned_to_custody" and statkevich.destination is None
-    assert statkevich.prisoner.status == "detained"
+    assert statkevich.prisoner.status == "sentenced"  # held still: the people file records his sentence
     assert statkevich.prisoner.name_variants.filter(name="Mikola Statkevich").exists()
 
     arrived = {(v.value, v.reported_by, v.source.link) for v in event.reported_values.all()}

@@ -7,6 +7,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.pages.scenario import ANONYMIZED_NAME, PRIVATE_NAME
+from tests.sources.citations import cited_links
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ def test_dashboard_puts_still_held_as_reported_next_to_people_named_here(client,
     held = html[html.index("Still held") : html.index("</div>", html.index("Still held"))]
     assert "more than 1,000" in held
     assert "Human Rights Watch, 15 December 2025" in held
-    assert dec13.hrw.link in held  # the number traces to its source
+    assert dec13.hrw.link in cited_links(html, held)  # the number traces to its source (issue 12: numbered)
     assert "<strong>1</strong> of them named here" in held
 
 
@@ -50,8 +51,13 @@ def test_dashboard_chart_is_an_accessible_svg_with_a_data_table(client, dec13):
     assert (columns[-1].reported, columns[-1].named) == (123, 4)
     html = response.content.decode()
     assert 'role="img" aria-labelledby="chart-title chart-desc"' in html
-    december = '<a href="/releases/?date_after=2025-12-01&amp;date_before=2025-12-31">December 2025</a>'
-    assert f'<th scope="row">{december}</th><td class="num">123</td><td class="num">4</td>' in html
+    # Each month's numbers link to the month's drill-down (issue 12: the events and people they add up).
+    month = "/released/?month=2025-12"
+    assert (
+        f'<th scope="row"><a href="{month}">December 2025</a></th>'
+        f'<td class="num"><a href="{month}#reported"><data value="123">123</data></a></td>'
+        f'<td class="num"><a href="{month}#named"><data value="4">4</data></a></td>'
+    ) in html
 
 
 def test_dashboard_shows_where_released_people_were_taken(client, dec13):

@@ -24,7 +24,7 @@ def test_the_period_card_shows_the_latest_year_with_releases(client, dec13):
     card = _card(html, "Released in 2025")
     assert "137" in card and "latest release 13 December 2025" in card
     assert "Released in 2026" not in html
-    assert 'href="/releases/?date_after=2025-01-01&amp;date_before=2025-12-31"' in html
+    assert 'href="/released/?year=2025#reported"' in html  # the year's drill-down (issue 12)
 
 
 def test_the_period_card_says_so_far_in_the_current_year(client, build):

@@ -70,9 +70,10 @@ def test_detail_pages_dashboard_and_feed_run_a_fixed_number_of_queries(client, m
         # destination + named count, sources, event rows + sources, people freed
         ("/destinations/LT/", 5),
         ("/destinations/UA/", 5),
-        # person, variants, sources, detentions + sources, releases + sources + reported values, reported values
-        (dec13.bialiatski.get_absolute_url(), 9),
-        (people[0].get_absolute_url(), 9),
+        # person, variants, sources, detentions + sources + reported values + incommunicado periods,
+        # releases + sources + reported values, reported values
+        (dec13.bialiatski.get_absolute_url(), 11),
+        (people[0].get_absolute_url(), 11),
     ]
     for url, queries in pages:
         with django_assert_num_queries(queries, info=url):
