@@ -17,7 +17,8 @@ labels them (see docs/data-model.md).
 
 from urllib.parse import urlencode
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
+from django.apps import apps
+from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django_countries import countries as country_names
@@ -378,3 +379,21 @@ def destination_event_slugs(country=None):
     for code, slug in rows.order_by("-event__date", "event__slug").values_list("destination__country", "event__slug"):
         slugs.setdefault(str(code), []).append(slug)
     return slugs
+
+
+def data_last_changed():
+    """When the published data last changed: the newest entry of the history tables (derived, never typed)."""
+    models = [
+        ("prisoners", "Prisoner"),
+        ("prisoners", "Detention"),
+        ("prisoners", "Source"),
+        ("prisoners", "ReportedValue"),
+        ("releases", "ReleaseEvent"),
+        ("releases", "Release"),
+        ("releases", "EventDestination"),
+        ("releases", "SanctionsDeal"),
+        ("releases", "ReportedTotal"),
+    ]
+    dates = [apps.get_model(app, name).history.aggregate(last=Max("history_date"))["last"] for app, name in models]
+    dates = [value for value in dates if value]
+    return max(dates) if dates else None

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries as country_names
 
-from prisoners.models import ReportedValue
+from prisoners.models import ReportedValue, Source
 from prisoners.values import parse_country
 from prisoners.visibility import (
     display_name,
@@ -616,8 +616,21 @@ def destination_detail(request, code):
 
 
 def methodology(request):
-    """How the numbers are counted and what every word means (the pages link here)."""
-    return render(request, "pages/methodology.html", {"glossary": glossary.all_groups()})
+    """How the numbers are counted and what every word means (the pages link here), which countries are covered,
+    and when the data last changed (from the history tables)."""
+    codes = set(_event_countries_in_use()["country"])
+    codes |= {code for code in ReportedTotal.objects.order_by().values_list("country", flat=True).distinct() if code}
+    countries = [
+        {"code": code, "name": country_names.name(code), "url": reverse("country-page", args=[code])}
+        for code in sorted(codes, key=lambda code: str(country_names.name(code)))
+    ]
+    context = {
+        "glossary": glossary.all_groups(),
+        "countries": countries,
+        "last_changed": stats.data_last_changed(),
+        "source_kinds": Source.Kind.choices,
+    }
+    return render(request, "pages/methodology.html", context)
 
 
 # Drill-down: what a released figure adds up ---------------------------------------------------------

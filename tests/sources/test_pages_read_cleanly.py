@@ -18,3 +18,15 @@ def test_52_is_shown_as_disputed_next_to_at_most_51(client, demo):
     assert "at most 51" in lithuania and "Lithuanian border guards" in lithuania
     # Shown once: not again under "Where sources disagree".
     assert html.count("at most 51</strong>") == 1
+
+
+def test_methodology_says_what_is_counted_and_when_the_data_last_changed(client, demo):
+    from django.utils import timezone
+
+    html = client.get("/methodology/").content.decode()
+    for anchor in ("counted", "totals", "foreign", "countries", "uncertain", "sources-kinds", "corrections"):
+        assert f'id="{anchor}"' in html, anchor
+    assert f"The data last changed on {timezone.now():%-d %B %Y}" in html  # derived from history (loaded now)
+    assert 'href="/countries/BY/"' in html
+    footer = client.get("/").content.decode()
+    assert 'href="/methodology/"' in footer and 'href="/corrections/"' in footer
