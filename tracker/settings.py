@@ -121,9 +121,13 @@ LOGIN_URL = "admin:login"
 # Redis: cache and Celery broker when REDIS_URL is set; an embedded default otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    from tracker.cache import redis_cache_settings
+
+    # Falls back to a per-process cache (logged) while Redis is down, so reads and throttles keep working.
+    CACHES = {"default": redis_cache_settings(REDIS_URL)}
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    # A dead broker answers an enqueue within seconds (the job stays pending; the watchdog sends it later).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # kombu's filesystem transport: a real worker in the background with no broker server.
