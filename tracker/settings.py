@@ -21,7 +21,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "tracker.admin_apps.TrackerAdminConfig",  # django.contrib.admin with two-factor sign-in
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_countries",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "tracker.apps.TrackerConfig",
     "prisoners",
     "releases",
@@ -50,9 +53,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -118,6 +123,21 @@ MEDIA_URL = "media/"
 
 LOGIN_URL = "admin:login"
 
+# --- Staff accounts (docs/security.md) ---------------------------------------------------------
+# Lockout per account and per address (django-axes); the API's token check uses the same limits.
+AUTHENTICATION_BACKENDS = ["tracker.lockout.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("LOGIN_LOCKOUT_HOURS", default=1.0)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "tracker.client_ip.axes_client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# Two-factor sign-in (TOTP) for users who may see withheld people or import records.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=False)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Release Tracker")
+# A signed-in session ends SESSION_COOKIE_AGE seconds after sign-in (not renewed: no write per request).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+
 # Redis: cache and Celery broker when REDIS_URL is set; an embedded default otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
@@ -174,7 +194,7 @@ if DEFAULT_VISIBILITY not in {"public", "anonymized", "private"}:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "tracker.api.authentication.LockoutTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
     "DEFAULT_FILTER_BACKENDS": [

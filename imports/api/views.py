@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from imports.api.serializers import ImportJobSerializer, ImportUploadSerializer
 from imports.jobs import IDEMPOTENCY_KEY, ImportRejected, create_import_job, job_errors, visible_jobs
 from imports.models import IMPORT_PERMISSION, ImportFileChunk, ImportJob
+from tracker.api.authentication import LockoutTokenAuthentication
 from tracker.api.csv_export import csv_lines
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -46,7 +47,7 @@ class ImportJobPagination(PageNumberPagination):
 
 
 class ImportJobViewMixin:
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [LockoutTokenAuthentication, SessionAuthentication]
     permission_classes = [CanImport]
     serializer_class = ImportJobSerializer
     requires_import_permission = True
