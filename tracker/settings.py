@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "tracker.middleware.PageThrottleMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -203,9 +204,17 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": env.str("ANON_THROTTLE_RATE", default="120/minute")},
+    # Throttles per door (tracker/api/throttling.py), counting the real client behind NUM_PROXIES proxies.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
+    "DEFAULT_THROTTLE_CLASSES": ["tracker.api.throttling.AnonThrottle", "tracker.api.throttling.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("ANON_THROTTLE_RATE", default="120/minute"),
+        "user": env.str("USER_THROTTLE_RATE", default="1200/minute"),
+        "imports": env.str("IMPORT_THROTTLE_RATE", default="60/hour"),
+    },
 }
+# HTML pages and feeds, per client address (tracker/middleware.py); empty: off.
+PAGE_THROTTLE_RATE = env.str("PAGE_THROTTLE_RATE", default="120/minute")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Release Tracker API",
