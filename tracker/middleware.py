@@ -63,3 +63,34 @@ class PageThrottleMiddleware:
         )
         response["Retry-After"] = str(wait)
         return response
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy (the site's own assets only) and Permissions-Policy on every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", content_security_policy())
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=(), xr-spatial-tracking=()"
+)
+
+
+def content_security_policy():
+    from tracker.csp import style_attribute_hashes
+
+    styles = " ".join(f"'{digest}'" for digest in style_attribute_hashes())
+    style_src = f"style-src 'self' 'unsafe-hashes' {styles}" if styles else "style-src 'self'"
+    return (
+        "default-src 'self'; script-src 'self'; "
+        f"{style_src}; img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
