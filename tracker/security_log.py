@@ -53,14 +53,16 @@ def connect_axes():
 
 
 @receiver(pre_save, sender=get_user_model())
-def _remember_flags(sender, instance, **kwargs):
-    if instance.pk:
+def _remember_flags(sender, instance, raw=False, **kwargs):
+    if instance.pk and not raw:
         before = sender.objects.filter(pk=instance.pk).values(*WATCHED_USER_FIELDS).first()
         instance._security_before = before
 
 
 @receiver(post_save, sender=get_user_model())
-def _flags_changed(sender, instance, created, **kwargs):
+def _flags_changed(sender, instance, created, raw=False, **kwargs):
+    if raw:  # loaded from a backup or fixture, not a change
+        return
     before = getattr(instance, "_security_before", None)
     if created:
         changed = {name: getattr(instance, name) for name in WATCHED_USER_FIELDS if getattr(instance, name)}

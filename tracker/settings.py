@@ -104,6 +104,8 @@ if IS_POSTGRES:
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# `manage.py backup` writes JSON Lines that keep times to the microsecond.
+SERIALIZATION_MODULES = {"exactjsonl": "tracker.exact_jsonl"}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
