@@ -79,6 +79,8 @@ class RecordViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer):
         with service_errors_as_responses():
             serializer.save(actor=self.request.user)
+        # Answer with the record as its detail shows it (annotated counts included), if the reader may see it.
+        serializer.instance = self.get_queryset().filter(pk=serializer.instance.pk).first() or serializer.instance
 
     def perform_update(self, serializer):
         with service_errors_as_responses():
