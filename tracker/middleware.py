@@ -1,4 +1,4 @@
-"""Middleware of the project: the page throttle and the security headers.
+"""Middleware of the project: two-factor enforcement, the page throttle and the security headers.
 
 PageThrottleMiddleware limits how fast one client (tracker.client_ip) may fetch the HTML pages and
 feeds (PAGE_THROTTLE_RATE, e.g. "120/minute"; empty: off). The API has its own throttles (DRF);
@@ -9,6 +9,7 @@ falls back to a per-process cache while Redis is down.
 import time
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.http import HttpResponse
 
@@ -19,11 +20,30 @@ PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def parse_rate(rate):
-    """"120/minute" -> (120, 60); None or "" -> None."""
+    """ "120/minute" -> (120, 60); None or "" -> None."""
     if not rate:
         return None
     count, _slash, period = str(rate).partition("/")
     return int(count), PERIODS[period.strip()[0]]
+
+
+class TwoFactorMiddleware:
+    """A signed-in user who must use two-factor (TWO_FACTOR_REQUIRED) but has not is anonymous everywhere
+    except the admin's login and logout and the enrolment page: a password alone never shows a withheld
+    name, on a page, in the admin or through the API's session auth. (API tokens are their own credential.)"""
+
+    OPEN = ("/admin/login/", "/admin/logout/", "/account/two-factor/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if getattr(settings, "TWO_FACTOR_REQUIRED", False) and not request.path.startswith(self.OPEN):
+            from tracker.two_factor import two_factor_satisfied
+
+            if not two_factor_satisfied(request):
+                request.user = AnonymousUser()
+        return self.get_response(request)
 
 
 class PageThrottleMiddleware:

@@ -139,6 +139,20 @@ def test_two_factor_is_asked_only_of_sensitive_users_and_only_when_required(buil
     assert client.get("/admin/").status_code == 200
 
 
+def test_a_password_alone_never_shows_a_withheld_name_anywhere(editor, build, settings):
+    settings.TWO_FACTOR_REQUIRED = True
+    hidden = build.prisoner(full_name="Synthetic Hidden Name", visibility="anonymized")
+    client, _response = try_password("editor", "pw")
+
+    api = client.get(f"/api/v1/prisoners/{hidden.pk}/").json()
+    page = client.get(f"/prisoners/{hidden.pk}/")
+    assert api["full_name"] == "Name withheld"
+    assert b"Synthetic Hidden Name" not in page.content
+
+    settings.TWO_FACTOR_REQUIRED = False
+    assert client.get(f"/api/v1/prisoners/{hidden.pk}/").json()["full_name"] == "Synthetic Hidden Name"
+
+
 # --- Sessions ------------------------------------------------------------------------------------
 
 
