@@ -6,10 +6,11 @@ releases, deals, sources, imports, then accounts, and links to the review queue,
 duplicates and the import page.
 """
 
-from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+
+from tracker.admin_site import TrackerAdminSite as SecureAdminSite
 
 # (app label, model name) in the order the index shows them; anything else follows, accounts last.
 INDEX_ORDER = (
@@ -43,7 +44,9 @@ def _app_rank(app):
     return (1, 0)
 
 
-class TrackerAdminSite(admin.AdminSite):
+class TrackerAdminSite(SecureAdminSite):
+    """The base site's two-factor sign-in (tracker.admin_site), with the editors' index."""
+
     site_header = _("Release Tracker administration")
     site_title = _("Release Tracker administration")
     index_title = _("The editors' workplace")
