@@ -1,12 +1,11 @@
 """The admin site of the Release Tracker: its name, a domain-first index and links to the daily work.
 
-Installed as `prisoners.admin_site.TrackerAdminConfig` in place of `django.contrib.admin` (its
+Installed through `prisoners.admin_config.TrackerAdminConfig` in place of `django.contrib.admin` (its
 `default_site`), so `admin.site` everywhere is this site. The index lists people, events and
 releases, deals, sources, imports, then accounts, and links to the review queue, the likely
 duplicates and the import page.
 """
 
-from django.contrib.admin.apps import AdminConfig
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -82,7 +81,3 @@ class TrackerAdminSite(SecureAdminSite):
             except NoReverseMatch:  # the import app's admin is not installed
                 pass
         return links
-
-
-class TrackerAdminConfig(AdminConfig):
-    default_site = "prisoners.admin_site.TrackerAdminSite"

@@ -25,7 +25,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "prisoners.admin_site.TrackerAdminConfig",  # django.contrib.admin with the tracker's site
+    "prisoners.admin_config.TrackerAdminConfig",  # django.contrib.admin with the tracker's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
