@@ -17,12 +17,13 @@ from corrections.models import Correction
 from corrections.records import readable_record_ids, record_for, record_label
 from corrections.services import report_inaccuracy
 from prisoners.visibility import mask_texts_naming_withheld
+from tracker.client_ip import client_ip
 
 MAX_REQUEST_BYTES = 8 * 1024
 
 
 def _throttle_key(request):
-    return f"corrections:reports:{request.META.get('REMOTE_ADDR', '')}"
+    return f"corrections:reports:{client_ip(request)}"
 
 
 def _throttled(request):
