@@ -84,7 +84,9 @@ def address_label(link):
     ("belarus-frees-123-prisoners" -> "Belarus frees 123 prisoners"), else the address without its scheme."""
     path = urlsplit(link).path.rstrip("/")
     for segment in reversed(path.split("/")):
-        words = [word for word in re.split(r"[-_+]", unquote(segment).rsplit(".", 1)[0]) if word]
+        words = [word for word in re.split(r"[-_+,]", unquote(segment).rsplit(".", 1)[0]) if word]
+        while words and words[0].isdigit() and len(words[0]) > 4:
+            words = words[1:]  # an article number before the headline's words
         if len(words) >= 3 and sum(word.isalpha() for word in words) >= 3:
             return " ".join(words).capitalize()
     return link.split("://", 1)[-1][:80]
