@@ -9,10 +9,12 @@ from datetime import date
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from prisoners.filtersets import PrisonerFilterSet
 from prisoners.models import Detention, Prisoner, ReportedValue
+from prisoners.scripts import with_native_variants
 from prisoners.visibility import can_view_withheld, display_name, is_withheld_for, visible_prisoners
 from releases.models import Release
 from tracker.listing import apply_filterset, paginate
@@ -71,6 +73,7 @@ def prisoner_list(request):
         Prefetch("detentions", queryset=Detention.objects.order_by("-detained_on", "-id")),
         Prefetch("releases", queryset=Release.objects.select_related("event", "destination")),
     )
+    queryset = with_native_variants(queryset, get_language())
     filterset, people, ok = apply_filterset(request, PrisonerFilterSet, queryset)
     if not can_view_withheld(request.user):
         filterset.form.fields.pop("visibility", None)  # the public see one visibility only

@@ -10,8 +10,10 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from prisoners.scripts import with_native_variants
 from prisoners.visibility import nameable_prisoners
 from releases.models import EventDestination, Release, ReleaseEvent
 from releases.selectors import FREED_OUTCOMES, events_with_named_counts
@@ -36,6 +38,7 @@ class ReleaseEventFeed(Feed):
             .select_related("prisoner", "destination")
             .order_by("prisoner__full_name", "id")
         )
+        named_releases = with_native_variants(named_releases, get_language(), prefix="prisoner__")
         return (
             events_with_named_counts(ReleaseEvent.objects.select_related("deal"))
             .prefetch_related(

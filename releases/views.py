@@ -11,9 +11,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from prisoners.models import ReportedValue
+from prisoners.scripts import with_native_variants
 from prisoners.visibility import display_name, is_withheld_for, visible_prisoners
 from releases import stats
 from releases.filtersets import DestinationFilterSet, ReleaseEventFilterSet, SanctionsDealFilterSet
@@ -25,11 +28,12 @@ from tracker.listing import apply_filterset, name_ordering, paginate
 
 def _people_released(user, releases):
     """Releases of the people this reader may see, by name (withheld names never placed alphabetically)."""
-    return (
+    releases = (
         releases.filter(prisoner__in=visible_prisoners(user).values("pk"))
         .select_related("prisoner", "destination", "event")
         .order_by(*name_ordering(user, prefix="prisoner__"))
     )
+    return with_native_variants(releases, get_language(), prefix="prisoner__")
 
 
 def _with_display_names(user, releases):
@@ -67,7 +71,7 @@ def _monthly_columns(per_event, per_month):
         columns.append(
             Column(
                 label=month.strftime("%Y-%m"),
-                short_label=month.strftime("%b %Y") if month.month == 1 or not columns else month.strftime("%b"),
+                short_label=date_format(month, "M Y" if month.month == 1 or not columns else "M"),
                 reported=reported.get(month, 0),
                 named=named.get(month, 0),
             )

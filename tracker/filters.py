@@ -48,9 +48,16 @@ class IsoDateFilter(django_filters.DateFilter):
 class SlugChoiceFilter(django_filters.ModelChoiceFilter):
     """A record named by its slug; an unknown slug is a 400, not an empty list."""
 
+    # Whole sentences, translated when the error is shown (not at import, in whatever language was active).
+    UNKNOWN_SLUG = {
+        "deal": _("No deal has this slug."),
+        "release event": _("No release event has this slug."),
+        "record": _("No record has this slug."),
+    }
+
     def __init__(self, *args, what="record", **kwargs):
         kwargs.setdefault("to_field_name", "slug")
-        kwargs.setdefault("error_messages", {"invalid_choice": _("No %(what)s has this slug.") % {"what": what}})
+        kwargs.setdefault("error_messages", {"invalid_choice": self.UNKNOWN_SLUG[what]})
         super().__init__(*args, **kwargs)
 
 
