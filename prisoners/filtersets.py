@@ -16,7 +16,7 @@ from prisoners.models import Detention, Gender, NameVariant, Prisoner, PrisonerS
 from prisoners.search import search_prisoners
 from prisoners.visibility import WITHHELD_NAME, can_view_withheld, visible_prisoners
 from releases.models import Release, ReleaseEvent, SanctionsDeal
-from tracker.filters import CountryFilter, IsoDateFilter, SlugChoiceFilter, ordered_by
+from tracker.filters import CountryFilter, IsoDateFilter, OrderingFilter, SlugChoiceFilter, ordered_by
 
 RELEASE_FILTERS = ("release_event", "destination", "deal", "released_after", "released_before")
 DETENTION_FILTERS = ("detained_after", "detained_before", "charge")
@@ -79,7 +79,7 @@ class PrisonerFilterSet(django_filters.FilterSet):
     deal = SlugChoiceFilter(
         queryset=SanctionsDeal.objects.all(), method=_no_op, what="deal", label=_("Freed under deal (slug)")
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(
             ("sort_name", "name"),
             ("status", "status"),
@@ -166,7 +166,7 @@ class SourceFilterSet(django_filters.FilterSet):
     publisher = django_filters.CharFilter(lookup_expr="icontains")
     published_after = IsoDateFilter(field_name="published_on", lookup_expr="gte")
     published_before = IsoDateFilter(field_name="published_on", lookup_expr="lte")
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("published_on", "published_on"), ("publisher", "publisher"), ("title", "title"), ("id", "id"))
     )
 

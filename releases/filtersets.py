@@ -13,7 +13,7 @@ from prisoners.search import search_prisoners
 from prisoners.values import parse_country
 from prisoners.visibility import visible_prisoners
 from releases.models import Destination, EventDestination, Release, ReleaseEvent, SanctionsDeal
-from tracker.filters import CountryFilter, IsoDateFilter, PartyCodeFilter, SlugChoiceFilter, ordered_by
+from tracker.filters import CountryFilter, IsoDateFilter, OrderingFilter, PartyCodeFilter, SlugChoiceFilter, ordered_by
 
 
 def _user(filterset):
@@ -32,7 +32,7 @@ class ReleaseEventFilterSet(django_filters.FilterSet):
     destination = CountryFilter(
         method="filter_destination", label=_("Took people to (country code or English name; reported or named)")
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("date", "date"), ("title", "title"), ("reported_count", "reported_count"), ("id", "id"))
     )
 
@@ -65,7 +65,7 @@ class ReleaseFilterSet(django_filters.FilterSet):
     confidence = django_filters.ChoiceFilter(choices=Release.Confidence.choices)
     date_after = IsoDateFilter(field_name="effective_date", lookup_expr="gte", label=_("On or after (YYYY-MM-DD)"))
     date_before = IsoDateFilter(field_name="effective_date", lookup_expr="lte", label=_("On or before (YYYY-MM-DD)"))
-    ordering = django_filters.OrderingFilter(fields=(("effective_date", "date"), ("id", "id")))
+    ordering = OrderingFilter(fields=(("effective_date", "date"), ("id", "id")))
 
     class Meta:
         model = Release
@@ -90,7 +90,7 @@ class SanctionsDealFilterSet(django_filters.FilterSet):
     target_country = CountryFilter(field_name="target_country", label=_("Target country (code or English name)"))
     announced_after = IsoDateFilter(field_name="announced_on", lookup_expr="gte")
     announced_before = IsoDateFilter(field_name="announced_on", lookup_expr="lte")
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("announced_on", "announced_on"), ("title", "title"), ("id", "id"))
     )
 
@@ -115,9 +115,12 @@ class SanctionsDealFilterSet(django_filters.FilterSet):
 class DestinationFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search country name or code, description"))
     release_event = SlugChoiceFilter(
-        queryset=ReleaseEvent.objects.all(), method="filter_release_event", what="release event"
+        queryset=ReleaseEvent.objects.all(),
+        method="filter_release_event",
+        what="release event",
+        label=_("Release event (slug)"),
     )
-    ordering = django_filters.OrderingFilter(fields=(("country", "country"), ("id", "id")))
+    ordering = OrderingFilter(fields=(("country", "country"), ("id", "id")))
 
     class Meta:
         model = Destination

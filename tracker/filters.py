@@ -9,6 +9,8 @@ import re
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import pretty_name
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -78,6 +80,38 @@ class PartyCodeField(forms.CharField):
 
 class PartyCodeFilter(django_filters.CharFilter):
     field_class = PartyCodeField
+
+
+# What each sort key is called on a page, in the reader's language.
+SORT_LABELS = {
+    "name": _("Name"),
+    "status": _("Status"),
+    "country": _("Country"),
+    "created_at": _("Date added"),
+    "updated_at": _("Date changed"),
+    "id": _("Record number"),
+    "date": _("Date"),
+    "title": _("Title"),
+    "reported_count": _("Reported count"),
+    "announced_on": _("Announced"),
+    "published_on": _("Published"),
+    "publisher": _("Publisher"),
+}
+
+
+class OrderingFilter(django_filters.OrderingFilter):
+    """django-filter's sort choices, with both directions' labels translated when shown.
+
+    django-filter formats "%s (descending)" once, at import, so it would stay in English.
+    """
+
+    def build_choices(self, fields, labels):
+        choices = []
+        for field, param in fields.items():
+            label = labels.get(field, SORT_LABELS.get(param) or pretty_name(param))
+            descending = labels.get(f"-{param}", format_lazy(_("{label} (descending)"), label=label))
+            choices += [(param, label), (f"-{param}", descending)]
+        return choices
 
 
 def ordered_by(queryset, *default):

@@ -113,7 +113,8 @@ LANGUAGES = [
     ("ru", gettext_noop("Russian")),
     ("uk", gettext_noop("Ukrainian")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/: the interface (makemessages); locale-names/: month and country names the libraries lack in Belarusian.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale-names"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
