@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from prisoners.admin import (
@@ -88,14 +89,14 @@ class DestinationAdmin(SimpleHistoryAdmin):
         return obj.named_total
 
 
-class ReliefMeasureInline(admin.StackedInline):
+class ReliefMeasureInline(TranslationStackedInline):
     model = ReliefMeasure
     fields = ("measure", ("target", "instrument"), ("authority", "effective_on"), "sources")
     autocomplete_fields = ("sources",)
     extra = 0
 
 
-class DealClaimInline(admin.StackedInline):
+class DealClaimInline(TranslationStackedInline):
     model = DealClaim
     fields = ("claim", ("claimant", "position", "said_on"), "sources")
     autocomplete_fields = ("sources",)
@@ -115,7 +116,7 @@ class LinkedEventInline(admin.TabularInline):
     verbose_name_plural = _("linked release events (link them from the event's page)")
 
 
-class SanctionsDealAdmin(SimpleHistoryAdmin):
+class SanctionsDealAdmin(TranslationAdmin, SimpleHistoryAdmin):
     form = SlugOptionalForm
     list_display = (
         "title",
@@ -207,7 +208,7 @@ class EventReleaseInline(admin.TabularInline):
         return super().get_queryset(request).select_related("prisoner", "destination")
 
 
-class ReleaseEventAdmin(SimpleHistoryAdmin):
+class ReleaseEventAdmin(TranslationAdmin, SimpleHistoryAdmin):
     form = SlugOptionalForm
     list_display = (
         "title",

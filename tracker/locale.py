@@ -11,7 +11,7 @@ admin follows the reader's last page language, else Accept-Language.
 from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.middleware.locale import LocaleMiddleware
-from django.urls import is_valid_path
+from django.urls import get_script_prefix, is_valid_path
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import trans_real
@@ -64,10 +64,12 @@ class ReaderLocaleMiddleware(LocaleMiddleware):
             return None
         target = f"/{wanted}{request.path_info}"
         urlconf = getattr(request, "urlconf", None)
-        if not is_valid_path(target, urlconf):
-            return None
+        with translation.override(wanted):  # the /be/ prefix resolves only in Belarusian
+            if not is_valid_path(target, urlconf):
+                return None
         query = request.META.get("QUERY_STRING", "")
-        response = HttpResponseRedirect(f"{request.script_name}{target}" + (f"?{query}" if query else ""))
+        location = get_script_prefix().rstrip("/") + target + (f"?{query}" if query else "")
+        response = HttpResponseRedirect(location)
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response
 

@@ -194,6 +194,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env.str("ANON_THROTTLE_RATE", default="120/minute")},
+    # 404s in the Accept-Language language (tracker/api/exceptions.py).
+    "EXCEPTION_HANDLER": "tracker.api.exceptions.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {
