@@ -57,13 +57,13 @@ def _no_op(queryset, name, value):
 
 class PrisonerFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search names (any transliteration)"))
-    status = django_filters.ChoiceFilter(choices=PrisonerStatus.choices)
+    status = django_filters.ChoiceFilter(choices=PrisonerStatus.choices, label=_("Status"))
     country = CountryFilter(field_name="country", label=_("Held in (country code or English name)"))
     citizenship = CountryFilter(
         field_name="citizenship", lookup_expr="contains", label=_("Citizenship (country code or English name)")
     )
-    gender = django_filters.ChoiceFilter(choices=Gender.choices)
-    visibility = django_filters.ChoiceFilter(choices=Visibility.choices)
+    gender = django_filters.ChoiceFilter(choices=Gender.choices, label=_("Gender"))
+    visibility = django_filters.ChoiceFilter(choices=Visibility.choices, label=_("Visibility"))
     detained_after = IsoDateFilter(method=_no_op, label=_("Detained on or after (YYYY-MM-DD)"))
     detained_before = IsoDateFilter(method=_no_op, label=_("Detained on or before (YYYY-MM-DD)"))
     charge = django_filters.CharFilter(method=_no_op, label=_("Charged under (article, e.g. 342)"))
@@ -162,10 +162,14 @@ def visible_sources(user, queryset=None):
 
 class SourceFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search title, link and publisher"))
-    kind = django_filters.ChoiceFilter(choices=Source.Kind.choices)
-    publisher = django_filters.CharFilter(lookup_expr="icontains")
-    published_after = IsoDateFilter(field_name="published_on", lookup_expr="gte")
-    published_before = IsoDateFilter(field_name="published_on", lookup_expr="lte")
+    kind = django_filters.ChoiceFilter(choices=Source.Kind.choices, label=_("Kind"))
+    publisher = django_filters.CharFilter(lookup_expr="icontains", label=_("Publisher (part of the name)"))
+    published_after = IsoDateFilter(
+        field_name="published_on", lookup_expr="gte", label=_("Published on or after (YYYY-MM-DD)")
+    )
+    published_before = IsoDateFilter(
+        field_name="published_on", lookup_expr="lte", label=_("Published on or before (YYYY-MM-DD)")
+    )
     ordering = OrderingFilter(
         fields=(("published_on", "published_on"), ("publisher", "publisher"), ("title", "title"), ("id", "id"))
     )

@@ -27,7 +27,7 @@ class ReleaseEventFilterSet(django_filters.FilterSet):
     country = CountryFilter(
         field_name="releasing_countries", lookup_expr="contains", label=_("Releasing country (code or English name)")
     )
-    kind = django_filters.ChoiceFilter(choices=ReleaseEvent.Kind.choices)
+    kind = django_filters.ChoiceFilter(choices=ReleaseEvent.Kind.choices, label=_("Kind"))
     deal = SlugChoiceFilter(queryset=SanctionsDeal.objects.all(), what="deal", label=_("Linked deal (slug)"))
     destination = CountryFilter(
         method="filter_destination", label=_("Took people to (country code or English name; reported or named)")
@@ -60,9 +60,11 @@ class ReleaseFilterSet(django_filters.FilterSet):
         field_name="event", queryset=ReleaseEvent.objects.all(), what="release event", label=_("Release event (slug)")
     )
     destination = CountryFilter(field_name="destination__country", label=_("Taken to (country code or English name)"))
-    deal = SlugChoiceFilter(field_name="event__deal", queryset=SanctionsDeal.objects.all(), what="deal")
-    outcome = django_filters.ChoiceFilter(choices=Release.Outcome.choices)
-    confidence = django_filters.ChoiceFilter(choices=Release.Confidence.choices)
+    deal = SlugChoiceFilter(
+        field_name="event__deal", queryset=SanctionsDeal.objects.all(), what="deal", label=_("Linked deal (slug)")
+    )
+    outcome = django_filters.ChoiceFilter(choices=Release.Outcome.choices, label=_("Outcome"))
+    confidence = django_filters.ChoiceFilter(choices=Release.Confidence.choices, label=_("Confidence"))
     date_after = IsoDateFilter(field_name="effective_date", lookup_expr="gte", label=_("On or after (YYYY-MM-DD)"))
     date_before = IsoDateFilter(field_name="effective_date", lookup_expr="lte", label=_("On or before (YYYY-MM-DD)"))
     ordering = OrderingFilter(fields=(("effective_date", "date"), ("id", "id")))
@@ -85,14 +87,20 @@ class ReleaseFilterSet(django_filters.FilterSet):
 
 class SanctionsDealFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search title, envoy, counterparty and terms"))
-    status = django_filters.ChoiceFilter(choices=SanctionsDeal.Status.choices)
-    sanctioning_party = PartyCodeFilter(field_name="sanctioning_party", lookup_expr="iexact")
-    target_country = CountryFilter(field_name="target_country", label=_("Target country (code or English name)"))
-    announced_after = IsoDateFilter(field_name="announced_on", lookup_expr="gte")
-    announced_before = IsoDateFilter(field_name="announced_on", lookup_expr="lte")
-    ordering = OrderingFilter(
-        fields=(("announced_on", "announced_on"), ("title", "title"), ("id", "id"))
+    status = django_filters.ChoiceFilter(choices=SanctionsDeal.Status.choices, label=_("Status"))
+    sanctioning_party = PartyCodeFilter(
+        field_name="sanctioning_party",
+        lookup_expr="iexact",
+        label=_("Relief granted by (country or bloc code, e.g. US, EU)"),
     )
+    target_country = CountryFilter(field_name="target_country", label=_("Target country (code or English name)"))
+    announced_after = IsoDateFilter(
+        field_name="announced_on", lookup_expr="gte", label=_("Announced on or after (YYYY-MM-DD)")
+    )
+    announced_before = IsoDateFilter(
+        field_name="announced_on", lookup_expr="lte", label=_("Announced on or before (YYYY-MM-DD)")
+    )
+    ordering = OrderingFilter(fields=(("announced_on", "announced_on"), ("title", "title"), ("id", "id")))
 
     class Meta:
         model = SanctionsDeal
