@@ -124,8 +124,8 @@ def current_memory_mb(pid):
 
 
 def run_import(path, rows):
+    from imports.jobs import create_import_job
     from imports.models import ImportJob
-    from imports.services import create_import_job
     from tracker.history import system_user
 
     worker = start_worker()

@@ -39,7 +39,7 @@ from django.db import connection  # noqa: E402
 from django.db.models import Q  # noqa: E402
 
 from prisoners.models import Prisoner  # noqa: E402
-from prisoners.names import search_text  # noqa: E402
+from prisoners.names.folding import search_text  # noqa: E402
 from prisoners.search import search_prisoners  # noqa: E402
 
 DATA = ROOT / "tests" / "names" / "data"

@@ -13,8 +13,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from imports.jobs import ERRORS_SHOWN, ImportRejected, create_import_job, job_errors, visible_jobs
 from imports.models import CANONICAL_COLUMNS, IMPORT_PERMISSION, ImportJob, ImportProfile
-from imports.services import ERRORS_SHOWN, ImportRejected, create_import_job, job_errors, visible_jobs
 from prisoners.models import Visibility
 
 

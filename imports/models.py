@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from prisoners.models import Visibility
 
-# The canonical import columns (DESIGN.md, "Contracts"), in their documented order.
+# The canonical import columns (docs/import.md, "Columns"), in their documented order.
 CANONICAL_COLUMNS = (
     "external_id",
     "full_name",

@@ -16,7 +16,10 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
+from imports.errors import ImportFileError
+from imports.limits import setting
 from imports.models import CANONICAL_COLUMNS, LIST_COLUMNS, ImportFileChunk, ImportJob
+from imports.xlsx import Limits, TooLong, XlsxSheet
 
 CHUNK_BYTES = 4 * 1024 * 1024
 SNIFF_BYTES = 64 * 1024
@@ -26,12 +29,11 @@ LIST_SEPARATOR = "|"
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 ENCODING_ALIASES = {"utf8": "utf-8", "utf-8-sig": "utf-8-sig", "cp1251": "windows-1251", "windows1251": "windows-1251"}
-
-csv.field_size_limit(1024 * 1024)
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read: the job fails with this message (row null)."""
+# Text encodings a CSV or JSON may declare: ASCII-compatible ones (the readers find commas, quotes,
+# brackets and line ends as bytes). UTF-16/32 and the bytes-to-bytes codecs (base64, zlib, rot13…) are not.
+_READABLE_ENCODING = re.compile(r"^(utf-8(-sig)?|ascii|latin-1|iso8859-\d+|cp12\d\d|cp866|koi8-[rut]|mac-cyrillic)$")
+_SINGLE_BYTE = re.compile(r"^(ascii|latin-1|iso8859-\d+|cp12\d\d|cp866|koi8-[rut]|mac-cyrillic)$")
+TOO_LONG_LINE = "\ue000too-long-line\ue000"
 
 
 @dataclass
@@ -48,7 +50,16 @@ def normalise_encoding(name):
     try:
         canonical = codecs.lookup(key).name
     except LookupError:
-        raise ImportFileError(_("Unknown encoding '%(name)s'.") % {"name": name}) from None
+        raise ImportFileError(_("Unknown encoding '%(name)s'.") % {"name": name}, "encoding") from None
+    if not _READABLE_ENCODING.match(canonical):
+        raise ImportFileError(
+            _(
+                "The encoding '%(name)s' cannot be read here: use UTF-8 (best), Windows-1251 or another "
+                "single-byte text encoding, or leave it blank to have it detected."
+            )
+            % {"name": name},
+            "encoding",
+        )
     return ENCODING_ALIASES.get(canonical.replace("-", ""), ENCODING_ALIASES.get(canonical, canonical))
 
 
@@ -72,6 +83,15 @@ def detect_encoding(sample: bytes, declared: str = "") -> str:
                 _("The file is not %(encoding)s text (byte %(position)s cannot be read); check the encoding.")
                 % {"encoding": encoding, "position": exc.start}
             ) from None
+        if _SINGLE_BYTE.match(codecs.lookup(encoding).name) and _reads_as_utf8(sample):
+            raise ImportFileError(
+                _(
+                    "The file reads as UTF-8 text, not %(encoding)s: imported as %(encoding)s its letters would be "
+                    "garbled. Leave the encoding blank (or declare utf-8)."
+                )
+                % {"encoding": encoding},
+                "encoding",
+            )
         return encoding
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
@@ -89,6 +109,65 @@ def detect_encoding(sample: bytes, declared: str = "") -> str:
         return "windows-1251"
     raise ImportFileError(
         _("The file is neither UTF-8 nor Windows-1251 text; save it as UTF-8 or declare its encoding.")
+    )
+
+
+def _reads_as_utf8(data: bytes) -> bool:
+    """True when `data` has non-ASCII bytes and all of them form UTF-8 (a cut sequence at the end aside)."""
+    if data.isascii():
+        return False
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(data, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def looks_like_misread_utf8(cells, encoding) -> bool:
+    """A row decoded with a single-byte encoding whose bytes are in fact UTF-8 text ("РђР»РµСЃСЊ")."""
+    for cell in cells:
+        if cell and not cell.isascii():
+            try:
+                if _reads_as_utf8(cell.encode(encoding)):
+                    return True
+            except UnicodeEncodeError:
+                continue
+    return False
+
+
+def json_depth(text: str) -> int:
+    """How deep brackets nest in `text` (strings skipped), counted without decoding it."""
+    depth = deepest = 0
+    for token in _JSON_TOKENS.finditer(text):
+        char = token.group()
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def check_width(header, complete=True):
+    limit = setting("IMPORT_MAX_COLUMNS")
+    if len(header) > limit:
+        message = (
+            _("The header has %(count)s columns; the limit is %(limit)s.")
+            if complete
+            else _("The header has at least %(count)s columns; the limit is %(limit)s.")
+        )
+        raise ImportFileError(message % {"count": len(header), "limit": limit})
+
+
+def xlsx_limits():
+    return Limits(
+        max_cell_chars=setting("IMPORT_MAX_CELL_CHARS"),
+        max_columns=setting("IMPORT_MAX_COLUMNS"),
+        max_sheet_bytes=setting("IMPORT_XLSX_MAX_SHEET_BYTES"),
+        max_shared_strings_bytes=setting("IMPORT_XLSX_MAX_SHARED_STRINGS_BYTES"),
     )
 
 
@@ -114,27 +193,51 @@ def sniff_upload(fileobj, *, file_name: str, encoding: str = "") -> SniffResult:
     if stripped.startswith("[") or file_name.lower().endswith(".json"):
         if not stripped.startswith("["):
             raise ImportFileError(_("A JSON import must be a list of objects ([{...}, ...])."))
+        check_json_depth(stripped, _("the start of the file"))
         return SniffResult(ImportJob.Format.JSON, detected, [])
-    first_line = next(csv.reader(io.StringIO(stripped)), [])
+    try:
+        first_line = next(csv.reader(io.StringIO(stripped)), [])
+    except csv.Error as exc:
+        raise ImportFileError(_("The CSV header cannot be read: %(reason)s.") % {"reason": exc}) from None
+    check_width(first_line, complete="\n" in stripped or len(sample) < SNIFF_BYTES)
     return SniffResult(ImportJob.Format.CSV, detected, [cell.strip() for cell in first_line])
 
 
-def _xlsx_header(fileobj):
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(fileobj, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged archive
+def check_json_depth(text, where):
+    limit = setting("IMPORT_JSON_MAX_DEPTH")
+    if json_depth(text) > limit:
         raise ImportFileError(
-            _("This XLSX file cannot be opened (%(reason)s).") % {"reason": exc.__class__.__name__}
-        ) from None
+            _("The JSON nests lists or objects more than %(limit)s levels deep (in %(where)s).")
+            % {"limit": limit, "where": where}
+        )
+
+
+def _xlsx_header(fileobj):
+    """The first row of the first sheet, reading no further than it."""
+    sheet = XlsxSheet(fileobj, xlsx_limits())
     try:
-        sheet = workbook.worksheets[0]
-        first = next(sheet.iter_rows(max_row=1, values_only=True), ())
-        return [cell_text(cell) for cell in first]
+        header = xlsx_header(sheet)
+        return [cell_text(cell) for cell in header]
     finally:
-        workbook.close()
+        sheet.close()
         fileobj.seek(0)
+
+
+def xlsx_header(sheet):
+    """The header cells of a sheet (row 1), refusing one wider than the column limit."""
+    rows = sheet.rows()
+    number, cells = next(rows, (None, {}))
+    if number != 1:
+        return []
+    if 0 in cells:
+        check_width(range(setting("IMPORT_MAX_COLUMNS") + cells[0]))
+    width = max(cells, default=0)
+    header = [cells.get(column) for column in range(1, width + 1)]
+    if any(isinstance(cell, TooLong) for cell in header):
+        raise ImportFileError(
+            _("A header cell is longer than %(limit)s characters.") % {"limit": sheet.limits.max_cell_chars}
+        )
+    return header
 
 
 # --- The stored upload -----------------------------------------------------------------------
@@ -217,7 +320,7 @@ def open_stored(job):
 
 def cell_text(value):
     """A cell as text: XLSX and JSON cells may be numbers, dates or booleans."""
-    if value is None:
+    if value is None or isinstance(value, TooLong):
         return ""
     if isinstance(value, str):
         return value
@@ -329,12 +432,44 @@ class ColumnMapping:
 
 
 class RecordStream:
-    """(row number, {our column: value}, problem) for each data row; row numbers start at 1."""
+    """(row number, {our column: value}, problem) for each data row; row numbers start at 1.
 
-    def __init__(self, job):
+    A row too large to read (a cell or line past its limit) comes as (row number, None, problem).
+
+    `tick` is called for every row read, empty ones included, and while long rows are read: the
+    worker renews its lease there, so a file of empty rows never looks like a dead worker.
+    """
+
+    def __init__(self, job, tick=None):
         self.job = job
         self.mapping = None
         self.estimated_total = None
+        self.tick = tick or (lambda: None)
+        self.max_rows = setting("IMPORT_MAX_ROWS")
+        self.max_cell = setting("IMPORT_MAX_CELL_CHARS")
+
+    def check_row_limit(self, row):
+        if row > self.max_rows:
+            raise ImportFileError(_("The file has more than %(limit)s rows.") % {"limit": self.max_rows})
+
+    def long_cell_problem(self, cells, header):
+        """The row's problem when a cell is past the cell limit (the cell is emptied), else None."""
+        for position, cell in enumerate(cells):
+            if isinstance(cell, TooLong):
+                length = cell.length
+            elif isinstance(cell, list):
+                length = max((len(item) for item in cell if isinstance(item, str)), default=0)
+            else:
+                length = len(cell) if isinstance(cell, str) else 0
+            if length > self.max_cell:
+                cells[position] = ""
+                column = header[position] if position < len(header) else str(position + 1)
+                return _("The cell in column '%(column)s' has %(length)s characters; the limit is %(limit)s.") % {
+                    "column": column,
+                    "length": length,
+                    "limit": self.max_cell,
+                }
+        return None
 
     def __iter__(self):
         raise NotImplementedError
@@ -344,9 +479,21 @@ class CsvRecords(RecordStream):
     def _text(self):
         return io.TextIOWrapper(open_stored(self.job), encoding=self.job.encoding, errors="replace", newline="")
 
+    def _lines(self, text):
+        """The file's lines, each at most IMPORT_MAX_ROW_CHARS long: a longer one is read past, not kept."""
+        limit = setting("IMPORT_MAX_ROW_CHARS")
+        while line := text.readline(limit + 1):
+            if len(line) > limit and not line.endswith(("\n", "\r")):
+                while line and not line.endswith(("\n", "\r")):
+                    line = text.readline(CHUNK_BYTES)
+                    self.tick()
+                line = TOO_LONG_LINE + "\n"
+            yield line
+
     def open(self):
+        csv.field_size_limit(setting("IMPORT_MAX_ROW_CHARS"))  # a quoted cell running over many lines
         text = self._text()
-        reader = csv.reader(text)
+        reader = csv.reader(self._lines(text))
         try:
             header = next(reader, None)
         except csv.Error as exc:
@@ -354,6 +501,7 @@ class CsvRecords(RecordStream):
         if not header or not any(h.strip() for h in header):
             raise ImportFileError(_("The file has no header row."))
         header[0] = header[0].lstrip("\ufeff")
+        check_width(header)
         self.mapping = ColumnMapping(header, self.job.mapping)
         self._reader = reader
         return self
@@ -366,6 +514,7 @@ class CsvRecords(RecordStream):
             while chunk := raw.read(CHUNK_BYTES):
                 lines += chunk.count(b"\n")
                 last = chunk[-1:]
+                self.tick()
         if last != b"\n":
             lines += 1
         return max(lines - 1, 0)
@@ -373,27 +522,47 @@ class CsvRecords(RecordStream):
     def __iter__(self):
         mapping = self.mapping
         width = mapping.width
+        single_byte = bool(_SINGLE_BYTE.match(codecs.lookup(self.job.encoding).name))
+        max_row_chars = setting("IMPORT_MAX_ROW_CHARS")
         row = 0
-        try:
-            for cells in self._reader:
-                row += 1
-                if not cells or not any(cells):
-                    continue
-                problem = None
-                if len(cells) > width and any(c.strip() for c in cells[width:]):
-                    problem = _("This row has %(cells)s cells but the header has %(width)s.") % {
-                        "cells": len(cells),
-                        "width": width,
-                    }
-                elif any("\ufffd" in c for c in cells):
-                    problem = _("This row has bytes that are not %(encoding)s text; check the file's encoding.") % {
-                        "encoding": self.job.encoding
-                    }
-                yield row, mapping.map_cells(cells), problem
-        except csv.Error as exc:
-            raise ImportFileError(
-                _("The CSV cannot be read after data row %(row)s: %(reason)s.") % {"row": row, "reason": exc}
-            ) from None
+        while True:
+            try:
+                cells = next(self._reader, None)
+            except csv.Error as exc:
+                if "field larger than field limit" not in str(exc):
+                    raise ImportFileError(
+                        _("The CSV cannot be read after data row %(row)s: %(reason)s.") % {"row": row, "reason": exc}
+                    ) from None
+                cells = [TOO_LONG_LINE]
+            if cells is None:
+                return
+            row += 1
+            self.tick()
+            self.check_row_limit(row)
+            if not cells or not any(cells):
+                continue
+            problem = None
+            if any(TOO_LONG_LINE in c for c in cells):
+                problem = _("This row is longer than %(limit)s characters; it is not read.") % {"limit": max_row_chars}
+                yield row, None, problem
+                continue
+            if problem := self.long_cell_problem(cells, mapping.header):
+                yield row, None, problem
+                continue
+            if len(cells) > width and any(c.strip() for c in cells[width:]):
+                problem = _("This row has %(cells)s cells but the header has %(width)s.") % {
+                    "cells": len(cells),
+                    "width": width,
+                }
+            elif any("\ufffd" in c for c in cells):
+                problem = _("This row has bytes that are not %(encoding)s text; check the file's encoding.") % {
+                    "encoding": self.job.encoding
+                }
+            elif single_byte and looks_like_misread_utf8(cells, self.job.encoding):
+                problem = _(
+                    "This row is UTF-8 text, not %(encoding)s: it would be stored garbled. Import the file as UTF-8."
+                ) % {"encoding": self.job.encoding}
+            yield row, mapping.map_cells(cells), problem
 
 
 class JsonRecords(RecordStream):
@@ -439,6 +608,7 @@ class JsonRecords(RecordStream):
                     return
                 fill()
 
+        max_chars = setting("IMPORT_MAX_ROW_CHARS")
         fill()
         skip_space()
         if position >= len(buffer) or buffer[position] != "[":
@@ -459,7 +629,18 @@ class JsonRecords(RecordStream):
                             _("The JSON is invalid after object %(count)s: %(reason)s.")
                             % {"count": count, "reason": exc.msg}
                         ) from None
+                    if len(buffer) - position > max_chars:
+                        raise ImportFileError(
+                            _("Object %(number)s of the JSON is longer than %(limit)s characters.")
+                            % {"number": count + 1, "limit": max_chars}
+                        ) from None
+                    self.tick()
                     fill()
+                except RecursionError:
+                    raise ImportFileError(
+                        _("The JSON nests lists or objects too deep to read (in object %(number)s).")
+                        % {"number": count + 1}
+                    ) from None
             position = end
             count += 1
             yield value
@@ -482,48 +663,66 @@ class JsonRecords(RecordStream):
         objects = self._objects
         obj = self._first
         while obj is not None:
-            if isinstance(obj, dict):
-                yield row, mapping.map_object(obj), None
-            else:
+            self.tick()
+            self.check_row_limit(row)
+            if not isinstance(obj, dict):
                 yield row, {}, _("This item is not an object.")
+            else:
+                values = list(obj.values())
+                problem = self.long_cell_problem(values, list(obj)) or _nesting_problem(values)
+                if problem:
+                    yield row, None, problem
+                else:
+                    yield row, mapping.map_object(obj), None
             obj = next(objects, None)
             row += 1
 
 
-class XlsxRecords(RecordStream):
-    def open(self):
-        from openpyxl import load_workbook
+def _nesting_problem(values):
+    """A value nesting lists or objects deeper than a list of text: not a row of this import."""
+    for value in values:
+        items = value if isinstance(value, list) else [value]
+        if isinstance(value, dict) or any(isinstance(item, (list, dict)) for item in items):
+            return _("A value holds nested lists or objects; give text, numbers or a list of them.")
+    return None
 
-        try:
-            self._workbook = load_workbook(open_stored(self.job), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds on a damaged archive
-            raise ImportFileError(
-                _("This XLSX file cannot be opened (%(reason)s).") % {"reason": exc.__class__.__name__}
-            ) from None
-        self._sheet = self._workbook.worksheets[0]
-        self._rows = self._sheet.iter_rows(values_only=True)
-        header = next(self._rows, None)
+
+class XlsxRecords(RecordStream):
+    """The first sheet, streamed by `imports.xlsx` (its claimed dimension is never trusted)."""
+
+    def open(self):
+        self._sheet = XlsxSheet(open_stored(self.job), xlsx_limits(), tick=lambda: self.tick())
+        header = xlsx_header(self._sheet)
         if not header or not any(cell_text(h).strip() for h in header):
             raise ImportFileError(_("The file has no header row."))
         self.mapping = ColumnMapping([cell_text(h) for h in header], self.job.mapping)
+        self._rows = self._sheet.rows()
+        next(self._rows, None)  # the header again
         return self
 
     def count_rows(self):
-        return max((self._sheet.max_row or 1) - 1, 0) if self._sheet.max_row else None
+        """<row> elements after the header, counted by a byte scan (the final count corrects it)."""
+        return max(self._sheet.count_rows() - 1, 0)
 
     def __iter__(self):
         mapping = self.mapping
         width = mapping.width
-        row = 0
-        for cells in self._rows:
-            row += 1
-            if not cells or all(c is None or c == "" for c in cells):
+        for number, cells in self._rows:
+            row = number - 1
+            self.tick()
+            self.check_row_limit(row)
+            beyond = cells.pop(0, 0)
+            if row < 1 or not cells:
                 continue
-            problem = None
-            if len(cells) > width and any(c not in (None, "") for c in cells[width:]):
+            values = [cells.get(column) for column in range(1, width + 1)]
+            problem = self.long_cell_problem(values, mapping.header)
+            if problem:
+                yield row, None, problem
+                continue
+            if beyond or max(cells) > width:
                 problem = _("This row has cells beyond the header's %(width)s columns.") % {"width": width}
-            yield row, mapping.map_cells(cells), problem
-        self._workbook.close()
+            yield row, mapping.map_cells(values), problem
+        self._sheet.close()
 
 
 READERS = {
@@ -533,9 +732,11 @@ READERS = {
 }
 
 
-def open_records(job) -> RecordStream:
-    """The job's rows as a stream; raises ImportFileError when the file cannot be read at all."""
-    stream = READERS[job.file_format](job).open()
+def open_records(job, tick=None) -> RecordStream:
+    """The job's rows as a stream; raises ImportFileError when the file cannot be read at all.
+
+    `tick` is called as rows are read (see RecordStream)."""
+    stream = READERS[job.file_format](job, tick).open()
     # A JSON object may leave out keys it has no value for: there, a missing full_name is a row error.
     if job.file_format != ImportJob.Format.JSON and "full_name" not in stream.mapping.columns:
         raise ImportFileError(stream.mapping.missing_full_name_message())

@@ -1,4 +1,4 @@
-"""Celery tasks for imports: thin wrappers over `imports.services`, plus the worker-side watchdog.
+"""Celery tasks for imports: thin wrappers over `imports.run` and `imports.lease`, plus the worker-side watchdog.
 
 The watchdog runs in every worker (and as a celery beat task): a job whose worker died is found by
 its stale lease and re-enqueued within IMPORT_LEASE_SECONDS + IMPORT_WATCHDOG_SECONDS, without
@@ -18,20 +18,20 @@ logger = logging.getLogger(__name__)
 
 @shared_task(name="imports.run_import_job", acks_late=True, ignore_result=True)
 def run_import_job(job_id):
-    from imports.services import run_import
+    from imports.run import run_import
 
     run_import(job_id)
 
 
 @shared_task(name="imports.recover_stalled_imports", ignore_result=True)
 def recover_stalled_imports():
-    from imports.services import recover_stalled_jobs
+    from imports.lease import recover_stalled_jobs
 
     return recover_stalled_jobs()
 
 
 def _watch(stop: threading.Event):
-    from imports.services import recover_stalled_jobs
+    from imports.lease import recover_stalled_jobs
 
     interval = max(1, getattr(settings, "IMPORT_WATCHDOG_SECONDS", 10))
     while not stop.wait(interval):
@@ -45,7 +45,7 @@ def _watch(stop: threading.Event):
 @worker_ready.connect
 def start_import_watchdog(sender=None, **kwargs):
     """Every worker checks for stalled imports at start and then every IMPORT_WATCHDOG_SECONDS."""
-    from imports.services import recover_stalled_jobs
+    from imports.lease import recover_stalled_jobs
 
     try:
         recover_stalled_jobs()

@@ -1,24 +1,29 @@
 """Django admin for people, their detentions and the sources cited for them.
 
-Status is read-only: it follows the timeline (`prisoners.services.refresh_status`). An editor may
-declare what the timeline cannot tell (died in custody, unknown); a declaration that contradicts
-the timeline is a form error, checked against the inlines as submitted.
+Every write goes through `prisoners.services` (`prisoners.admin_services`): a refused write is a
+form error and nothing is written. Status is read-only: it follows the timeline
+(`prisoners.timeline.status_for`). An editor may declare what the timeline cannot tell (died in
+custody, unknown); a declaration that contradicts the timeline is a form error, checked against
+the inlines as submitted.
 """
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from prisoners import services
 from prisoners.admin_duplicates import PrisonerDuplicatesAdminMixin
+from prisoners.admin_services import INLINE_WRITERS, InlineWriter, ServiceAdminMixin
+from prisoners.admin_visibility import HidesWithheldAdminMixin, hide_values_about_withheld
 from prisoners.models import Detention, ExternalId, NameVariant, Prisoner, PrisonerStatus, ReportedValue, Source
 from prisoners.search import PrisonerNameSearchAdminMixin
-from prisoners.services import refresh_status
-from prisoners.timeline import KEPT_WHILE_HELD, DetentionSpan, ReleaseStep, derive_status
+from prisoners.timeline import KEPT_WHILE_HELD, DetentionSpan, ReleaseStep, status_for
+from prisoners.visibility import visible_sources
 from releases.models import Release
 
 # What an editor may declare; everything else follows the timeline.
@@ -29,45 +34,92 @@ DECLARABLE_STATUSES = [
 ]
 RELEASE_CONDITION_FIELDS = ("forced_exile", "without_documents", "travel_ban", "speaking_ban")
 
+INLINE_WRITERS.update(
+    {
+        NameVariant: InlineWriter(
+            create=lambda actor, parent, fields, many: services.add_name_variant(
+                actor=actor, prisoner=parent, **fields
+            ),
+            update=lambda actor, obj, fields, many: services.update_name_variant(
+                actor=actor, name_variant=obj, **fields
+            ),
+            delete=lambda actor, obj: services.delete_name_variant(actor=actor, name_variant=obj),
+        ),
+        ExternalId: InlineWriter(
+            create=lambda actor, parent, fields, many: services.add_external_id(
+                actor=actor, prisoner=parent, **{"source_list": "", "external_id": "", **fields}
+            ),
+            update=lambda actor, obj, fields, many: services.update_external_id(actor=actor, row=obj, **fields),
+            delete=lambda actor, obj: services.delete_external_id(actor=actor, external_id=obj),
+        ),
+        Detention: InlineWriter(
+            create=lambda actor, parent, fields, many: services.add_detention(
+                actor=actor, prisoner=parent, sources=many.get("sources", ()), **fields
+            ),
+            update=lambda actor, obj, fields, many: services.update_detention(
+                actor=actor, detention=obj, sources=many.get("sources"), **fields
+            ),
+            delete=lambda actor, obj: services.delete_detention(actor=actor, detention=obj),
+        ),
+        ReportedValue: InlineWriter(
+            create=lambda actor, parent, fields, many: services.add_reported_value(
+                actor=actor, record=parent, **{"field": "", "value": "", "source": None, **fields}
+            ),
+            update=lambda actor, obj, fields, many: services.update_reported_value(
+                actor=actor, reported_value=obj, **fields
+            ),
+            delete=lambda actor, obj: services.delete_reported_value(actor=actor, reported_value=obj),
+        ),
+    }
+)
 
-def refresh_statuses(request, prisoners):
-    """Refresh each person's status after an admin write; a contradiction becomes a message, not a 500."""
-    for prisoner in prisoners:
-        try:
-            refresh_status(prisoner)
-        except ValidationError as error:
-            messages.error(request, _("%(name)s: %(error)s") % {"name": prisoner, "error": " ".join(error.messages)})
 
-
-def stored_timeline(prisoner, *, without_release_pk=None):
-    """The person's stored detentions and releases as plain values, optionally leaving one release out."""
-    spans = [
-        DetentionSpan(detained_on=d.detained_on, ended_on=d.ended_on, sentenced=d.is_sentenced)
-        for d in prisoner.detentions.all()
-    ]
-    steps = [
-        ReleaseStep(on=r.date or (r.event.date if r.event_id else None), outcome=r.outcome)
-        for r in prisoner.releases.select_related("event")
-        if r.pk != without_release_pk
-    ]
+def submitted_timeline(formsets):
+    """The detentions and releases of a person's page as submitted, as plain values for the status rule."""
+    spans, steps = [], []
+    for formset in formsets:
+        if formset.model not in (Detention, Release):
+            continue
+        for form in formset.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or formset._should_delete_form(form) or (not form.instance.pk and not form.has_changed()):
+                continue
+            if formset.model is Detention:
+                sentenced = bool(data.get("sentenced_on") or data.get("sentence")) or (
+                    data.get("sentence_months") is not None
+                )
+                spans.append(
+                    DetentionSpan(
+                        detained_on=data.get("detained_on"), ended_on=data.get("ended_on"), sentenced=sentenced
+                    )
+                )
+            else:
+                event = data.get("event")
+                on = data.get("date") or (event.date if event else None)
+                steps.append(ReleaseStep(on=on, outcome=data.get("outcome") or "freed"))
     return spans, steps
 
 
-def check_release_fits_timeline(prisoner, *, release_pk, on, outcome):
-    """Raise ValidationError when recording this release would contradict the person's declared status."""
-    if prisoner.status not in KEPT_WHILE_HELD:
-        return
-    spans, steps = stored_timeline(prisoner, without_release_pk=release_pk)
-    derive_status(spans, [*steps, ReleaseStep(on=on, outcome=outcome)], prisoner.status)
-
-
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     list_display = ("__str__", "link", "publisher", "kind", "published_on")
     list_filter = ("kind", "publisher")
     search_fields = ("link", "title", "publisher")
     date_hierarchy = "published_on"
     readonly_fields = ("created_at", "updated_at")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_queryset(self, request):
+        # A source cited for a withheld person could name them: absent for staff who may not see them.
+        return visible_sources(request.user, super().get_queryset(request))
+
+    def create_object(self, request, fields, many, form):
+        return services.create_source(actor=request.user, **fields)
+
+    def update_object(self, request, obj, fields, many, form):
+        services.update_source(actor=request.user, source=obj, **fields)
+
+    def delete_object(self, request, obj):
+        services.delete_source(actor=request.user, source=obj)
 
 
 class ReportedValueInline(GenericTabularInline):
@@ -81,12 +133,32 @@ class ReportedValueInline(GenericTabularInline):
     verbose_name_plural = _("values as each source reported them (where sources disagree)")
 
 
-class ReportedValueAdmin(SimpleHistoryAdmin):
+class ReportedValueAdmin(ServiceAdminMixin, HidesWithheldAdminMixin, SimpleHistoryAdmin):
     list_display = ("field", "value", "reported_by", "source", "content_type", "object_id")
     list_filter = ("content_type", "field")
     search_fields = ("field", "value", "reported_by", "note", "source__link", "source__title")
     autocomplete_fields = ("source",)
     list_select_related = ("source", "content_type")
+
+    def hide_withheld(self, request, queryset):
+        return hide_values_about_withheld(request.user, queryset)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A value belongs to one record: chosen when it is added, never moved.
+        return ("content_type", "object_id") if obj is not None else ()
+
+    def create_object(self, request, fields, many, form):
+        content_type, object_id = fields.pop("content_type"), fields.pop("object_id")
+        record = content_type.model_class()._default_manager.filter(pk=object_id).first()
+        if record is None:
+            raise ValidationError({"object_id": _("No such record.")})
+        return services.add_reported_value(actor=request.user, record=record, **fields)
+
+    def update_object(self, request, obj, fields, many, form):
+        services.update_reported_value(actor=request.user, reported_value=obj, **fields)
+
+    def delete_object(self, request, obj):
+        services.delete_reported_value(actor=request.user, reported_value=obj)
 
 
 class NameVariantInline(admin.TabularInline):
@@ -131,34 +203,14 @@ class PrisonerReleaseFormSet(forms.BaseInlineFormSet):
         siblings = getattr(self, "sibling_formsets", [])
         if any(not formset.is_valid() for formset in siblings if formset is not self):
             return  # the other inlines show their own errors first
-        declared = getattr(self.instance, "declared_status", None)
-        spans, steps = self.submitted_timeline(siblings)
+        declared = getattr(self.instance, "declared_status", None) or None
+        spans, steps = submitted_timeline(siblings)
+        # A withdrawn declaration ("follow the timeline") keeps nothing of the stored status.
+        current = PrisonerStatus.UNKNOWN if not declared else self.instance.status
         try:
-            derive_status(spans, steps, declared or None)
+            status_for(current=current, spans=spans, steps=steps, declared=declared)
         except ValidationError as error:
             raise ValidationError(error.message_dict["status"]) from None
-
-    def submitted_timeline(self, siblings):
-        spans, steps = [], []
-        for formset in siblings:
-            for form in formset.forms:
-                data = getattr(form, "cleaned_data", None)
-                if not data or formset._should_delete_form(form) or (not form.instance.pk and not form.has_changed()):
-                    continue
-                if formset.model is Detention:
-                    sentenced = bool(data.get("sentenced_on") or data.get("sentence")) or (
-                        data.get("sentence_months") is not None
-                    )
-                    spans.append(
-                        DetentionSpan(
-                            detained_on=data.get("detained_on"), ended_on=data.get("ended_on"), sentenced=sentenced
-                        )
-                    )
-                elif formset is self:
-                    event = data.get("event")
-                    on = data.get("date") or (event.date if event else None)
-                    steps.append(ReleaseStep(on=on, outcome=data.get("outcome") or "freed"))
-        return spans, steps
 
 
 class PrisonerReleaseInline(admin.TabularInline):
@@ -197,8 +249,15 @@ class PrisonerAdminForm(forms.ModelForm):
         return cleaned
 
 
-class PrisonerAdmin(PrisonerDuplicatesAdminMixin, PrisonerNameSearchAdminMixin, SimpleHistoryAdmin):
+class PrisonerAdmin(
+    ServiceAdminMixin,
+    HidesWithheldAdminMixin,
+    PrisonerDuplicatesAdminMixin,
+    PrisonerNameSearchAdminMixin,
+    SimpleHistoryAdmin,
+):
     form = PrisonerAdminForm
+    withheld_person_path = ""  # staff without prisoners.view_withheld do not see withheld people at all
     list_display = (
         "full_name",
         "native_name",
@@ -278,45 +337,35 @@ class PrisonerAdmin(PrisonerDuplicatesAdminMixin, PrisonerNameSearchAdminMixin, 
             formset.sibling_formsets = formsets
         return formsets, inline_instances
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        prisoner = form.instance
+    def create_object(self, request, fields, many, form):
+        return services.create_prisoner(actor=request.user, sources=many.get("sources", ()), **fields)
+
+    def update_object(self, request, obj, fields, many, form):
         declared = form.cleaned_data.get("declared_status") or None
-        if declared is None and prisoner.status in KEPT_WHILE_HELD:
-            prisoner.status = PrisonerStatus.UNKNOWN  # the editor withdrew the declaration
+        # Withdrawing a declaration ("follow the timeline") happens before the inlines move the timeline.
+        withdrawn = declared is None and obj.status in KEPT_WHILE_HELD
         try:
-            refresh_status(prisoner, declared=declared)
-        except ValidationError as error:  # checked in the formset already; never a 500 if data moved meanwhile
-            messages.error(request, " ".join(error.messages))
-            refresh_status(prisoner)
+            services.update_prisoner(
+                actor=request.user,
+                prisoner=obj,
+                status=PrisonerStatus.UNKNOWN if withdrawn else None,
+                sources=many.get("sources"),
+                **fields,
+            )
+        except PermissionDenied as refused:
+            raise ValidationError({"visibility": str(refused)}) from None
+
+    def after_related(self, request, form, change):
+        declared = form.cleaned_data.get("declared_status") or None
+        if declared:
+            services.declare_status(actor=request.user, prisoner=form.instance, status=declared)
+
+    def delete_object(self, request, obj):
+        services.delete_prisoner(actor=request.user, prisoner=obj)
 
 
-class TimelineRecordAdminMixin:
-    """Admin of a timeline record (detention, release): the people it touches get their status refreshed."""
-
-    def save_model(self, request, obj, form, change):
-        previous = type(obj).objects.filter(pk=obj.pk).values_list("prisoner_id", flat=True).first() if change else None
-        super().save_model(request, obj, form, change)
-        obj._previous_prisoner_id = previous
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        obj = form.instance
-        touched = {obj.prisoner_id, getattr(obj, "_previous_prisoner_id", None)} - {None}
-        refresh_statuses(request, Prisoner.objects.filter(pk__in=touched))
-
-    def delete_model(self, request, obj):
-        prisoner = obj.prisoner
-        super().delete_model(request, obj)
-        refresh_statuses(request, [prisoner])
-
-    def delete_queryset(self, request, queryset):
-        prisoner_ids = set(queryset.values_list("prisoner_id", flat=True))
-        super().delete_queryset(request, queryset)
-        refresh_statuses(request, Prisoner.objects.filter(pk__in=prisoner_ids))
-
-
-class DetentionAdmin(TimelineRecordAdminMixin, SimpleHistoryAdmin):
+class DetentionAdmin(ServiceAdminMixin, HidesWithheldAdminMixin, SimpleHistoryAdmin):
+    withheld_person_path = "prisoner"
     list_display = ("prisoner", "detained_on", "sentence", "place_of_detention", "ended_on")
     list_filter = ("ended_on", "sentenced_on")
     search_fields = ("prisoner__full_name", "prisoner__name_variants__name", "charges", "court", "place_of_detention")
@@ -324,6 +373,15 @@ class DetentionAdmin(TimelineRecordAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ("prisoner", "sources")
     list_select_related = ("prisoner",)
     readonly_fields = ("created_at", "updated_at")
+
+    def create_object(self, request, fields, many, form):
+        return services.add_detention(actor=request.user, sources=many.get("sources", ()), **fields)
+
+    def update_object(self, request, obj, fields, many, form):
+        services.update_detention(actor=request.user, detention=obj, sources=many.get("sources"), **fields)
+
+    def delete_object(self, request, obj):
+        services.delete_detention(actor=request.user, detention=obj)
 
 
 admin.site.register(Source, SourceAdmin)

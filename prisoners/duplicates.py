@@ -1,6 +1,6 @@
 """Two records, one person: find likely duplicates by name key, and merge them.
 
-`likely_duplicates` pairs people who share a name key (prisoners.names.identity_keys): the same
+`likely_duplicates` pairs people who share a name key (prisoners.names.folding.identity_keys): the same
 name in any spelling or script, with or without a patronymic. `merge_prisoners` moves everything
 the duplicate has to the survivor and deletes the duplicate; history keeps both records as they
 were, each change tagged with the reason "merged".
@@ -17,13 +17,11 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from prisoners.models import NameKey, NameVariant, Prisoner, ReportedValue, Visibility
-from prisoners.names import birth_dates_agree, refresh_name_keys
-from prisoners.services import refresh_status
+from prisoners import services
+from prisoners.models import NameKey, NameVariant, Prisoner, ReportedValue
+from prisoners.names.matching import birth_dates_agree
+from prisoners.visibility import most_restrictive
 from tracker.history import acting_as
-
-# Most restrictive first: a merged record is withheld if either record was.
-_VISIBILITY_ORDER = [Visibility.PRIVATE, Visibility.ANONYMIZED, Visibility.PUBLIC]
 
 
 @dataclass(frozen=True)
@@ -69,30 +67,29 @@ def likely_duplicates(*, limit=200, queryset=None):
     return result
 
 
-def _merge_names(survivor, duplicate):
+def _merge_names(survivor, duplicate, reason):
     kept = set(survivor.name_variants.values_list("name", flat=True)) | {survivor.full_name, survivor.native_name}
     for variant in duplicate.name_variants.all():
+        variant._change_reason = reason
         if variant.name in kept:
-            variant.delete()
+            services.delete_name_variant(name_variant=variant)
             continue
-        variant.prisoner = survivor
-        variant.save()
+        services.update_name_variant(name_variant=variant, prisoner=survivor)
         kept.add(variant.name)
     for name, kind in ((duplicate.full_name, NameVariant.Kind.TRANSLITERATION), (duplicate.native_name, "")):
         if name and name not in kept:
-            if not kind:
-                kind = NameVariant.Kind.NATIVE
-            NameVariant.objects.create(prisoner=survivor, name=name, kind=kind)
+            services.add_name_variant(prisoner=survivor, name=name, kind=kind or NameVariant.Kind.NATIVE)
             kept.add(name)
 
 
-def _merge_fields(survivor, duplicate):
-    """Fill what the survivor lacks from the duplicate; never overwrite what it has."""
+def _merged_fields(survivor, duplicate):
+    """What the survivor takes from the duplicate: only what it lacks, never overwriting what it has."""
+    changes = {}
     for field in ("native_name", "biography", "country"):
         if not getattr(survivor, field) and getattr(duplicate, field):
-            setattr(survivor, field, getattr(duplicate, field))
+            changes[field] = getattr(duplicate, field)
     if survivor.gender == "unknown" and duplicate.gender != "unknown":
-        survivor.gender = duplicate.gender
+        changes["gender"] = duplicate.gender
     precision_rank = {"day": 3, "month": 2, "year": 1}
     if duplicate.birth_date and (
         not survivor.birth_date
@@ -102,50 +99,50 @@ def _merge_fields(survivor, duplicate):
             (duplicate.birth_date, duplicate.birth_date_precision),
         )
     ):
-        survivor.birth_date, survivor.birth_date_precision = duplicate.birth_date, duplicate.birth_date_precision
+        changes["birth_date"], changes["birth_date_precision"] = duplicate.birth_date, duplicate.birth_date_precision
     codes = [country.code for country in survivor.citizenship]
     for country in duplicate.citizenship:
         if country.code not in codes:
             codes.append(country.code)
-    survivor.citizenship = codes
+    changes["citizenship"] = codes
     if duplicate.notes:
         note = _("From merged record #%(id)s (%(name)s): %(notes)s") % {
             "id": duplicate.pk,
             "name": duplicate.full_name,
             "notes": duplicate.notes,
         }
-        survivor.notes = f"{survivor.notes}\n\n{note}".strip()
-    survivor.visibility = min(
-        (survivor.visibility, duplicate.visibility), key=lambda value: _VISIBILITY_ORDER.index(value)
-    )
+        changes["notes"] = f"{survivor.notes}\n\n{note}".strip()
+    changes["visibility"] = most_restrictive(survivor.visibility, duplicate.visibility)
+    return changes
 
 
 def _merge_releases(survivor, duplicate, reason):
     """Move releases; where both records were freed in the same event, keep one, with both's sources."""
+    from releases import services as release_services  # releases builds on people: imported where used
+
     kept_by_event = {release.event_id: release for release in survivor.releases.exclude(event=None)}
     for release in duplicate.releases.all():
+        release._change_reason = reason
         twin = kept_by_event.get(release.event_id)
         if twin is not None:
-            twin.sources.add(*release.sources.all())
-            release._change_reason = reason
-            release.delete()
+            twin._change_reason = reason
+            release_services.update_release(release=twin, sources={*twin.sources.all(), *release.sources.all()})
+            release_services.delete_release(release=release)
             continue
-        release.prisoner = survivor
-        release._change_reason = reason
-        release.save()
+        release_services.update_release(release=release, prisoner=survivor)
 
 
-def _merge_reported_values(survivor, duplicate):
+def _merge_reported_values(survivor, duplicate, reason):
     content_type = ContentType.objects.get_for_model(Prisoner)
     for value in ReportedValue.objects.filter(content_type=content_type, object_id=duplicate.pk):
+        value._change_reason = reason
         already = ReportedValue.objects.filter(
             content_type=content_type, object_id=survivor.pk, field=value.field, value=value.value, source=value.source
         ).exists()
         if already:
-            value.delete()
+            services.delete_reported_value(reported_value=value)
         else:
-            value.object_id = survivor.pk
-            value.save()
+            services.update_reported_value(reported_value=value, record=survivor)
 
 
 @transaction.atomic
@@ -153,8 +150,9 @@ def merge_prisoners(*, actor=None, survivor, duplicate) -> Prisoner:
     """Merge `duplicate` into `survivor`: names, detentions, releases, sources, external ids and
     reported values move over, blank fields are filled, and the duplicate is deleted.
 
-    The merged record keeps the most restrictive visibility of the two. History keeps the
-    duplicate's last state (its deletion is recorded with the reason) and every moved row's.
+    Every write goes through the services. The merged record keeps the most restrictive visibility
+    of the two. History keeps the duplicate's last state (its deletion is recorded with the reason)
+    and every moved row's.
     """
     if survivor.pk == duplicate.pk:
         raise ValidationError(_("A record cannot be merged into itself."))
@@ -165,25 +163,21 @@ def merge_prisoners(*, actor=None, survivor, duplicate) -> Prisoner:
         survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
         reason = _("merged #%(duplicate)s into #%(survivor)s") % {"duplicate": duplicate.pk, "survivor": survivor.pk}
 
-        _merge_names(survivor, duplicate)
+        _merge_names(survivor, duplicate, reason)
         for detention in duplicate.detentions.all():
-            detention.prisoner = survivor
             detention._change_reason = reason
-            detention.save()
+            services.update_detention(detention=detention, prisoner=survivor)
         _merge_releases(survivor, duplicate, reason)
         for external_id in duplicate.external_ids.all():
-            external_id.prisoner = survivor
             external_id._change_reason = reason
-            external_id.save()
-        survivor.sources.add(*duplicate.sources.all())
-        _merge_reported_values(survivor, duplicate)
-        _merge_fields(survivor, duplicate)
+            services.update_external_id(row=external_id, prisoner=survivor)
+        _merge_reported_values(survivor, duplicate, reason)
 
+        survivor.refresh_from_db()
         survivor._change_reason = reason
-        survivor.full_clean()
-        survivor.save()
+        sources = {*survivor.sources.all(), *duplicate.sources.all()}
+        # Never more visible than either record was: the visibility rule allows it for anyone.
+        services.update_prisoner(prisoner=survivor, sources=sources, **_merged_fields(survivor, duplicate))
         duplicate._change_reason = reason
-        duplicate.delete()
-        refresh_name_keys([survivor.pk])
-        refresh_status(survivor)
+        services.delete_prisoner(prisoner=duplicate)
         return survivor

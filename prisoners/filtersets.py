@@ -7,16 +7,23 @@ detention. Every FilterSet applies who-sees-what itself, so no door can forget i
 """
 
 import django_filters
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from prisoners.models import Detention, Gender, NameVariant, Prisoner, PrisonerStatus, ReportedValue, Source, Visibility
+from prisoners.models import Detention, Prisoner, Source, Visibility
 from prisoners.search import search_prisoners
-from prisoners.visibility import WITHHELD_NAME, can_view_withheld, visible_prisoners
+from prisoners.visibility import reader_sort_name, visible_prisoners, visible_sources
 from releases.models import Release, ReleaseEvent, SanctionsDeal
-from tracker.filters import CountryFilter, IsoDateFilter, OrderingFilter, SlugChoiceFilter, ordered_by
+from tracker import glossary
+from tracker.filters import (
+    CountryFilter,
+    IsoDateFilter,
+    NullsLastOrderingFilter,
+    OrderingFilter,
+    SlugChoiceFilter,
+    ordered_by,
+)
 
 RELEASE_FILTERS = ("release_event", "destination", "deal", "released_after", "released_before")
 DETENTION_FILTERS = ("detained_after", "detained_before", "charge")
@@ -28,16 +35,12 @@ def _user(filterset):
 
 def with_sort_name(queryset, user):
     """Annotate `sort_name`: the name as this reader sees it, so ordering never places a withheld name."""
-    if can_view_withheld(user):
-        return queryset.annotate(sort_name=F("full_name"))
-    return queryset.annotate(
-        sort_name=Case(When(visibility=Visibility.PUBLIC, then=F("full_name")), default=Value(str(WITHHELD_NAME)))
-    )
+    return queryset.annotate(sort_name=reader_sort_name(user))
 
 
 def releases_matching(*, release_event=None, destination=None, deal=None, released_after=None, released_before=None):
     """Releases meeting every given condition; the date is the release's own or its event's."""
-    releases = Release.objects.annotate(effective_date=Coalesce("date", "event__date"))
+    releases = Release.objects.with_effective_date()
     if release_event:
         releases = releases.filter(event=release_event)
     if destination:
@@ -51,18 +54,29 @@ def releases_matching(*, release_event=None, destination=None, deal=None, releas
     return releases
 
 
+def latest_release_date():
+    """A person's latest release date (the release's own, else its event's), for sorting by "released"."""
+    latest = (
+        Release.objects.filter(prisoner=OuterRef("pk"))
+        .annotate(on=Coalesce("date", "event__date"))
+        .order_by(F("on").desc(nulls_last=True))
+        .values("on")[:1]
+    )
+    return Subquery(latest)
+
+
 def _no_op(queryset, name, value):
     return queryset
 
 
 class PrisonerFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search names (any transliteration)"))
-    status = django_filters.ChoiceFilter(choices=PrisonerStatus.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(choices=glossary.choices("status"), label=_("Status"))
     country = CountryFilter(field_name="country", label=_("Held in (country code or English name)"))
     citizenship = CountryFilter(
         field_name="citizenship", lookup_expr="contains", label=_("Citizenship (country code or English name)")
     )
-    gender = django_filters.ChoiceFilter(choices=Gender.choices, label=_("Gender"))
+    gender = django_filters.ChoiceFilter(choices=glossary.choices("gender"), label=_("Gender"))
     visibility = django_filters.ChoiceFilter(choices=Visibility.choices, label=_("Visibility"))
     detained_after = IsoDateFilter(method=_no_op, label=_("Detained on or after (YYYY-MM-DD)"))
     detained_before = IsoDateFilter(method=_no_op, label=_("Detained on or before (YYYY-MM-DD)"))
@@ -79,16 +93,17 @@ class PrisonerFilterSet(django_filters.FilterSet):
     deal = SlugChoiceFilter(
         queryset=SanctionsDeal.objects.all(), method=_no_op, what="deal", label=_("Freed under deal (slug)")
     )
-    ordering = OrderingFilter(
+    ordering = NullsLastOrderingFilter(
         fields=(
             ("sort_name", "name"),
             ("status", "status"),
             ("country", "country"),
+            ("last_released_on", "released"),
             ("created_at", "created_at"),
             ("updated_at", "updated_at"),
             ("id", "id"),
         ),
-        label=_("Order by (name, status, country, created_at, updated_at, id; '-' for descending)"),
+        label=_("Order by (name, status, country, released, created_at, updated_at, id; '-' for descending)"),
     )
 
     class Meta:
@@ -121,43 +136,12 @@ class PrisonerFilterSet(django_filters.FilterSet):
             queryset = queryset.filter(Exists(detentions))
 
         if data.get("ordering"):
+            if any(term.lstrip("-") == "released" for term in data["ordering"]):
+                queryset = queryset.annotate(last_released_on=latest_release_date())
             return ordered_by(self.filters["ordering"].filter(queryset, data["ordering"]))
         if data.get("search") and queryset.query.order_by:
             return ordered_by(queryset)  # keep the search's own ranking
         return ordered_by(queryset, "sort_name")
-
-
-def withheld_people_sources(user):
-    """Sources cited for a person the reader may not name: their titles and links could identify them."""
-    if can_view_withheld(user):
-        return Source.objects.none()
-    withheld = Prisoner.objects.exclude(visibility=Visibility.PUBLIC)
-    prisoner_type = ContentType.objects.get_for_model(Prisoner)
-    return Source.objects.filter(
-        Q(Exists(withheld.filter(sources=OuterRef("pk"))))
-        | Q(Exists(Detention.objects.filter(prisoner__in=withheld, sources=OuterRef("pk"))))
-        | Q(Exists(NameVariant.objects.filter(prisoner__in=withheld, source=OuterRef("pk"))))
-        | Q(
-            Exists(
-                ReportedValue.objects.filter(
-                    content_type=prisoner_type, object_id__in=withheld.values("pk"), source=OuterRef("pk")
-                )
-            )
-        )
-        | Q(Exists(_withheld_release_sources(withheld)))
-    )
-
-
-def _withheld_release_sources(withheld):
-    return Release.sources.through.objects.filter(release__prisoner__in=withheld, source=OuterRef("pk"))
-
-
-def visible_sources(user, queryset=None):
-    """Sources the reader may see: all, less those cited only for people withheld from them."""
-    queryset = Source.objects.all() if queryset is None else queryset
-    if can_view_withheld(user):
-        return queryset
-    return queryset.exclude(pk__in=withheld_people_sources(user).values("pk"))
 
 
 class SourceFilterSet(django_filters.FilterSet):

@@ -179,10 +179,6 @@ class Prisoner(TimestampedModel):
     def get_absolute_url(self):
         return reverse("prisoner-detail-page", args=[self.pk])
 
-    @property
-    def is_withheld(self):
-        return self.visibility != Visibility.PUBLIC
-
 
 class NameVariant(models.Model):
     class Kind(models.TextChoices):
@@ -216,7 +212,7 @@ class NameVariant(models.Model):
 class NameKey(models.Model):
     """One folded key of one of a person's names, to tell whether two records are one person.
 
-    Derived by `prisoners.names.refresh_name_keys` from the display name, the native name and the
+    Derived by `prisoners.names.keys.refresh_name_keys` from the display name, the native name and the
     name variants; `whole` keys are a whole name's words sorted, the others pairs of its words.
     """
 
@@ -237,7 +233,7 @@ class NameWord(models.Model):
 
     A million people share some tens of thousands of name words, so PostgreSQL finds the words like
     the query's in this small table (trigram index), then the people holding them (array index on
-    Prisoner.name_keys). Derived by `prisoners.names.refresh_name_keys`; a word nobody holds any
+    Prisoner.name_keys). Derived by `prisoners.names.keys.refresh_name_keys`; a word nobody holds any
     more stays and simply matches nobody.
     """
 
@@ -314,10 +310,6 @@ class Detention(TimestampedModel):
 
     def __str__(self):
         return f"{self.prisoner} detained {self.detained_on or '?'}"
-
-    @property
-    def is_open(self):
-        return self.ended_on is None
 
     @property
     def is_sentenced(self):

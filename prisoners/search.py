@@ -24,9 +24,10 @@ from django.db.models import BooleanField, Case, F, FloatField, Func, Q, Value, 
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 
-from prisoners.models import NameWord, Prisoner, Visibility
-from prisoners.names import distinctive_words, fold_name_alternatives, refresh_name_keys, search_keys, word_similarity
-from prisoners.visibility import can_view_withheld
+from prisoners.models import NameWord, Prisoner
+from prisoners.names.folding import distinctive_words, fold_name_alternatives, search_keys, word_similarity
+from prisoners.names.keys import refresh_name_keys
+from prisoners.visibility import nameable_prisoners
 
 # pg_trgm.word_similarity_threshold and pg_trgm.similarity_threshold, set per connection in
 # tracker/settings.py; SQLite uses MATCH_THRESHOLD over the whole query.
@@ -37,7 +38,7 @@ _SQLITE_FUNCTION = "rt_word_similarity"
 
 
 class WordSimilarity(Func):
-    """word_similarity(query, keys): pg_trgm on PostgreSQL, `prisoners.names.word_similarity` on SQLite."""
+    """word_similarity(query, keys): pg_trgm on PostgreSQL, `prisoners.names.folding.word_similarity` on SQLite."""
 
     function = "word_similarity"
     output_field = FloatField()
@@ -104,8 +105,7 @@ def search_prisoners(queryset, query, user):
     keys = search_keys((query or "").strip())
     if not keys:
         return queryset
-    if not can_view_withheld(user):
-        queryset = queryset.filter(visibility=Visibility.PUBLIC)
+    queryset = nameable_prisoners(user, queryset)
     alias = queryset.db
     _ensure_sqlite_function(alias)
     ranks = [WordSimilarity(Value(key), F("name_keys")) for key in keys]

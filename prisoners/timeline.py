@@ -90,3 +90,15 @@ def derive_status(detentions, releases, declared=None):
             % {"declared": declared, "timeline": timeline}
         }
     )
+
+
+def status_for(*, current, spans, steps, declared=None):
+    """The status to store: the timeline's, or what was declared (or kept) where the timeline allows it.
+
+    `current` is the stored status: one the timeline cannot tell (died in custody) is kept while the
+    timeline allows it, and any status is kept while there is no timeline at all. `declared` is what an
+    editor or a file says now (None: nothing said). Raises ValidationError on a contradiction.
+    """
+    if declared is None and (current in KEPT_WHILE_HELD or not (spans or steps)):
+        declared = current
+    return derive_status(spans, steps, declared)

@@ -7,17 +7,56 @@ name, native name, variants, birth date, biography, sources, and the free text o
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from prisoners.filtersets import PrisonerFilterSet
-from prisoners.models import Detention, Prisoner, ReportedValue
+from prisoners.models import Detention, Prisoner
 from prisoners.scripts import with_native_variants
-from prisoners.visibility import can_view_withheld, display_name, is_withheld_for, visible_prisoners
-from releases.models import Release
-from tracker.listing import apply_filterset, paginate
+from prisoners.visibility import (
+    can_view_withheld,
+    display_name,
+    is_withheld_for,
+    reported_value_prefetches,
+    source_prefetches,
+    visible_prisoners,
+)
+from releases.models import Destination, Release
+from tracker.listing import apply_filterset, clean_query_redirect, paginate
+
+COUNTRY_MENU_SECONDS = 300  # menus of countries in use: recomputed at most every five minutes
+
+
+def _codes(values):
+    """Country codes from CountryField values, multi-valued ones ("BY,LT") included."""
+    return sorted({code for value in values for code in str(value or "").split(",") if code})
+
+
+def countries_in_use(user):
+    """The countries the people filters can match, for menus (people this reader may see)."""
+    sees_withheld = can_view_withheld(user)
+
+    def compute():
+        people = visible_prisoners(user).order_by()
+        return {
+            "country": _codes(people.values_list("country", flat=True).distinct()),
+            "citizenship": _codes(people.values_list("citizenship", flat=True).distinct()),
+            "destination": _codes(Destination.objects.values_list("country", flat=True)),
+        }
+
+    return cache.get_or_set(f"pages:countries:people:{int(sees_withheld)}", compute, COUNTRY_MENU_SECONDS)
+
+
+def people_sorts(searching):
+    return (
+        ("", gettext_lazy("Best match") if searching else gettext_lazy("Name A–Z")),
+        ("-name", gettext_lazy("Name Z–A")),
+        ("-released", gettext_lazy("Released most recently")),
+        ("status", gettext_lazy("Status")),
+    )
 
 
 @dataclass
@@ -36,7 +75,7 @@ class TimelineEntry:
 def timeline_entries(prisoner):
     entries = [TimelineEntry(d.detained_on, d.detained_on_precision, "detention", d) for d in prisoner.detentions.all()]
     for release in prisoner.releases.all():
-        on = release.date or (release.event.date if release.event_id else None)
+        on = release.effective_date
         precision = (
             release.date_precision if release.date else (release.event.date_precision if release.event_id else "day")
         )
@@ -45,17 +84,18 @@ def timeline_entries(prisoner):
 
 
 def prisoner_detail(request, pk):
-    queryset = visible_prisoners(request.user).prefetch_related(
+    user = request.user
+    queryset = visible_prisoners(user).prefetch_related(
         "name_variants",
-        "sources",
-        Prefetch("detentions", queryset=Detention.objects.prefetch_related("sources")),
+        *source_prefetches(user, "sources"),
+        Prefetch("detentions", queryset=Detention.objects.prefetch_related(*source_prefetches(user, "sources"))),
         Prefetch(
             "releases",
             queryset=Release.objects.select_related("event", "event__deal", "destination").prefetch_related(
-                "sources", Prefetch("reported_values", queryset=ReportedValue.objects.select_related("source"))
+                *source_prefetches(user, "sources"), *reported_value_prefetches(user, "reported_values")
             ),
         ),
-        Prefetch("reported_values", queryset=ReportedValue.objects.select_related("source")),
+        *reported_value_prefetches(user, "reported_values"),
     )
     prisoner = get_object_or_404(queryset, pk=pk)
     withheld = is_withheld_for(request.user, prisoner)
@@ -69,12 +109,20 @@ def prisoner_detail(request, pk):
 
 
 def prisoner_list(request):
+    if clean := clean_query_redirect(request, PrisonerFilterSet):
+        return clean
     queryset = Prisoner.objects.prefetch_related(
         Prefetch("detentions", queryset=Detention.objects.order_by("-detained_on", "-id")),
         Prefetch("releases", queryset=Release.objects.select_related("event", "destination")),
     )
     queryset = with_native_variants(queryset, get_language())
-    filterset, people, ok = apply_filterset(request, PrisonerFilterSet, queryset)
+    filterset, people, ok = apply_filterset(
+        request,
+        PrisonerFilterSet,
+        queryset,
+        sorts=people_sorts(bool(request.GET.get("search"))),
+        countries_in_use=countries_in_use(request.user),
+    )
     if not can_view_withheld(request.user):
         filterset.form.fields.pop("visibility", None)  # the public see one visibility only
     listing = paginate(request, people, "/api/v1/prisoners/")

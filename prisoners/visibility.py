@@ -1,15 +1,74 @@
-"""Who sees what: the one place that decides which people a reader may see, and how."""
+"""Who sees what: the one module that decides it, asked by every door.
 
+A person's `visibility` is public, anonymized (counted and listed as "Name withheld") or private
+(absent). Readers with the `prisoners.view_withheld` permission see everything. For everyone else
+this module decides:
+
+- which records they may see at all (`visible_prisoners`, `visible_releases`, `visible_detentions`)
+  and whose names they may see and search (`nameable_prisoners`);
+- which fields of a withheld person survive (`KEPT_WHEN_WITHHELD`, applied by `redact`): an
+  allow-list, so a field added later is masked until someone decides otherwise;
+- how withheld people sort (`reader_sort_name`, `name_ordering`): never by their hidden name;
+- which sources and reported values are hidden because they are cited for someone withheld
+  (`visible_sources`, `visible_reported_values`), fail-closed: `shown_sources` drops every source
+  that did not come through `visible_sources`;
+- who may make a record more visible (`may_change_visibility`).
+
+Serializers, CSV rows, pages, the feed, search, stats, admin and error messages ask these
+functions; nothing else filters or masks withheld data (tests/api/test_visibility_module.py).
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import BooleanField, Case, CharField, Exists, F, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
-from prisoners.models import Prisoner, Visibility
+from prisoners.models import Detention, NameVariant, Prisoner, ReportedValue, Source, Visibility
 
 WITHHELD_NAME = _("Name withheld")
 VIEW_WITHHELD_PERMISSION = "prisoners.view_withheld"
+WITHHELD = (Visibility.ANONYMIZED, Visibility.PRIVATE)
+# Most restrictive first.
+VISIBILITY_ORDER = (Visibility.PRIVATE, Visibility.ANONYMIZED, Visibility.PUBLIC)
+# The attribute `visible_sources` and `visible_reported_values` set on what they let through.
+SHOWN_FLAG = "shown_to_reader"
+
+
+# --- The reader ---------------------------------------------------------------------------------
 
 
 def can_view_withheld(user) -> bool:
-    return bool(user and user.is_authenticated and user.has_perm(VIEW_WITHHELD_PERMISSION))
+    """Whether the reader sees withheld records; cached on the user object for the request."""
+    if user is None or not user.is_authenticated:
+        return False
+    cached = getattr(user, "_sees_withheld", None)
+    if cached is None:
+        cached = bool(user.has_perm(VIEW_WITHHELD_PERMISSION))
+        try:
+            user._sees_withheld = cached
+        except AttributeError:  # an immutable user stand-in
+            pass
+    return cached
+
+
+def may_change_visibility(user, old, new) -> bool:
+    """Making a record more visible needs the permission to see withheld records; restricting does not.
+
+    `user=None` is the system (commands, tasks), which may.
+    """
+    if old == new or user is None:
+        return True
+    if VISIBILITY_ORDER.index(new) < VISIBILITY_ORDER.index(old):
+        return True
+    return can_view_withheld(user)
+
+
+def most_restrictive(*values) -> str:
+    """The most restrictive of some visibilities (a merged record keeps it)."""
+    return min(values, key=VISIBILITY_ORDER.index)
+
+
+# --- Which records --------------------------------------------------------------------------------
 
 
 def visible_prisoners(user, queryset=None):
@@ -28,9 +87,293 @@ def nameable_prisoners(user, queryset=None):
     return queryset.filter(visibility=Visibility.PUBLIC)
 
 
+def visible_person_records(user, queryset, *, via="prisoner"):
+    """Rows that belong to a person (releases, detentions, name variants...) of people the reader may see."""
+    if can_view_withheld(user):
+        return queryset
+    return queryset.exclude(**{f"{via}__visibility": Visibility.PRIVATE})
+
+
+def nameable_person_records(user, queryset, *, via="prisoner"):
+    """Rows that belong to a person whose name the reader may see (their variants, ids, notes...)."""
+    if can_view_withheld(user):
+        return queryset
+    return queryset.filter(**{f"{via}__visibility": Visibility.PUBLIC})
+
+
+def visible_releases(user, queryset):
+    return visible_person_records(user, queryset)
+
+
+def visible_detentions(user, queryset=None):
+    return visible_person_records(user, Detention.objects.all() if queryset is None else queryset)
+
+
 def is_withheld_for(user, prisoner) -> bool:
     return prisoner.visibility != Visibility.PUBLIC and not can_view_withheld(user)
 
 
+def is_absent_for(user, prisoner) -> bool:
+    return prisoner.visibility == Visibility.PRIVATE and not can_view_withheld(user)
+
+
+def withheld_name() -> str:
+    """What stands for a withheld name, in the reader's language."""
+    return str(WITHHELD_NAME)
+
+
 def display_name(user, prisoner) -> str:
     return str(WITHHELD_NAME) if is_withheld_for(user, prisoner) else prisoner.full_name
+
+
+# --- Order ------------------------------------------------------------------------------------------
+
+
+def reader_sort_name(user, prefix=""):
+    """The name as this reader sees it, as an expression: withheld people sort as "Name withheld"."""
+    if can_view_withheld(user):
+        return F(f"{prefix}full_name")
+    return Case(
+        When(**{f"{prefix}visibility": Visibility.PUBLIC}, then=F(f"{prefix}full_name")),
+        default=Value(str(WITHHELD_NAME)),
+        output_field=CharField(),
+    )
+
+
+def name_ordering(user, prefix=""):
+    """Order people by name without letting a withheld name show through its position.
+
+    For a public reader, withheld people come last, in id order: sorting them among named people
+    would tell where their hidden name falls in the alphabet.
+    """
+    if can_view_withheld(user):
+        return [f"{prefix}full_name", f"{prefix}id"]
+    public = {f"{prefix}visibility": Visibility.PUBLIC}
+    withheld_last = Case(When(**public, then=Value(0)), default=Value(1), output_field=IntegerField())
+    public_name = Case(When(**public, then=F(f"{prefix}full_name")), default=Value(""), output_field=CharField())
+    return [withheld_last, public_name, f"{prefix}id"]
+
+
+def sort_key(user, prisoner):
+    """`name_ordering` for people already in memory."""
+    withheld = is_withheld_for(user, prisoner)
+    return (withheld, "" if withheld else prisoner.full_name.casefold(), prisoner.pk)
+
+
+# --- What of a withheld person survives -------------------------------------------------------------
+
+# An allow-list per shape: every other field of a withheld person is blanked, so a field added later
+# is masked by default. `full_name` becomes "Name withheld".
+KEPT_WHEN_WITHHELD = {
+    "person": frozenset(
+        {"id", "url", "page_url", "full_name", "withheld", "status", "country", "citizenship", "gender"}
+        | {"visibility", "detentions", "releases", "created_at", "updated_at"}
+    ),
+    "person_ref": frozenset({"id", "url", "page_url", "full_name", "withheld"}),
+    "detention": frozenset({"id", "detained_on", "charges", "sentenced_on", "sentence_months", "ended_on"}),
+    "release": frozenset(
+        {"id", "url", "prisoner", "prisoner_id", "event", "release_event", "date", "destination"}
+        | {"destination_country", "outcome", "confidence", "conditions", "forced_exile", "without_documents"}
+        | {"travel_ban", "speaking_ban"}
+    ),
+    # CSV rows: one line per person or release.
+    "person_row": frozenset(
+        {"id", "url", "page_url", "full_name", "withheld", "status", "country", "citizenship", "gender"}
+        | {"detained_on", "charges", "sentence_months", "released_on", "release_event", "release_event_title"}
+        | {"destination", "release_event_date"}
+    ),
+    "release_row": frozenset(
+        {"id", "url", "page_url", "prisoner_id", "full_name", "withheld", "release_event", "release_event_title"}
+        | {"release_event_date", "date", "destination", "outcome", "confidence", "conditions"}
+    ),
+}
+_NESTED_SHAPES = {"detentions": "detention", "releases": "release", "prisoner": "person_ref"}
+
+
+def _blank(key, value):
+    if key.endswith(("date", "_on")):
+        return None  # a date is absent, not an empty string
+    if isinstance(value, list | tuple):
+        return []
+    if isinstance(value, dict):
+        return {}
+    if isinstance(value, str):
+        return ""
+    if isinstance(value, bool):
+        return False
+    return None
+
+
+def redact(shape, data, *, withheld=True):
+    """`data` (a serialized record of a withheld person) with everything outside the allow-list blanked."""
+    if not withheld:
+        return data
+    kept = KEPT_WHEN_WITHHELD[shape]
+    for key, value in list(data.items()):
+        if key not in kept:
+            data[key] = _blank(key, value)
+        elif key == "full_name":
+            data[key] = str(WITHHELD_NAME)
+        elif key == "withheld":
+            data[key] = True
+        elif key in _NESTED_SHAPES and value:
+            nested = _NESTED_SHAPES[key]
+            if isinstance(value, list):
+                data[key] = [redact(nested, dict(item)) for item in value]
+            elif isinstance(value, dict):
+                data[key] = redact(nested, dict(value))
+    return data
+
+
+def staff_only_fields(user):
+    """Fields that only readers who see withheld records get at all (for any person)."""
+    return () if can_view_withheld(user) else ("notes",)
+
+
+# --- Sources and reported values cited for someone withheld ---------------------------------------
+
+
+def _withheld_people():
+    return Prisoner.objects.filter(visibility__in=WITHHELD)
+
+
+def _reported_about_withheld():
+    """Reported values about a withheld person, or about one of their detentions or releases."""
+    release_model = Source.releases.rel.related_model  # reached through the relation: no upward import
+    types = ContentType.objects.get_for_models(Prisoner, Detention, release_model)
+    withheld = _withheld_people().values("pk")
+    return ReportedValue.objects.filter(
+        Q(content_type=types[Prisoner], object_id__in=withheld)
+        | Q(content_type=types[Detention], object_id__in=Detention.objects.filter(prisoner__in=withheld).values("pk"))
+        | Q(
+            content_type=types[release_model],
+            object_id__in=release_model.objects.filter(prisoner__in=withheld).values("pk"),
+        )
+    )
+
+
+def withheld_people_sources():
+    """Sources cited for a withheld person or anything of theirs: their titles and links could name them."""
+    withheld = WITHHELD
+    through = Source.prisoners.through
+    return Source.objects.filter(
+        Q(Exists(through.objects.filter(source=OuterRef("pk"), prisoner__visibility__in=withheld)))
+        | Q(
+            Exists(
+                Detention.sources.through.objects.filter(
+                    source=OuterRef("pk"), detention__prisoner__visibility__in=withheld
+                )
+            )
+        )
+        | Q(
+            Exists(
+                Source.releases.through.objects.filter(
+                    source=OuterRef("pk"), release__prisoner__visibility__in=withheld
+                )
+            )
+        )
+        | Q(Exists(NameVariant.objects.filter(source=OuterRef("pk"), prisoner__visibility__in=withheld)))
+        | Q(Exists(_reported_about_withheld().filter(source=OuterRef("pk"))))
+    )
+
+
+def visible_sources(user, queryset=None):
+    """Sources the reader may see, marked as such; for the public, less every source cited for someone withheld."""
+    queryset = Source.objects.all() if queryset is None else queryset
+    if not can_view_withheld(user):
+        queryset = queryset.exclude(pk__in=withheld_people_sources().values("pk"))
+    return queryset.annotate(**{SHOWN_FLAG: Value(True, output_field=BooleanField())})
+
+
+def shown_sources(sources):
+    """Fail-closed: only the sources that came through `visible_sources` (a prefetch that skipped it shows none)."""
+    return [source for source in sources if getattr(source, SHOWN_FLAG, False)]
+
+
+def visible_reported_values(user, queryset=None):
+    """Reported values the reader may see, marked: none about a withheld person, none citing a hidden source."""
+    queryset = ReportedValue.objects.all() if queryset is None else queryset
+    if not can_view_withheld(user):
+        queryset = queryset.exclude(pk__in=_reported_about_withheld().values("pk")).exclude(
+            source__in=withheld_people_sources().values("pk")
+        )
+    return queryset.select_related("source").annotate(**{SHOWN_FLAG: Value(True, output_field=BooleanField())})
+
+
+def shown_reported_values(values):
+    """Fail-closed, like `shown_sources`."""
+    return [value for value in values if getattr(value, SHOWN_FLAG, False)]
+
+
+def may_cite(user, source) -> bool:
+    """Whether a writer may name this source in a write (a hidden one answers as if it did not exist)."""
+    return visible_sources(user, Source.objects.filter(pk=source.pk)).exists()
+
+
+# --- Free texts that name someone withheld -----------------------------------------------------------
+
+WITHHELD_TEXT = _("[Withheld: this text names a person whose name is withheld.]")
+# The free texts readers read, per model; a text naming a withheld person is replaced as a whole.
+FREE_TEXT_FIELDS = {
+    "releaseevent": ("description", "uncertainty_note"),
+    "sanctionsdeal": ("terms", "description"),
+    "reliefmeasure": ("measure", "target", "authority"),
+    "dealclaim": ("claim",),
+    "reportedvalue": ("value", "note", "reported_by"),
+    "destination": ("description",),
+    "release": ("notes",),
+    "reportedtotal": ("counts_what",),
+}
+_SHORTEST_NAME = 4  # shorter "names" would match ordinary words
+
+
+def withheld_names_in(text):
+    """The names (any recorded spelling) of withheld people that occur in `text`, casefolded."""
+    if not text:
+        return set()
+    haystack = Value(text, output_field=CharField())
+    queries = [
+        model.objects.filter(**{people: WITHHELD})
+        .annotate(haystack=haystack, length=Length(column))
+        .filter(length__gte=_SHORTEST_NAME, haystack__icontains=F(column))
+        .order_by()
+        .values_list(column, flat=True)
+        for model, column, people in (
+            (Prisoner, "full_name", "visibility__in"),
+            (Prisoner, "native_name", "visibility__in"),
+            (NameVariant, "name", "prisoner__visibility__in"),
+        )
+    ]
+    names = {name.casefold() for name in queries[0].union(*queries[1:])}  # one query
+    return {name for name in names if name and name in text.casefold()}
+
+
+def mask_texts_naming_withheld(user, records):
+    """Replace, in memory, every free text of `records` that names a person withheld from the reader."""
+    if can_view_withheld(user):
+        return
+    texts = [
+        (record, field, getattr(record, field))
+        for record in records
+        if record is not None
+        for field in FREE_TEXT_FIELDS.get(record._meta.model_name, ())
+        if getattr(record, field, "")
+    ]
+    if not texts:
+        return
+    names = withheld_names_in("\n".join(text for _record, _field, text in texts))
+    if not names:
+        return
+    for record, field, text in texts:
+        folded = text.casefold()
+        if any(name in folded for name in names):
+            setattr(record, field, str(WITHHELD_TEXT))
+
+
+def source_prefetches(user, *paths):
+    """Prefetches of sources (at each `path`, e.g. "detentions__sources") that only hold what the reader may see."""
+    return [Prefetch(path, queryset=visible_sources(user)) for path in paths]
+
+
+def reported_value_prefetches(user, *paths):
+    return [Prefetch(path, queryset=visible_reported_values(user)) for path in paths]

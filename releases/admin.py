@@ -1,12 +1,13 @@
 """Django admin for release events, releases, destinations, deals and reported totals.
 
-Named counts and reconciliation warnings are derived (`releases.selectors`) and shown read-only;
-after every write that touches a release, the people's status is refreshed from their timeline.
+Named counts and reconciliation warnings are derived (`releases.selectors`) and shown read-only.
+Every write goes through `releases.services` (`prisoners.admin_services`), which refresh the status
+of everyone whose timeline moved; a refused write is a form error and nothing is written.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -15,14 +16,11 @@ from django_countries import countries
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
-from prisoners.admin import (
-    RELEASE_CONDITION_FIELDS,
-    ReportedValueInline,
-    TimelineRecordAdminMixin,
-    check_release_fits_timeline,
-    refresh_statuses,
-)
-from prisoners.models import Prisoner
+from prisoners.admin import RELEASE_CONDITION_FIELDS, ReportedValueInline
+from prisoners.admin_services import INLINE_WRITERS, InlineWriter, ServiceAdminMixin
+from prisoners.admin_visibility import HidesWithheldAdminMixin
+from prisoners.visibility import nameable_prisoners
+from releases import services
 from releases.models import (
     DealClaim,
     Destination,
@@ -34,7 +32,66 @@ from releases.models import (
     SanctionsDeal,
 )
 from releases.selectors import FREED_OUTCOMES, events_with_named_counts, reconcile_event
-from releases.services import unique_slug
+
+INLINE_WRITERS.update(
+    {
+        Release: InlineWriter(
+            # On a person's page the parent is the person; on an event's page, the event.
+            create=lambda actor, parent, fields, many: services.record_release(
+                actor=actor,
+                **{"prisoner" if parent._meta.model_name == "prisoner" else "event": parent},
+                sources=many.get("sources", ()),
+                **fields,
+            ),
+            update=lambda actor, obj, fields, many: services.update_release(
+                actor=actor, release=obj, sources=many.get("sources"), **fields
+            ),
+            delete=lambda actor, obj: services.delete_release(actor=actor, release=obj),
+        ),
+        EventDestination: InlineWriter(
+            create=lambda actor, parent, fields, many: services.set_event_destination_count(
+                actor=actor,
+                event=parent,
+                country=fields.pop("destination"),
+                sources=many.get("sources", ()),
+                **fields,
+            ),
+            update=lambda actor, obj, fields, many: services.update_event_destination(
+                actor=actor, event_destination=obj, sources=many.get("sources"), **fields
+            ),
+            delete=lambda actor, obj: services.delete_event_destination(actor=actor, event_destination=obj),
+        ),
+        ReliefMeasure: InlineWriter(
+            create=lambda actor, parent, fields, many: services.create_relief_measure(
+                actor=actor, deal=parent, sources=many.get("sources", ()), **with_default_text(fields, "measure")
+            ),
+            update=lambda actor, obj, fields, many: services.update_relief_measure(
+                actor=actor, relief_measure=obj, sources=many.get("sources"), **fields
+            ),
+            delete=lambda actor, obj: services.delete_relief_measure(actor=actor, relief_measure=obj),
+        ),
+        DealClaim: InlineWriter(
+            create=lambda actor, parent, fields, many: services.create_deal_claim(
+                actor=actor,
+                deal=parent,
+                sources=many.get("sources", ()),
+                **{"claimant": "", **with_default_text(fields, "claim")},
+            ),
+            update=lambda actor, obj, fields, many: services.update_deal_claim(
+                actor=actor, deal_claim=obj, sources=many.get("sources"), **fields
+            ),
+            delete=lambda actor, obj: services.delete_deal_claim(actor=actor, deal_claim=obj),
+        ),
+    }
+)
+
+
+def with_default_text(fields, name):
+    """`fields` with `name` taken from its English column: the admin edits texts per language (`title_en`,
+    `title_be`...), while creating services take the record's text itself (releases/translation.py)."""
+    if name not in fields:
+        fields = {name: fields.get(f"{name}_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}") or "", **fields}
+    return fields
 
 
 def countries_matching(term):
@@ -53,7 +110,7 @@ class SlugOptionalForm(forms.ModelForm):
             self.fields["slug"].help_text = _("Leave blank to make one from the title.")
 
 
-class DestinationAdmin(SimpleHistoryAdmin):
+class DestinationAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     list_display = ("__str__", "code", "event_breakdown_total", "named_release_count")
     ordering = ("country",)
     search_fields = ("country",)
@@ -88,6 +145,15 @@ class DestinationAdmin(SimpleHistoryAdmin):
     def named_release_count(self, obj):
         return obj.named_total
 
+    def create_object(self, request, fields, many, form):
+        return services.create_destination(actor=request.user, sources=many.get("sources", ()), **fields)
+
+    def update_object(self, request, obj, fields, many, form):
+        services.update_destination(actor=request.user, destination=obj, sources=many.get("sources"), **fields)
+
+    def delete_object(self, request, obj):
+        services.delete_destination(actor=request.user, destination=obj)
+
 
 class ReliefMeasureInline(TranslationStackedInline):
     model = ReliefMeasure
@@ -116,7 +182,7 @@ class LinkedEventInline(admin.TabularInline):
     verbose_name_plural = _("linked release events (link them from the event's page)")
 
 
-class SanctionsDealAdmin(TranslationAdmin, SimpleHistoryAdmin):
+class SanctionsDealAdmin(ServiceAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
     form = SlugOptionalForm
     list_display = (
         "title",
@@ -153,10 +219,15 @@ class SanctionsDealAdmin(TranslationAdmin, SimpleHistoryAdmin):
     def relief_count(self, obj):
         return obj.relief_total
 
-    def save_model(self, request, obj, form, change):
-        if not obj.slug:
-            obj.slug = unique_slug(SanctionsDeal, obj.title, exclude_pk=obj.pk)
-        super().save_model(request, obj, form, change)
+    def create_object(self, request, fields, many, form):
+        fields = with_default_text(fields, "title")
+        return services.create_deal(actor=request.user, sources=many.get("sources", ()), **fields)
+
+    def update_object(self, request, obj, fields, many, form):
+        services.update_deal(actor=request.user, deal=obj, sources=many.get("sources"), **fields)
+
+    def delete_object(self, request, obj):
+        services.delete_deal(actor=request.user, deal=obj)
 
 
 class EventDestinationInline(admin.TabularInline):
@@ -168,7 +239,7 @@ class EventDestinationInline(admin.TabularInline):
 
 
 class EventReleaseFormSet(forms.BaseInlineFormSet):
-    """The people freed in the event: each person once, and never against their declared status."""
+    """The people freed in the event, each once (the status rule is the services' to check)."""
 
     def clean(self):
         super().clean()
@@ -177,22 +248,10 @@ class EventReleaseFormSet(forms.BaseInlineFormSet):
             data = getattr(form, "cleaned_data", None)
             if not data or self._should_delete_form(form) or not data.get("prisoner"):
                 continue
-            prisoner = data["prisoner"]
-            if prisoner.pk in seen:
+            if data["prisoner"].pk in seen:
                 form.add_error("prisoner", _("This person is already listed in this event."))
                 continue
-            seen.add(prisoner.pk)
-            on = data.get("date") or self.instance.date
-            try:
-                check_release_fits_timeline(
-                    prisoner, release_pk=form.instance.pk, on=on, outcome=data.get("outcome") or "freed"
-                )
-            except ValidationError as error:
-                form.add_error(
-                    "prisoner",
-                    _("%(name)s: %(error)s Change the declared status on the person's page first.")
-                    % {"name": prisoner, "error": " ".join(error.messages)},
-                )
+            seen.add(data["prisoner"].pk)
 
 
 class EventReleaseInline(admin.TabularInline):
@@ -205,10 +264,12 @@ class EventReleaseInline(admin.TabularInline):
     verbose_name_plural = _("released people (named)")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("prisoner", "destination")
+        # Staff without prisoners.view_withheld see only the people whose names they may see.
+        queryset = super().get_queryset(request).select_related("prisoner", "destination")
+        return queryset.filter(prisoner__in=nameable_prisoners(request.user))
 
 
-class ReleaseEventAdmin(TranslationAdmin, SimpleHistoryAdmin):
+class ReleaseEventAdmin(ServiceAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
     form = SlugOptionalForm
     list_display = (
         "title",
@@ -308,40 +369,19 @@ class ReleaseEventAdmin(TranslationAdmin, SimpleHistoryAdmin):
             warning_list = format_html("<li>{}</li>", _("The numbers reconcile."))
         return format_html("<table>{}</table><ul>{}</ul>", table, warning_list)
 
-    def save_model(self, request, obj, form, change):
-        if not obj.slug:
-            obj.slug = unique_slug(ReleaseEvent, f"{obj.date} {obj.title}", exclude_pk=obj.pk)
-        super().save_model(request, obj, form, change)
+    def create_object(self, request, fields, many, form):
+        fields = with_default_text(fields, "title")
+        return services.create_release_event(actor=request.user, sources=many.get("sources", ()), **fields)
 
-    def save_related(self, request, form, formsets, change):
-        event = form.instance
-        before = set(Release.objects.filter(event=event).values_list("prisoner_id", flat=True)) if change else set()
-        super().save_related(request, form, formsets, change)
-        after = set(Release.objects.filter(event=event).values_list("prisoner_id", flat=True))
-        # A changed event date moves every person's timeline; removed people need a refresh too.
-        refresh_statuses(request, Prisoner.objects.filter(pk__in=before | after))
+    def update_object(self, request, obj, fields, many, form):
+        services.update_release_event(actor=request.user, event=obj, sources=many.get("sources"), **fields)
+
+    def delete_object(self, request, obj):
+        services.delete_release_event(actor=request.user, event=obj)
 
 
-class ReleaseAdminForm(forms.ModelForm):
-    def clean(self):
-        cleaned = super().clean()
-        prisoner, event = cleaned.get("prisoner"), cleaned.get("event")
-        if prisoner is not None and not self.errors:
-            on = cleaned.get("date") or (event.date if event else None)
-            try:
-                check_release_fits_timeline(
-                    prisoner, release_pk=self.instance.pk, on=on, outcome=cleaned.get("outcome") or "freed"
-                )
-            except ValidationError as error:
-                raise ValidationError(
-                    _("%(error)s Change the declared status on the person's page first.")
-                    % {"error": " ".join(error.messages)}
-                ) from None
-        return cleaned
-
-
-class ReleaseAdmin(TimelineRecordAdminMixin, SimpleHistoryAdmin):
-    form = ReleaseAdminForm
+class ReleaseAdmin(ServiceAdminMixin, HidesWithheldAdminMixin, SimpleHistoryAdmin):
+    withheld_person_path = "prisoner"
     list_display = ("prisoner", "event", "effective_date", "destination", "outcome", "confidence")
     list_filter = ("outcome", "confidence", "destination", "forced_exile", "without_documents", "travel_ban")
     search_fields = ("prisoner__full_name", "prisoner__name_variants__name", "event__title", "notes")
@@ -353,16 +393,34 @@ class ReleaseAdmin(TimelineRecordAdminMixin, SimpleHistoryAdmin):
 
     @admin.display(description=_("date"), ordering="event__date")
     def effective_date(self, obj):
-        return obj.date or (obj.event.date if obj.event_id else None)
+        return obj.effective_date
+
+    def create_object(self, request, fields, many, form):
+        return services.record_release(actor=request.user, sources=many.get("sources", ()), **fields)
+
+    def update_object(self, request, obj, fields, many, form):
+        services.update_release(actor=request.user, release=obj, sources=many.get("sources"), **fields)
+
+    def delete_object(self, request, obj):
+        services.delete_release(actor=request.user, release=obj)
 
 
-class ReportedTotalAdmin(SimpleHistoryAdmin):
+class ReportedTotalAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     list_display = ("reported_on", "qualifier", "count", "counts_what", "reported_by", "country", "still_held")
     list_filter = ("still_held", "qualifier", "country")
     search_fields = ("counts_what", "reported_by")
     date_hierarchy = "reported_on"
     autocomplete_fields = ("sources",)
     readonly_fields = ("created_at", "updated_at")
+
+    def create_object(self, request, fields, many, form):
+        return services.create_reported_total(actor=request.user, sources=many.get("sources", ()), **fields)
+
+    def update_object(self, request, obj, fields, many, form):
+        services.update_reported_total(actor=request.user, reported_total=obj, sources=many.get("sources"), **fields)
+
+    def delete_object(self, request, obj):
+        services.delete_reported_total(actor=request.user, reported_total=obj)
 
 
 admin.site.register(Destination, DestinationAdmin)

@@ -1,45 +1,84 @@
 """The Atom feed of release events at /feeds/releases/: what was announced, where people went, the deal.
 
-A feed is read anonymously, so it names only public people, whoever fetches it.
+A feed is read anonymously, so it names only public people, whoever fetches it. Opened in a browser it is
+styled by an XSL stylesheet served from static/ (feed readers ignore it).
 """
 
+import re
 from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, SimplerXMLGenerator, Stylesheet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from prisoners.scripts import with_native_variants
-from prisoners.visibility import nameable_prisoners
+from prisoners.visibility import mask_texts_naming_withheld, nameable_person_records
 from releases.models import EventDestination, Release, ReleaseEvent
 from releases.selectors import FREED_OUTCOMES, events_with_named_counts
+from tracker import glossary
 
 FEED_LENGTH = 50
+FEED_STYLESHEET = "feeds/atom.xsl"
+_BLANK_LINES = re.compile(r"\s*\n\s*")
+
+
+class StyledAtom1Feed(Atom1Feed):
+    """Atom with the xml-stylesheet instruction Django writes only for RSS, so a browser shows a page."""
+
+    def write(self, outfile, encoding):
+        handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        for stylesheet in self.feed["stylesheets"] or []:
+            handler.processingInstruction("xml-stylesheet", stylesheet)
+            handler.ignorableWhitespace("\n")
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
 
 
 class ReleaseEventFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = StyledAtom1Feed
     title = _("Release Tracker: release events")
     subtitle = _(
         "Political prisoners freed: when, how many were reported and named, where they were taken, and the deal."
     )
-    description_template = "feeds/release_event_description.html"
+    summary_template = "feeds/release_event_description.html"
+
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        # Browsers show application/atom+xml as plain text; as XML they apply the stylesheet. Feed
+        # readers (which do not ask for text/html first) keep the Atom type.
+        if request.headers.get("Accept", "").startswith("text/html"):
+            response["Content-Type"] = "application/xml; charset=utf-8"
+            response["Vary"] = "Accept"
+        return response
+
+    def stylesheets(self):
+        return [Stylesheet(static(FEED_STYLESHEET), mimetype="text/xsl")]
+
+    def item_description(self, item):
+        """The summary as one paragraph per line: no blank lines where a part is missing."""
+        html = render_to_string(self.summary_template, {"obj": item})
+        return _BLANK_LINES.sub("\n", html).strip()
 
     def link(self):
         return reverse("release-event-list-page")
 
     def items(self):
         named_releases = (
-            Release.objects.filter(outcome__in=FREED_OUTCOMES, prisoner__in=nameable_prisoners(None).values("pk"))
+            nameable_person_records(None, Release.objects.filter(outcome__in=FREED_OUTCOMES))
             .select_related("prisoner", "destination")
             .order_by("prisoner__full_name", "id")
         )
         named_releases = with_native_variants(named_releases, get_language(), prefix="prisoner__")
-        return (
+        events = list(
             events_with_named_counts(ReleaseEvent.objects.select_related("deal"))
             .prefetch_related(
                 Prefetch("destination_counts", queryset=EventDestination.objects.select_related("destination")),
@@ -47,6 +86,9 @@ class ReleaseEventFeed(Feed):
             )
             .order_by("-date", "-id")[:FEED_LENGTH]
         )
+        # A feed is read anonymously: texts naming a withheld person are withheld.
+        mask_texts_naming_withheld(None, events)
+        return events
 
     def item_title(self, item):
         return item.title
@@ -61,4 +103,4 @@ class ReleaseEventFeed(Feed):
         return item.updated_at
 
     def item_categories(self, item):
-        return [item.get_kind_display()]
+        return [str(glossary.term("kind", item.kind).label)]

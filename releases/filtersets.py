@@ -6,14 +6,23 @@ Every FilterSet applies who-sees-what itself: a release of a person absent for t
 import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from prisoners.search import search_prisoners
 from prisoners.values import parse_country
 from prisoners.visibility import visible_prisoners
-from releases.models import Destination, EventDestination, Release, ReleaseEvent, SanctionsDeal
-from tracker.filters import CountryFilter, IsoDateFilter, OrderingFilter, PartyCodeFilter, SlugChoiceFilter, ordered_by
+from releases.models import Destination, EventDestination, Release, ReleaseEvent, ReportedTotal, SanctionsDeal
+from tracker import glossary
+from tracker.filters import (
+    CountryFilter,
+    IsoDateFilter,
+    NullsLastOrderingFilter,
+    OrderingFilter,
+    PartyCodeFilter,
+    RecordIdFilter,
+    SlugChoiceFilter,
+    ordered_by,
+)
 
 
 def _user(filterset):
@@ -27,13 +36,19 @@ class ReleaseEventFilterSet(django_filters.FilterSet):
     country = CountryFilter(
         field_name="releasing_countries", lookup_expr="contains", label=_("Releasing country (code or English name)")
     )
-    kind = django_filters.ChoiceFilter(choices=ReleaseEvent.Kind.choices, label=_("Kind"))
+    kind = django_filters.ChoiceFilter(choices=glossary.choices("kind"), label=_("Kind"))
     deal = SlugChoiceFilter(queryset=SanctionsDeal.objects.all(), what="deal", label=_("Linked deal (slug)"))
     destination = CountryFilter(
         method="filter_destination", label=_("Took people to (country code or English name; reported or named)")
     )
-    ordering = OrderingFilter(
-        fields=(("date", "date"), ("title", "title"), ("reported_count", "reported_count"), ("id", "id"))
+    ordering = NullsLastOrderingFilter(
+        fields=(
+            ("date", "date"),
+            ("title", "title"),
+            ("reported_count", "reported_count"),
+            ("named_count", "named_count"),
+            ("id", "id"),
+        )
     )
 
     class Meta:
@@ -55,7 +70,7 @@ class ReleaseEventFilterSet(django_filters.FilterSet):
 
 class ReleaseFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search the person's names and the event"))
-    prisoner = django_filters.NumberFilter(field_name="prisoner_id", label=_("Person (id)"))
+    prisoner = RecordIdFilter(field_name="prisoner_id", label=_("Person (id)"))
     release_event = SlugChoiceFilter(
         field_name="event", queryset=ReleaseEvent.objects.all(), what="release event", label=_("Release event (slug)")
     )
@@ -63,8 +78,8 @@ class ReleaseFilterSet(django_filters.FilterSet):
     deal = SlugChoiceFilter(
         field_name="event__deal", queryset=SanctionsDeal.objects.all(), what="deal", label=_("Linked deal (slug)")
     )
-    outcome = django_filters.ChoiceFilter(choices=Release.Outcome.choices, label=_("Outcome"))
-    confidence = django_filters.ChoiceFilter(choices=Release.Confidence.choices, label=_("Confidence"))
+    outcome = django_filters.ChoiceFilter(choices=glossary.choices("outcome"), label=_("Outcome"))
+    confidence = django_filters.ChoiceFilter(choices=glossary.choices("confidence"), label=_("Confidence"))
     date_after = IsoDateFilter(field_name="effective_date", lookup_expr="gte", label=_("On or after (YYYY-MM-DD)"))
     date_before = IsoDateFilter(field_name="effective_date", lookup_expr="lte", label=_("On or before (YYYY-MM-DD)"))
     ordering = OrderingFilter(fields=(("effective_date", "date"), ("id", "id")))
@@ -81,13 +96,13 @@ class ReleaseFilterSet(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         user = _user(self)
         queryset = queryset.filter(prisoner__in=visible_prisoners(user).values("pk"))
-        queryset = queryset.annotate(effective_date=Coalesce("date", "event__date"))
+        queryset = queryset.with_effective_date()
         return ordered_by(super().filter_queryset(queryset), "-effective_date", "id")
 
 
 class SanctionsDealFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search title, envoy, counterparty and terms"))
-    status = django_filters.ChoiceFilter(choices=SanctionsDeal.Status.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(choices=glossary.choices("deal_status"), label=_("Status"))
     sanctioning_party = PartyCodeFilter(
         field_name="sanctioning_party",
         lookup_expr="iexact",
@@ -100,7 +115,15 @@ class SanctionsDealFilterSet(django_filters.FilterSet):
     announced_before = IsoDateFilter(
         field_name="announced_on", lookup_expr="lte", label=_("Announced on or before (YYYY-MM-DD)")
     )
-    ordering = OrderingFilter(fields=(("announced_on", "announced_on"), ("title", "title"), ("id", "id")))
+    ordering = NullsLastOrderingFilter(
+        fields=(
+            ("announced_on", "announced_on"),
+            ("title", "title"),
+            ("reported_count", "reported_count"),
+            ("named_count", "named_count"),
+            ("id", "id"),
+        )
+    )
 
     class Meta:
         model = SanctionsDeal
@@ -128,7 +151,14 @@ class DestinationFilterSet(django_filters.FilterSet):
         what="release event",
         label=_("Release event (slug)"),
     )
-    ordering = OrderingFilter(fields=(("country", "country"), ("id", "id")))
+    ordering = NullsLastOrderingFilter(
+        fields=(
+            ("country", "country"),
+            ("reported_count", "reported_count"),
+            ("named_count", "named_count"),
+            ("id", "id"),
+        )
+    )
 
     class Meta:
         model = Destination
@@ -149,3 +179,18 @@ class DestinationFilterSet(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         return ordered_by(super().filter_queryset(queryset), "country")
+
+
+class ReportedTotalFilterSet(django_filters.FilterSet):
+    country = CountryFilter(field_name="country", label=_("Country the people counted are held in (code or name)"))
+    still_held = django_filters.BooleanFilter()
+    reported_after = IsoDateFilter(field_name="reported_on", lookup_expr="gte")
+    reported_before = IsoDateFilter(field_name="reported_on", lookup_expr="lte")
+    ordering = django_filters.OrderingFilter(fields=(("reported_on", "reported_on"), ("count", "count"), ("id", "id")))
+
+    class Meta:
+        model = ReportedTotal
+        fields = []
+
+    def filter_queryset(self, queryset):
+        return ordered_by(super().filter_queryset(queryset), "-reported_on", "id")

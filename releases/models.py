@@ -6,6 +6,7 @@ Named counts and reconciliation are derived (`releases.selectors`), never stored
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -227,6 +228,16 @@ class EventDestination(models.Model):
         return f"{self.destination}: {self.reported_count}"
 
 
+# A release's effective date: its own, or its event's. The one rule every door reads (`with_effective_date`
+# in queries, `Release.effective_date` in memory).
+EFFECTIVE_DATE = Coalesce("date", "event__date")
+
+
+class ReleaseQuerySet(models.QuerySet):
+    def with_effective_date(self):
+        return self.annotate(effective_date=EFFECTIVE_DATE)
+
+
 class Release(TimestampedModel):
     """One person freed, usually within an event."""
 
@@ -278,8 +289,21 @@ class Release(TimestampedModel):
             ),
         ]
 
+    objects = ReleaseQuerySet.as_manager()
+
     def __str__(self):
         return f"{self.prisoner} ({self.event or self.date})"
+
+    @property
+    def effective_date(self):
+        """The release's own date, or its event's (`with_effective_date` computes the same in SQL)."""
+        if "_effective_date" in self.__dict__:
+            return self.__dict__["_effective_date"]
+        return self.date or (self.event.date if self.event_id else None)
+
+    @effective_date.setter
+    def effective_date(self, value):
+        self.__dict__["_effective_date"] = value
 
     @property
     def conditions(self):

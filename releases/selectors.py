@@ -7,7 +7,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from releases.models import Release, ReleaseEvent, SanctionsDeal
+from releases.models import Destination, EventDestination, Release, ReleaseEvent, SanctionsDeal
 
 # A person returned to custody was announced as freed but is not free: never counted as named freed.
 FREED_OUTCOMES = (Release.Outcome.FREED, Release.Outcome.FREED_CONDITIONALLY)
@@ -114,4 +114,20 @@ def deals_with_counts(queryset=None):
     return queryset.annotate(
         reported_count=Subquery(reported, output_field=IntegerField()),
         named_count=Coalesce(Subquery(named, output_field=IntegerField()), 0),
+    )
+
+
+def destinations_with_counts(queryset=None):
+    """Destinations with `reported_count` (sum of the events' breakdowns) and `named_count` (named freed there)."""
+    queryset = Destination.objects.all() if queryset is None else queryset
+    reported = (
+        EventDestination.objects.filter(destination=OuterRef("pk"))
+        .order_by()
+        .values("destination")
+        .annotate(total=Sum("reported_count"))
+        .values("total")
+    )
+    return queryset.annotate(
+        reported_count=Subquery(reported, output_field=IntegerField()),
+        named_count=Count("releases", filter=Q(releases__outcome__in=FREED_OUTCOMES), distinct=True),
     )

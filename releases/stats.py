@@ -6,10 +6,10 @@ we can identify; the two are always given side by side and labelled, never merge
 """
 
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import TruncMonth
 
 from prisoners.models import Prisoner, PrisonerStatus
-from releases.models import Destination, EventDestination, Release, ReleaseEvent, ReportedTotal
+from releases.models import EFFECTIVE_DATE, Destination, EventDestination, Release, ReleaseEvent, ReportedTotal
 from releases.selectors import FREED_OUTCOMES, deals_with_counts
 
 HELD_STATUSES = (PrisonerStatus.DETAINED, PrisonerStatus.SENTENCED)
@@ -42,7 +42,7 @@ def released_per_month():
     """Named people freed per month (a release's own date, else its event's)."""
     rows = (
         _freed_releases()
-        .annotate(month=TruncMonth(Coalesce("date", "event__date")))
+        .annotate(month=TruncMonth(EFFECTIVE_DATE))
         .order_by()
         .values("month")
         .annotate(named_count=Count("id"))

@@ -6,30 +6,96 @@ named counts and reconciliation from `releases.selectors`. Views only arrange th
 
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from prisoners.models import ReportedValue
 from prisoners.scripts import with_native_variants
-from prisoners.visibility import display_name, is_withheld_for, visible_prisoners
+from prisoners.visibility import (
+    display_name,
+    is_withheld_for,
+    mask_texts_naming_withheld,
+    name_ordering,
+    reported_value_prefetches,
+    source_prefetches,
+    visible_releases,
+)
 from releases import stats
+from releases.api.views import destinations_with_counts
 from releases.filtersets import DestinationFilterSet, ReleaseEventFilterSet, SanctionsDealFilterSet
 from releases.models import Destination, EventDestination, Release, ReleaseEvent, ReportedTotal, SanctionsDeal
-from releases.selectors import FREED_OUTCOMES, events_with_named_counts, reconcile_event
-from tracker.charts import Column, bar_percentages, column_chart, month_range
-from tracker.listing import apply_filterset, name_ordering, paginate
+from releases.selectors import FREED_OUTCOMES, deals_with_counts, events_with_named_counts, reconcile_event
+from tracker import glossary
+from tracker.charts import Column, bar_percentages, column_chart, map_markers, month_range, with_rows
+from tracker.listing import apply_filterset, clean_query_redirect, paginate
+
+COUNTRY_MENU_SECONDS = 300  # menus of countries in use: recomputed at most every five minutes
+
+EVENT_SORTS = (
+    ("", gettext_lazy("Newest first")),
+    ("date", gettext_lazy("Oldest first")),
+    ("-reported_count", gettext_lazy("Most freed first")),
+    ("-named_count", gettext_lazy("Most named first")),
+    ("title", gettext_lazy("Title A–Z")),
+)
+DEAL_SORTS = (
+    ("", gettext_lazy("Newest first")),
+    ("announced_on", gettext_lazy("Oldest first")),
+    ("-reported_count", gettext_lazy("Most freed first")),
+    ("title", gettext_lazy("Title A–Z")),
+)
+DESTINATION_SORTS = (
+    ("", gettext_lazy("Country code A–Z")),
+    ("-reported_count", gettext_lazy("Most reported taken there")),
+    ("-named_count", gettext_lazy("Most named people")),
+)
+
+
+def _codes(values):
+    """Country codes from CountryField values, multi-valued ones ("BY,RU") included."""
+    return sorted({code for value in values for code in str(value or "").split(",") if code})
+
+
+def _event_countries_in_use():
+    def compute():
+        return {
+            "country": _codes(ReleaseEvent.objects.order_by().values_list("releasing_countries", flat=True).distinct()),
+            "destination": _codes(Destination.objects.values_list("country", flat=True)),
+        }
+
+    return cache.get_or_set("pages:countries:events", compute, COUNTRY_MENU_SECONDS)
+
+
+def _deal_countries_in_use():
+    def compute():
+        return {"target_country": _codes(SanctionsDeal.objects.order_by().values_list("target_country", flat=True))}
+
+    return cache.get_or_set("pages:countries:deals", compute, COUNTRY_MENU_SECONDS)
+
+
+def _with_uncertain_fields(objects):
+    """What sources disagree on (their reported values' fields), for the "uncertain" badge."""
+    for obj in objects:
+        obj.uncertain_fields = sorted({value.field for value in obj.reported_values.all()})
+    return objects
+
+
+_UNCERTAIN_FIELDS = Prefetch(
+    "reported_values", queryset=ReportedValue.objects.only("field", "object_id", "content_type")
+)
 
 
 def _people_released(user, releases):
     """Releases of the people this reader may see, by name (withheld names never placed alphabetically)."""
     releases = (
-        releases.filter(prisoner__in=visible_prisoners(user).values("pk"))
+        visible_releases(user, releases)
         .select_related("prisoner", "destination", "event")
         .order_by(*name_ordering(user, prefix="prisoner__"))
     )
@@ -42,6 +108,10 @@ def _with_display_names(user, releases):
         release.person_name = display_name(user, release.prisoner)
         release.person_withheld = is_withheld_for(user, release.prisoner)
     return releases
+
+
+def _reported_values_of(releases):
+    return [value for release in releases for value in release.reported_values.all()]
 
 
 def _event_queryset(destination_counts=None):
@@ -71,12 +141,14 @@ def _monthly_columns(per_event, per_month):
         columns.append(
             Column(
                 label=month.strftime("%Y-%m"),
-                short_label=date_format(month, "M Y" if month.month == 1 or not columns else "M"),
+                short_label=date_format(month, "M"),
+                year_label=str(month.year) if month.month == 1 or not columns else "",
                 reported=reported.get(month, 0),
                 named=named.get(month, 0),
             )
         )
         columns[-1].month = month
+        columns[-1].row_label = date_format(month, "M Y")
         next_month = (month + timedelta(days=32)).replace(day=1)
         columns[-1].drilldown = (
             f"{reverse('release-event-list-page')}?date_after={month.isoformat()}"
@@ -104,7 +176,7 @@ def dashboard(request):
                 count=reported_held["count"],
                 reported_by=reported_held["reported_by"],
             )
-            .prefetch_related("sources")
+            .prefetch_related(*source_prefetches(request.user, "sources"))
             .order_by("-id")
             .first()
         )
@@ -112,7 +184,6 @@ def dashboard(request):
             reported_held["counts_what"] = total.counts_what
             still_held_sources = list(total.sources.all())
 
-    this_year = timezone.now().year
     reported_by_year, named_by_year = {}, {}
     reported_uncertain = False
     for row in per_event:
@@ -124,44 +195,83 @@ def dashboard(request):
         named_by_year[year] = named_by_year.get(year, 0) + row["named_count"]
 
     latest_events = [{**row, "date": date.fromisoformat(row["date"])} for row in per_event[:6]]
+    # The period card follows the data: the latest year with a release, "so far" if that is this year.
+    years = sorted(set(reported_by_year) | set(named_by_year), reverse=True)
+    latest_year = years[0] if years else None
 
     columns = _monthly_columns(per_event, per_month)
-    for row in per_destination:
-        row["url"] = reverse("destination-detail-page", args=[row["country"]])
-    destinations = bar_percentages(
-        sorted(per_destination, key=lambda row: (-(row["reported_count"] or 0), -row["named_count"], row["name"])),
-        "reported_count",
-        "named_count",
-    )
+    destinations = _destination_table(per_destination)
+    markers, off_map = map_markers(destinations)
     context = {
         "still_held": {"reported": reported_held, "named": still_held["named"], "sources": still_held_sources},
         "released": {
             "reported_total": sum(reported_by_year.values()),
             "reported_uncertain": reported_uncertain,
             "named_total": sum(named_by_year.values()),
-            "this_year": this_year,
-            "reported_this_year": reported_by_year.get(this_year, 0),
-            "named_this_year": named_by_year.get(this_year, 0),
+            "includes": _what_the_total_includes(),
+            "latest_year": latest_year,
+            "latest_date": latest_events[0]["date"] if latest_events else None,
+            "so_far": latest_year == timezone.now().year,
+            "reported_latest_year": reported_by_year.get(latest_year, 0),
+            "named_latest_year": named_by_year.get(latest_year, 0),
             "years": [
                 {"year": year, "reported": reported_by_year.get(year, 0), "named": named_by_year.get(year, 0)}
-                for year in sorted(set(reported_by_year) | set(named_by_year), reverse=True)
+                for year in years
             ],
         },
         "event_count": len(per_event),
         "deal_count": len(per_deal),
         "latest_events": latest_events,
-        "chart": column_chart(columns) if columns else None,
+        "chart": with_rows(column_chart(columns)) if columns else None,
         "destinations": destinations,
+        "map": {"markers": markers, "off_map": off_map},
     }
     return render(request, "pages/dashboard.html", context)
+
+
+def _destination_table(rows):
+    """Destinations with their page, largest first: one list feeds the map and the table beside it."""
+    for row in rows:
+        row["url"] = reverse("destination-detail-page", args=[row["country"]])
+    return bar_percentages(
+        sorted(rows, key=lambda row: (-(row["reported_count"] or 0), -row["named_count"], row["name"])),
+        "reported_count",
+        "named_count",
+    )
+
+
+def _what_the_total_includes():
+    """Which countries released people in the events the total adds up, and what exchanges it contains."""
+    countries, exchanges = {}, []
+    for event in ReleaseEvent.objects.order_by("date").only("releasing_countries", "kind", "reported_count"):
+        for country in event.releasing_countries:
+            countries[country.code] = country.name
+        if event.kind == ReleaseEvent.Kind.EXCHANGE:
+            exchanges.append(event)
+    exchange_countries = sorted({str(c.name) for event in exchanges for c in event.releasing_countries})
+    return {
+        "countries": sorted(str(name) for name in countries.values()),
+        "exchange_count": len(exchanges),
+        "exchange_reported": sum(event.reported_count or 0 for event in exchanges),
+        "exchange_countries": ", ".join(exchange_countries),
+    }
 
 
 # Release events -------------------------------------------------------------------------------------
 
 
 def release_event_list(request):
-    filterset, events, ok = apply_filterset(request, ReleaseEventFilterSet, _event_queryset())
+    if clean := clean_query_redirect(request, ReleaseEventFilterSet):
+        return clean
+    filterset, events, ok = apply_filterset(
+        request,
+        ReleaseEventFilterSet,
+        _event_queryset().prefetch_related(_UNCERTAIN_FIELDS),
+        sorts=EVENT_SORTS,
+        countries_in_use=_event_countries_in_use(),
+    )
     listing = paginate(request, events, "/api/v1/release-events/")
+    _with_uncertain_fields(listing.page.object_list)
     context = {"filterset": filterset, "listing": listing, "list_title": _("Release events")}
     return render(request, "pages/release_event_list.html", context, status=200 if ok else 400)
 
@@ -209,21 +319,24 @@ def _destination_rows(event, reconciliation):
 
 
 def release_event_detail(request, slug):
+    user = request.user
     queryset = _event_queryset(
-        EventDestination.objects.select_related("destination").prefetch_related("sources")
+        EventDestination.objects.select_related("destination").prefetch_related(*source_prefetches(user, "sources"))
     ).prefetch_related(
-        "sources",
+        *source_prefetches(user, "sources"),
         Prefetch("releases", queryset=Release.objects.select_related("destination")),
-        Prefetch("reported_values", queryset=ReportedValue.objects.select_related("source")),
+        *reported_value_prefetches(user, "reported_values"),
     )
     event = get_object_or_404(queryset, slug=slug)
+    _with_uncertain_fields([event])
     reconciliation = reconcile_event(event)
     people = _with_display_names(
         request.user,
-        _people_released(request.user, Release.objects.filter(event=event)).prefetch_related(
-            "sources", Prefetch("reported_values", queryset=ReportedValue.objects.select_related("source"))
+        _people_released(user, Release.objects.filter(event=event)).prefetch_related(
+            *source_prefetches(user, "sources"), *reported_value_prefetches(user, "reported_values")
         ),
     )
+    mask_texts_naming_withheld(user, [event, *event.reported_values.all(), *people, *_reported_values_of(people)])
     freed_listed = sum(1 for release in people if release.outcome in FREED_OUTCOMES)
     context = {
         "event": event,
@@ -239,28 +352,38 @@ def release_event_detail(request, slug):
 
 
 def deal_list(request):
-    filterset, deals, ok = apply_filterset(request, SanctionsDealFilterSet, SanctionsDeal.objects.all())
+    if clean := clean_query_redirect(request, SanctionsDealFilterSet):
+        return clean
+    queryset = deals_with_counts().annotate(event_count=Count("release_events", distinct=True))
+    filterset, deals, ok = apply_filterset(
+        request,
+        SanctionsDealFilterSet,
+        queryset.prefetch_related(_UNCERTAIN_FIELDS),
+        sorts=DEAL_SORTS,
+        countries_in_use=_deal_countries_in_use(),
+    )
     listing = paginate(request, deals, "/api/v1/deals/")
-    numbers = {row["slug"]: row for row in stats.released_per_deal()}
-    for deal in listing.page.object_list:
-        row = numbers.get(deal.slug, {})
-        deal.event_count = row.get("event_count", 0)
-        deal.reported_count = row.get("reported_count")
-        deal.named_count = row.get("named_count", 0)
+    _with_uncertain_fields(listing.page.object_list)
     context = {"filterset": filterset, "listing": listing, "list_title": _("Sanctions deals")}
     return render(request, "pages/deal_list.html", context, status=200 if ok else 400)
 
 
 def deal_detail(request, slug):
+    user = request.user
     queryset = SanctionsDeal.objects.prefetch_related(
-        "sources",
-        "relief_measures__sources",
-        "claims__sources",
-        Prefetch("release_events", queryset=_event_queryset().prefetch_related("sources").order_by("date", "id")),
-        Prefetch("reported_values", queryset=ReportedValue.objects.select_related("source")),
+        *source_prefetches(user, "sources", "relief_measures__sources", "claims__sources"),
+        Prefetch(
+            "release_events",
+            queryset=_event_queryset().prefetch_related(*source_prefetches(user, "sources")).order_by("date", "id"),
+        ),
+        *reported_value_prefetches(user, "reported_values"),
     )
     deal = get_object_or_404(queryset, slug=slug)
+    _with_uncertain_fields([deal])
     events = list(deal.release_events.all())
+    mask_texts_naming_withheld(
+        user, [deal, *deal.claims.all(), *deal.relief_measures.all(), *deal.reported_values.all(), *events]
+    )
     reported = [event.reported_count for event in events if event.reported_count is not None]
     claims = list(deal.claims.all())
     context = {
@@ -272,34 +395,59 @@ def deal_detail(request, slug):
         "named_freed": sum(event.named_count for event in events),
         "claims": claims,
         "claims_conflict": len({claim.position for claim in claims} - {"other"}) > 1,
+        # One party shown once: the country relieved of sanctions is usually the one freeing the prisoners.
+        "counterparty_is_target": _same_country(deal.target_country, deal.counterparty),
     }
     return render(request, "pages/deal_detail.html", context)
+
+
+def _same_country(country, text):
+    if not country or not text:
+        return False
+    return text.strip().casefold() in (country.code.casefold(), str(country.name).casefold())
 
 
 # Destinations ---------------------------------------------------------------------------------------
 
 
 def destination_list(request):
-    filterset, destinations, ok = apply_filterset(request, DestinationFilterSet, Destination.objects.all())
+    if clean := clean_query_redirect(request, DestinationFilterSet):
+        return clean
+    filterset, destinations, ok = apply_filterset(
+        request, DestinationFilterSet, destinations_with_counts(), sorts=DESTINATION_SORTS
+    )
     listing = paginate(request, destinations, "/api/v1/destinations/")
-    numbers = {row["country"]: row for row in stats.released_per_destination()}
-    for destination in listing.page.object_list:
-        row = numbers.get(destination.country.code, {})
-        destination.reported_count = row.get("reported_count")
-        destination.named_count = row.get("named_count", 0)
-    context = {"filterset": filterset, "listing": listing, "list_title": _("Destinations")}
+    markers, off_map = map_markers(
+        [
+            {
+                "country": destination.country.code,
+                "name": str(destination.country.name),
+                "url": destination.get_absolute_url(),
+                "reported_count": destination.reported_count,
+                "named_count": destination.named_count,
+            }
+            for destination in listing.page.object_list
+        ]
+    )
+    context = {
+        "filterset": filterset,
+        "listing": listing,
+        "list_title": _("Destinations"),
+        "map": {"markers": markers, "off_map": off_map},
+    }
     return render(request, "pages/destination_list.html", context, status=200 if ok else 400)
 
 
 def destination_detail(request, code):
     if code != code.upper():
         return redirect("destination-detail-page", code=code.upper(), permanent=True)
+    user = request.user
     queryset = Destination.objects.prefetch_related(
-        "sources",
+        *source_prefetches(user, "sources"),
         Prefetch(
             "event_counts",
             queryset=EventDestination.objects.select_related("event")
-            .prefetch_related("sources")
+            .prefetch_related(*source_prefetches(user, "sources"))
             .order_by("-event__date"),
         ),
     ).annotate(named_count=Count("releases", filter=Q(releases__outcome__in=FREED_OUTCOMES), distinct=True))
@@ -308,9 +456,8 @@ def destination_detail(request, code):
     except (Destination.DoesNotExist, ValueError):
         raise Http404(_("No destination with this country code.")) from None
     rows = list(destination.event_counts.all())
-    people = _with_display_names(
-        request.user, _people_released(request.user, Release.objects.filter(destination=destination))
-    )
+    people = _with_display_names(user, _people_released(user, Release.objects.filter(destination=destination)))
+    mask_texts_naming_withheld(user, [destination, *people])
     freed_listed = sum(1 for release in people if release.outcome in FREED_OUTCOMES)
     context = {
         "destination": destination,
@@ -320,3 +467,11 @@ def destination_detail(request, code):
         "not_listed_count": max(destination.named_count - freed_listed, 0),
     }
     return render(request, "pages/destination_detail.html", context)
+
+
+# Methodology ----------------------------------------------------------------------------------------
+
+
+def methodology(request):
+    """How the numbers are counted and what every word means (the pages link here)."""
+    return render(request, "pages/methodology.html", {"glossary": glossary.all_groups()})

@@ -9,6 +9,7 @@ import re
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.utils import pretty_name
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +31,10 @@ class CountryCodeField(forms.CharField):
         try:
             return parse_country(value)
         except ValidationError as error:
-            raise forms.ValidationError(error.messages) from None
+            # The message quotes the value; passed as a parameter, a '%' in it never meets a format string.
+            raise forms.ValidationError(
+                [forms.ValidationError("%(message)s", params={"message": message}) for message in error.messages]
+            ) from None
 
 
 class CountryFilter(django_filters.CharFilter):
@@ -63,6 +67,19 @@ class SlugChoiceFilter(django_filters.ModelChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+class RecordIdField(forms.IntegerField):
+    """A record's id: a whole number the database's bigint can hold (larger ones are a 400, not a 500)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
+class RecordIdFilter(django_filters.NumberFilter):
+    field_class = RecordIdField
+
+
 _PARTY = re.compile(r"^[A-Za-z]{2,20}$")
 
 
@@ -93,6 +110,7 @@ SORT_LABELS = {
     "date": _("Date"),
     "title": _("Title"),
     "reported_count": _("Reported count"),
+    "named_count": _("Named count"),
     "announced_on": _("Announced"),
     "published_on": _("Published"),
     "publisher": _("Publisher"),
@@ -112,6 +130,15 @@ class OrderingFilter(django_filters.OrderingFilter):
             descending = labels.get(f"-{param}", format_lazy(_("{label} (descending)"), label=label))
             choices += [(param, label), (f"-{param}", descending)]
         return choices
+
+
+class NullsLastOrderingFilter(OrderingFilter):
+    """Ordering where a missing number or date sorts last either way (PostgreSQL puts NULL first descending)."""
+
+    def get_ordering_value(self, param):
+        descending = param.startswith("-")
+        field = models.F(self.param_map[param.lstrip("-")])
+        return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
 
 
 def ordered_by(queryset, *default):

@@ -4,7 +4,9 @@ URL names used by models' get_absolute_url: prisoner-detail-page, release-event-
 deal-detail-page, destination-detail-page.
 """
 
+from django.templatetags.static import static
 from django.urls import path
+from django.views.generic import RedirectView
 
 from prisoners import views as prisoner_views
 from releases import views as release_views
@@ -21,4 +23,7 @@ urlpatterns = [
     path("destinations/", release_views.destination_list, name="destination-list-page"),
     path("destinations/<str:code>/", release_views.destination_detail, name="destination-detail-page"),
     path("feeds/releases/", ReleaseEventFeed(), name="release-feed"),
+    path("methodology/", release_views.methodology, name="methodology"),
+    # Browsers and feed readers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.ico"), permanent=True)),
 ]

@@ -156,6 +156,7 @@ else:
         "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
         "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
         "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
+        "control_folder": str(CELERY_QUEUE_DIR / "control"),  # kombu's default is ./control
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
@@ -171,6 +172,16 @@ IMPORT_BATCH_SIZE = env.int("IMPORT_BATCH_SIZE", default=2000)
 IMPORT_LEASE_SECONDS = env.int("IMPORT_LEASE_SECONDS", default=30)
 IMPORT_WATCHDOG_SECONDS = env.int("IMPORT_WATCHDOG_SECONDS", default=10)
 IMPORT_DEFAULT_SOURCE_LIST = env.str("IMPORT_DEFAULT_SOURCE_LIST", default="import")
+# Limits that keep a hostile upload small (imports/limits.py says what each bounds; docs/security.md why).
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5_000_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=1_000)
+IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=32_767)
+IMPORT_MAX_ROW_CHARS = env.int("IMPORT_MAX_ROW_CHARS", default=16 * 1024 * 1024)
+IMPORT_XLSX_MAX_SHEET_BYTES = env.int("IMPORT_XLSX_MAX_SHEET_BYTES", default=512 * 1024 * 1024)
+IMPORT_XLSX_MAX_SHARED_STRINGS_BYTES = env.int("IMPORT_XLSX_MAX_SHARED_STRINGS_BYTES", default=128 * 1024 * 1024)
+IMPORT_JSON_MAX_DEPTH = env.int("IMPORT_JSON_MAX_DEPTH", default=32)
+# A worker renews its lease this often while reading (default: a third of the lease).
+IMPORT_HEARTBEAT_SECONDS = env.float("IMPORT_HEARTBEAT_SECONDS", default=IMPORT_LEASE_SECONDS / 3)
 CELERY_BEAT_SCHEDULE = {
     "recover-stalled-imports": {"task": "imports.recover_stalled_imports", "schedule": 30.0},
 }

@@ -3,8 +3,8 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from imports.jobs import ERRORS_SHOWN, job_errors
 from imports.models import ImportJob
-from imports.services import ERRORS_SHOWN, job_errors
 
 
 class ImportUploadSerializer(serializers.Serializer):

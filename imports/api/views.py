@@ -19,8 +19,8 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from imports.api.serializers import ImportJobSerializer, ImportUploadSerializer
+from imports.jobs import ImportRejected, create_import_job, job_errors, visible_jobs
 from imports.models import IMPORT_PERMISSION, ImportFileChunk, ImportJob
-from imports.services import ImportRejected, create_import_job, job_errors, visible_jobs
 from tracker.api.csv_export import csv_lines
 
 TRUE_WORDS = {"1", "true", "yes", "on"}

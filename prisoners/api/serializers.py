@@ -1,8 +1,8 @@
 """People and sources in the API: what a reader sees, and what a writer may send (through the services).
 
-A person whose name is withheld from the reader keeps their status, country, gender, citizenship and
-timeline dates, and loses everything that could identify them: name, native name, variants, birth date,
-biography, external ids, sources, and the free text of their detentions and releases. Staff-only
+What of a withheld person a reader sees is `prisoners.visibility.redact`'s allow-list: status, country,
+gender, citizenship and timeline dates; everything else (name, native name, variants, birth date,
+biography, external ids, sources, free text of their detentions and releases) is blanked. Staff-only
 `notes` appear only for readers who may see withheld records.
 """
 
@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from prisoners import services as prisoner_services
 from prisoners.models import Detention, ExternalId, NameVariant, Prisoner, Source
-from prisoners.visibility import WITHHELD_NAME
+from prisoners.visibility import redact, staff_only_fields
 from releases.models import Release
 from tracker.api.fields import AddressOrBlankField, CountryCodeField, PartialDateField
 from tracker.api.refs import (
@@ -18,12 +18,14 @@ from tracker.api.refs import (
     EventRefSerializer,
     ReportedValueSerializer,
     SourceRefSerializer,
-    reader_sees_withheld,
+    StrictSerializerMixin,
+    reader,
+    source_ids_field,
     withheld_for_reader,
 )
 
 
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(StrictSerializerMixin, serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api-source-detail")
     archived_link = AddressOrBlankField(required=False, help_text="Archived copy.")
 
@@ -111,7 +113,7 @@ class TimelineReleaseWithSourcesSerializer(TimelineReleaseSerializer):
         read_only_fields = fields
 
 
-class PrisonerSerializer(serializers.ModelSerializer):
+class PrisonerSerializer(StrictSerializerMixin, serializers.ModelSerializer):
     """A person as listed: who, status, where held, and their timeline."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api-prisoner-detail")
@@ -122,12 +124,6 @@ class PrisonerSerializer(serializers.ModelSerializer):
     birth_date = PartialDateField("birth_date")
     detentions = DetentionSerializer(many=True, read_only=True)
     releases = TimelineReleaseSerializer(many=True, read_only=True)
-
-    hidden_when_withheld = {
-        "native_name": "",
-        "name_variants": [],
-        "birth_date": None,
-    }
 
     class Meta:
         model = Prisoner
@@ -154,19 +150,9 @@ class PrisonerSerializer(serializers.ModelSerializer):
     def to_representation(self, prisoner):
         data = super().to_representation(prisoner)
         data["citizenship"] = [str(country.code) for country in prisoner.citizenship]
-        if data["withheld"]:
-            data["full_name"] = str(WITHHELD_NAME)
-            data.update(self.hidden_when_withheld)
-            for detention in data.get("detentions", []):
-                detention.update(court="", place_of_detention="", sentence="")
-                if "sources" in detention:
-                    detention["sources"] = []
-            for release in data.get("releases", []):
-                if "sources" in release:
-                    release.update(notes="", sources=[])
-        if "notes" in data and not reader_sees_withheld(self):
-            del data["notes"]
-        return data
+        for name in staff_only_fields(reader(self)):
+            data.pop(name, None)
+        return redact("person", data, withheld=data["withheld"])
 
 
 class PrisonerDetailSerializer(PrisonerSerializer):
@@ -176,24 +162,16 @@ class PrisonerDetailSerializer(PrisonerSerializer):
     releases = TimelineReleaseWithSourcesSerializer(many=True, read_only=True)
     external_ids = ExternalIdSerializer(many=True, read_only=True)
     sources = SourceRefSerializer(many=True, read_only=True)
-    reported_values = ReportedValueSerializer(many=True, read_only=True)
+    reported_values = ReportedValueSerializer(
+        many=True, required=False, help_text="Each source's value where sources disagree; a write replaces the list."
+    )
     notes = serializers.CharField(
         required=False, allow_blank=True, help_text="Staff-only notes; shown only to readers who see withheld records."
     )
     aliases = serializers.ListField(
         child=serializers.CharField(max_length=300), required=False, write_only=True, help_text="Name variants to add."
     )
-    source_ids = serializers.PrimaryKeyRelatedField(
-        queryset=Source.objects.all(), many=True, required=False, write_only=True, help_text="Ids of cited sources."
-    )
-
-    hidden_when_withheld = {
-        **PrisonerSerializer.hidden_when_withheld,
-        "biography": "",
-        "external_ids": [],
-        "sources": [],
-        "reported_values": [],
-    }
+    source_ids = source_ids_field()
 
     class Meta(PrisonerSerializer.Meta):
         fields = PrisonerSerializer.Meta.fields + [
@@ -220,12 +198,19 @@ class PrisonerDetailSerializer(PrisonerSerializer):
     def create(self, validated_data):
         fields = self._service_fields(validated_data)
         fields["name_variants"] = fields.pop("aliases", ())
-        return prisoner_services.create_prisoner(**fields)
+        reported_values = fields.pop("reported_values", None)
+        prisoner = prisoner_services.create_prisoner(**fields)
+        if reported_values is not None:
+            prisoner_services.set_reported_values(actor=fields.get("actor"), record=prisoner, values=reported_values)
+        return prisoner
 
     def update(self, instance, validated_data):
         fields = self._service_fields(validated_data)
         aliases = fields.pop("aliases", ())
+        reported_values = fields.pop("reported_values", None)
         prisoner = prisoner_services.update_prisoner(prisoner=instance, **fields)
         for name in aliases:
-            prisoner_services.add_name_variant(prisoner=prisoner, name=name)
+            prisoner_services.add_name_variant(actor=fields.get("actor"), prisoner=prisoner, name=name)
+        if reported_values is not None:
+            prisoner_services.set_reported_values(actor=fields.get("actor"), record=prisoner, values=reported_values)
         return prisoner

@@ -1,15 +1,22 @@
 """API views for people and sources: thin; filters in the FilterSets, writes in the services."""
 
 from django.db.models import F, Prefetch
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from prisoners import services as prisoner_services
 from prisoners.api.serializers import PrisonerDetailSerializer, PrisonerSerializer, SourceSerializer
-from prisoners.filtersets import PrisonerFilterSet, SourceFilterSet, visible_sources
+from prisoners.filtersets import PrisonerFilterSet, SourceFilterSet
 from prisoners.models import Detention, Prisoner, Source
 from prisoners.values import format_partial_date
-from prisoners.visibility import WITHHELD_NAME, can_view_withheld, visible_prisoners
+from prisoners.visibility import (
+    is_withheld_for,
+    redact,
+    reported_value_prefetches,
+    shown_sources,
+    source_prefetches,
+    visible_prisoners,
+    visible_sources,
+)
 from releases.models import Release
 from tracker.api.views import RecordViewSet
 
@@ -33,6 +40,9 @@ PRISONER_CSV_COLUMNS = [
     "released_on",
     "release_event",
     "destination",
+    "release_event_title",
+    "release_event_date",
+    "sources",
 ]
 
 
@@ -40,7 +50,7 @@ def timeline_releases():
     """A person's releases in the order they happened, with event and destination."""
     return (
         Release.objects.select_related("event", "destination")
-        .annotate(effective_date=Coalesce("date", "event__date"))
+        .with_effective_date()
         .order_by(F("effective_date").asc(nulls_first=True), "id")
     )
 
@@ -53,65 +63,72 @@ class PrisonerViewSet(RecordViewSet):
     queryset = Prisoner.objects.all()
     filterset_class = PrisonerFilterSet
     csv_columns = PRISONER_CSV_COLUMNS
-    csv_filename = "prisoners.csv"
+    csv_filename = "people.csv"
 
     def get_serializer_class(self):
         return PrisonerSerializer if self.action == "list" else PrisonerDetailSerializer
 
     def get_queryset(self):
-        queryset = visible_prisoners(self.request.user, Prisoner.objects.all())
+        user = self.request.user
+        queryset = visible_prisoners(user, Prisoner.objects.all())
         if self.action == "list":
-            return queryset.prefetch_related(
+            queryset = queryset.prefetch_related(
                 "name_variants", "detentions", Prefetch("releases", queryset=timeline_releases())
             )
+            if self.wants_csv():  # each row's sources, less those cited for people withheld from this reader
+                queryset = queryset.prefetch_related(
+                    Prefetch("sources", queryset=visible_sources(self.request.user, Source.objects.order_by("id")))
+                )
+            return queryset
         return queryset.prefetch_related(
             "name_variants",
             "external_ids",
-            "sources",
-            "reported_values__source",
-            Prefetch("detentions", queryset=Detention.objects.prefetch_related("sources")),
-            Prefetch("releases", queryset=timeline_releases().prefetch_related("sources")),
+            *source_prefetches(user, "sources"),
+            *reported_value_prefetches(user, "reported_values"),
+            Prefetch("detentions", queryset=Detention.objects.prefetch_related(*source_prefetches(user, "sources"))),
+            Prefetch("releases", queryset=timeline_releases().prefetch_related(*source_prefetches(user, "sources"))),
         )
 
     def delete_record(self, instance):
         prisoner_services.delete_prisoner(actor=self.request.user, prisoner=instance)
 
     def csv_row(self, prisoner):
-        if not hasattr(self, "_sees_withheld"):
-            self._sees_withheld = can_view_withheld(self.request.user)
-        withheld = prisoner.is_withheld and not self._sees_withheld
+        withheld = is_withheld_for(self.request.user, prisoner)
         detentions = list(prisoner.detentions.all())
         releases = list(prisoner.releases.all())
         detention = detentions[-1] if detentions else None
         release = releases[-1] if releases else None
         row = {
             "id": prisoner.pk,
-            "url": self.request.build_absolute_uri(reverse("api-prisoner-detail", args=[prisoner.pk])),
-            "full_name": str(WITHHELD_NAME) if withheld else prisoner.full_name,
+            "url": self.request.build_absolute_uri(prisoner.get_absolute_url()),
+            "full_name": prisoner.full_name,
             "withheld": withheld,
-            "native_name": "" if withheld else prisoner.native_name,
-            "aliases": [] if withheld else [variant.name for variant in prisoner.name_variants.all()],
+            "native_name": prisoner.native_name,
+            "aliases": [variant.name for variant in prisoner.name_variants.all()],
             "status": prisoner.status,
             "country": prisoner.country.code or "",
             "citizenship": [country.code for country in prisoner.citizenship],
             "gender": prisoner.gender,
-            "birth_date": "" if withheld else format_partial_date(prisoner.birth_date, prisoner.birth_date_precision),
+            "birth_date": format_partial_date(prisoner.birth_date, prisoner.birth_date_precision),
+            "sources": [source.link for source in shown_sources(prisoner.sources.all())],
         }
         if detention:
             row.update(
                 detained_on=format_partial_date(detention.detained_on, detention.detained_on_precision),
                 charges=detention.charge_list,
-                sentence="" if withheld else detention.sentence,
+                sentence=detention.sentence,
                 sentence_months=detention.sentence_months,
-                place_of_detention="" if withheld else detention.place_of_detention,
+                place_of_detention=detention.place_of_detention,
             )
         if release:
             row.update(
                 released_on=release.effective_date.isoformat() if release.effective_date else "",
                 release_event=release.event.slug if release.event_id else "",
+                release_event_title=release.event.title if release.event_id else "",
+                release_event_date=release.event.date.isoformat() if release.event_id else "",
                 destination=release.destination.code if release.destination_id else "",
             )
-        return row
+        return redact("person_row", row, withheld=withheld)
 
 
 class SourceViewSet(RecordViewSet):

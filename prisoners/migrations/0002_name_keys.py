@@ -4,8 +4,186 @@ On PostgreSQL the pg_trgm extension and a GIN trigram index on the search text; 
 two steps do nothing (search there uses a Python similarity function, see prisoners.search).
 """
 
+import functools
+import itertools
+import re
+import unicodedata
+
 import django.db.models.deletion
 from django.db import migrations, models
+from unidecode import unidecode
+
+# Name folding frozen as it was when this migration was written (copied from the live code, not
+# imported), so that a later change to prisoners.names can never change what this migration did.
+
+# Latin letters whose diacritic changes the sound: mapped before Unidecode strips the diacritic.
+_SOUNDING_DIACRITICS = str.maketrans(
+    {
+        "č": "ch",
+        "š": "sh",
+        "ž": "zh",
+        "ż": "zh",
+        "ŭ": "u",
+        "ć": "c",
+        "ś": "s",
+        "ź": "z",
+        "ń": "n",
+        "ĺ": "l",
+        "ł": "l",
+        "ß": "ss",
+        "ü": "u",
+        "ö": "o",
+        "ä": "a",
+        "ё": "io",  # Unidecode writes ё as "io" too; kept explicit because ё/е is often dropped
+    }
+)
+# Apostrophes and soft/hard signs: Zian'kovich, Zyankovich, Зяньковіч are one name.
+_SIGNS = re.compile(r"[ьъ'’ʼ`´\"]")
+_NOT_LETTER = re.compile(r"[^a-z]+")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+# Ordered rewrites on one lower-case ASCII word; each comment names the spellings a rule makes equal.
+# Upper-case letters are placeholders for a sound already decided: C = ч, E = е/я/ё, U = ю.
+_CH = re.compile(r"ch")
+_CH_INSIDE = re.compile(r"ch(?=.)")
+_RULES = [
+    (re.compile(r"sch(?:t)?sch|szcz|shch|shtsh"), "s"),  # щ / шч: Shchurko, Szczurko
+    (re.compile(r"dz"), "D"),  # дз, kept apart from з until the дзеканне rules below
+    (re.compile(r"tsch|tch|cz"), "C"),  # ч: Statkewitsch (de), Statkiewicz (pl)
+    (re.compile(r"sch|sz|zh|sh|rz|z"), "s"),  # с з ш ж fold together: Lukaschenko, Łukaszenka
+    (re.compile(r"kh"), "h"),  # х: Tsikhanouski
+    (_CH, "C"),  # ч in English spellings (the х reading of "ch" is a second key)
+    (re.compile(r"g"), "h"),  # г: Belarusian h, Russian g: Hienadz, Gennady; Ihar, Igor
+    (re.compile(r"x"), "ks"),  # Alexander, Aleksandr
+    (re.compile(r"q"), "k"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"th"), "t"),
+    (re.compile(r"w"), "v"),  # Polish and German w = в: Kolesnikowa
+    (re.compile(r"tz|ts"), "c"),  # ц: Tsepkalo, Cepkalo (Łacinka, Polish c)
+    (re.compile(r"iou$"), "Ev"),  # -ёў: Kastusiou
+    (re.compile(r"iou|you|jou|iu|yu|ju"), "U"),  # ю: Yury, Iury, Jury, Iouri
+    (re.compile(r"ia|ya|ja|ie|ye|je|io|yo|jo|e"), "E"),  # я е ё: Bialiatski, Belyatsky; Siarhei, Sergei
+    (re.compile(r"(?<=[dt])Er$"), "r"),  # English -er: Alexander, Aleksandr; Peter, Piotr
+    (re.compile(r"D(?=[iyjE])"), "d"),  # Belarusian дзеканне: Dziadok, Dyadok
+    (re.compile(r"^D(?=m)"), "d"),  # Dzmitry, Dmitry
+    (re.compile(r"t(?=[iyjE])"), "c"),  # Belarusian цеканне: Tatsiana, Tatiana; Tsikhanouski, Tikhanovsky
+    (re.compile(r"^u(?=[^aeiouyEU])"), "v"),  # initial ў = в: Uladzimir, Vladimir
+    (re.compile(r"(?<=[aeiouyEU])u(?=[^aeiouyEU]|$)"), "v"),  # ў after a vowel = в: Tsikhanouski, Tikhanovsky
+    (re.compile(r"[yj]"), "i"),  # ы, й: Dzmitry, Dmitrij, Babaryka, Babariko
+    (re.compile(r"i+"), "i"),  # -ский: Tikhanovskii, Tikhanovsky
+    (re.compile(r"i(?=E)"), ""),  # Maryia, Maria, Mariya
+    (re.compile(r"o"), "a"),  # Belarusian аканне: Kalesnikava, Kolesnikova
+    (re.compile(r"([a-zA-Z])\1+"), r"\1"),  # doubled letters: Natallia, Natalia
+    (re.compile(r"C"), "ch"),
+    (re.compile(r"D"), "dz"),
+    (re.compile(r"E"), "e"),
+    (re.compile(r"U"), "u"),
+]
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold_word(word: str, *, ch_as_kh: bool = False) -> str:
+    """One lower-case ASCII word to its key; cached, since lists repeat the same names endlessly."""
+    for pattern, replacement in _RULES:
+        if ch_as_kh and pattern is _CH:
+            word = _CH_INSIDE.sub("h", word)  # a final "ch" (-vich) is ч in every system
+        word = pattern.sub(replacement, word)
+    return word
+
+
+def _ascii_words(text: str) -> list[str]:
+    text = unicodedata.normalize("NFC", str(text or "")).casefold()
+    text = _SIGNS.sub("", text.translate(_SOUNDING_DIACRITICS))
+    text = unidecode(text).lower()
+    text = _SIGNS.sub("", text)
+    return [word for word in _NOT_LETTER.split(text) if word]
+
+
+def fold_name_alternatives(text: str) -> list[str]:
+    """Every key of one written name, the main reading first.
+
+    "ch" is ч in English spellings (Statkevich) but х in Polish, German and Łacinka ones
+    (Tichanowski, Cichanoŭski): a name with a "ch" also gets the key of the second reading.
+    """
+    return list(_fold_name(str(text or "")))
+
+
+@functools.lru_cache(maxsize=131072)
+def _fold_name(text: str) -> tuple[str, ...]:
+    words = _ascii_words(text)
+    if not words:
+        return ()
+    keys = [" ".join(_fold_word(word) for word in words)]
+    if "ch" in "".join(words) and not _CYRILLIC.search(text):
+        alternative = " ".join(_fold_word(word, ch_as_kh=True) for word in words)
+        if alternative not in keys:
+            keys.append(alternative)
+    return tuple(keys)
+
+
+# A folded patronymic: Aliaksandravich, Aleksandrovich, Аляксандраўна, Dzmitryevich, Iosifovich.
+_PATRONYMIC = re.compile(r"^.{3,}(?:[aei]vich|[aei]vna)$")
+
+# Common given names (Belarusian, Russian, Polish and English forms).
+COMMON_GIVEN_NAMES = [
+    "Aleh", "Aleksander", "Aleksandr", "Aleksandra", "Aleksei", "Alena", "Ales", "Alesia",
+    "Alexander", "Aliaksandr", "Aliaksandra", "Aliaksei", "Anastasiya", "Anatol", "Anatoly",
+    "Andrei", "Andrzej", "Anna", "Anton", "Artsiom", "Artyom", "Barys", "Boris", "Darya", "Denis",
+    "Dmitriy", "Dmitry", "Dzianis", "Dzmitry", "Elena", "Galina", "Gennady", "Grigory", "Halina",
+    "Hanna", "Henryk", "Hienadz", "Igor", "Ihar", "Illia", "Ilya", "Irina", "Iryna", "Ivan",
+    "Kanstantsin", "Katsia", "Katsiaryna", "Kirill", "Kiryl", "Konstantin", "Kseniya", "Larisa",
+    "Larysa", "Leanid", "Leonid", "Liudmila", "Lyudmila", "Maksim", "Maria", "Marina", "Mariya",
+    "Maryia", "Maryna", "Masha", "Mikalai", "Mikhail", "Mikita", "Mikola", "Nasta", "Natalia",
+    "Natallia", "Natalya", "Nikita", "Nikolai", "Nikolay", "Nina", "Oleg", "Olesya", "Olga",
+    "Palina", "Pavel", "Piotr", "Polina", "Pyotr", "Raman", "Roman", "Ruslan", "Ryhor", "Sergei",
+    "Sergej", "Sergey", "Siarhei", "Stanislau", "Stanislav", "Svetlana", "Sviatlana", "Swetlana",
+    "Tatiana", "Tatsiana", "Tatyana", "Timur", "Tsimur", "Uladzimir", "Uladzislau", "Vadim",
+    "Vadzim", "Valentin", "Valentina", "Valery", "Valiantsin", "Valiantsina", "Vasil", "Vasily",
+    "Veranika", "Veronika", "Viktar", "Viktor", "Viktoriya", "Viktoryia", "Vital", "Vitaly",
+    "Vladimir", "Vladislav", "Volha", "Yahor", "Yanka", "Yauhen", "Yauheniya", "Yegor",
+    "Yekaterina", "Yelena", "Yevgeniya", "Yevgeny", "Yuliya", "Yuras", "Yury", "Zmitser",
+]
+
+
+@functools.lru_cache(maxsize=1)
+def _given_name_keys() -> frozenset[str]:
+    return frozenset(key for name in COMMON_GIVEN_NAMES for key in fold_name_alternatives(name))
+
+
+def identity_keys(text: str) -> tuple[set[str], set[str]]:
+    """(whole keys, part keys) of one written name, for deciding whether two names are one person.
+
+    A whole key is the name's words sorted, so "Kalesnikava Maria" (lists print the surname first)
+    equals "Maria Kalesnikava". Names of three or four words (with a patronymic or a second given
+    name) also give part keys, every pair of their words, so "Калеснікава Марыя Аляксандраўна"
+    meets "Maria Kalesnikava" while "Ivan Ivanovich Petrov" never meets "Ivan Sergeevich Petrov".
+    """
+    whole, parts = set(), set()
+    for key in fold_name_alternatives(text):
+        words = sorted(set(key.split()))
+        whole.add(" ".join(words))
+        if 3 <= len(words) <= 4:
+            parts.update(" ".join(pair) for pair in itertools.combinations(words, 2))
+    return whole, parts
+
+
+def search_text(names) -> str:
+    """The stored search text of one person: the distinct words of every key of every name, in the
+    order first written, without patronymics (in a name of three or more words, a -vich/-vna word
+    right after a common given name),
+    which searches rarely need and which would make every Ivanou match every Ivanavich.
+    Short on purpose: PostgreSQL ranks it for every candidate row."""
+    given = _given_name_keys()
+    words = {}
+    for name in names:
+        for key in fold_name_alternatives(name):
+            key_words = key.split()
+            for index, word in enumerate(key_words):
+                patronymic = len(key_words) >= 3 and index and key_words[index - 1] in given
+                if not (patronymic and _PATRONYMIC.match(word)):
+                    words.setdefault(word, None)
+    return " ".join(words)
+
 
 TRIGRAM_INDEX = "prisoner_name_keys_trgm"
 
@@ -27,8 +205,6 @@ def drop_trigram_index(apps, schema_editor):
 
 def fill_name_keys(apps, schema_editor):
     """Keys for the people already stored, computed as the service layer computes them."""
-    from prisoners.names import identity_keys, search_text
-
     Prisoner = apps.get_model("prisoners", "Prisoner")
     NameVariant = apps.get_model("prisoners", "NameVariant")
     NameKey = apps.get_model("prisoners", "NameKey")

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from prisoners.models import Prisoner, Source
+from prisoners import services as prisoner_services
 from prisoners.values import parse_country
+from prisoners.visibility import redact, sort_key
 from releases import services as release_services
 from releases.models import (
     DealClaim,
@@ -18,6 +19,7 @@ from releases.models import (
     Release,
     ReleaseEvent,
     ReliefMeasure,
+    ReportedTotal,
     SanctionsDeal,
 )
 from releases.selectors import FREED_OUTCOMES, reconcile_event
@@ -29,15 +31,15 @@ from tracker.api.refs import (
     PersonRefSerializer,
     ReportedValueSerializer,
     SourceRefSerializer,
+    StrictSerializerMixin,
+    VisiblePrisonerField,
+    reader,
+    source_ids_field,
     visible_to_reader,
     withheld_for_reader,
 )
 
-
-def _source_ids_field():
-    return serializers.PrimaryKeyRelatedField(
-        queryset=Source.objects.all(), many=True, required=False, write_only=True, help_text="Ids of cited sources."
-    )
+_source_ids_field = source_ids_field
 
 
 def _service_fields(validated_data):
@@ -47,25 +49,38 @@ def _service_fields(validated_data):
     return fields
 
 
+def _with_reported_values(service):
+    """Run a service, then replace the record's reported values when the write carried them."""
+
+    def write(**fields):
+        values = fields.pop("reported_values", None)
+        record = service(**fields)
+        if values is not None:
+            prisoner_services.set_reported_values(actor=fields.get("actor"), record=record, values=values)
+        return record
+
+    return write
+
+
 def people_in_reading_order(serializer, releases):
     """Releases of people the reader may see, by the name as the reader sees it (withheld ones together)."""
+    user = reader(serializer)
     visible = [release for release in releases if visible_to_reader(serializer, release.prisoner)]
-
-    def shown_name(release):
-        withheld = withheld_for_reader(serializer, release.prisoner)
-        return (withheld, "" if withheld else release.prisoner.full_name.casefold(), release.pk)
-
-    return sorted(visible, key=shown_name)
+    return sorted(visible, key=lambda release: sort_key(user, release.prisoner))
 
 
-class ReleaseSerializer(serializers.ModelSerializer):
+def _reported_values_field():
+    return ReportedValueSerializer(
+        many=True, required=False, help_text="Each source's value where sources disagree; a write replaces the list."
+    )
+
+
+class ReleaseSerializer(StrictSerializerMixin, serializers.ModelSerializer):
     """One person freed (or returned to custody): who, in which event, when, where to."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api-release-detail")
     prisoner = PersonRefSerializer(read_only=True)
-    prisoner_id = serializers.PrimaryKeyRelatedField(
-        source="prisoner", queryset=Prisoner.objects.all(), write_only=True, help_text="The person's id."
-    )
+    prisoner_id = VisiblePrisonerField(source="prisoner", write_only=True, help_text="The person's id.")
     event = EventRefSerializer(read_only=True, allow_null=True)
     release_event = serializers.SlugRelatedField(
         source="event",
@@ -84,7 +99,7 @@ class ReleaseSerializer(serializers.ModelSerializer):
     conditions = serializers.ListField(child=serializers.CharField(), read_only=True)
     sources = SourceRefSerializer(many=True, read_only=True)
     source_ids = _source_ids_field()
-    reported_values = ReportedValueSerializer(many=True, read_only=True)
+    reported_values = _reported_values_field()
 
     class Meta:
         model = Release
@@ -118,9 +133,7 @@ class ReleaseSerializer(serializers.ModelSerializer):
         data = super().to_representation(release)
         if data["date"] is None and release.event_id:
             data["date"] = release.event.date.isoformat()
-        if withheld_for_reader(self, release.prisoner):
-            data.update(notes="", sources=[], reported_values=[])
-        return data
+        return redact("release", data, withheld=withheld_for_reader(self, release.prisoner))
 
     def _fields(self, validated_data):
         fields = _service_fields(validated_data)
@@ -129,10 +142,11 @@ class ReleaseSerializer(serializers.ModelSerializer):
         return fields
 
     def create(self, validated_data):
-        return release_services.record_release(**self._fields(validated_data))
+        return _with_reported_values(release_services.record_release)(**self._fields(validated_data))
 
     def update(self, instance, validated_data):
-        return release_services.update_release(release=instance, **self._fields(validated_data))
+        write = _with_reported_values(release_services.update_release)
+        return write(release=instance, **self._fields(validated_data))
 
 
 class NamedReleaseSerializer(serializers.ModelSerializer):
@@ -180,7 +194,7 @@ class ReconciliationSerializer(serializers.Serializer):
     ok = serializers.BooleanField()
 
 
-class ReleaseEventSerializer(serializers.ModelSerializer):
+class ReleaseEventSerializer(StrictSerializerMixin, serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api-release-event-detail", lookup_field="slug")
     slug = serializers.SlugField(required=False, max_length=200)
     releasing_countries = serializers.ListField(child=CountryCodeField(), min_length=1)
@@ -249,10 +263,12 @@ class ReleaseEventSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(error.messages) from None
 
     def create(self, validated_data):
-        return release_services.create_release_event(**_service_fields(validated_data))
+        write = _with_reported_values(release_services.create_release_event)
+        return write(**_service_fields(validated_data))
 
     def update(self, instance, validated_data):
-        return release_services.update_release_event(event=instance, **_service_fields(validated_data))
+        write = _with_reported_values(release_services.update_release_event)
+        return write(event=instance, **_service_fields(validated_data))
 
 
 class ReleaseEventDetailSerializer(ReleaseEventSerializer):
@@ -261,7 +277,7 @@ class ReleaseEventDetailSerializer(ReleaseEventSerializer):
     people = serializers.SerializerMethodField(help_text="Named people the reader may see, with where each went.")
     reconciliation = serializers.SerializerMethodField()
     sources = SourceRefSerializer(many=True, read_only=True)
-    reported_values = ReportedValueSerializer(many=True, read_only=True)
+    reported_values = _reported_values_field()
 
     class Meta(ReleaseEventSerializer.Meta):
         fields = ReleaseEventSerializer.Meta.fields + [
@@ -287,22 +303,31 @@ class ReleaseEventDetailSerializer(ReleaseEventSerializer):
         return data
 
 
-class ReliefMeasureSerializer(serializers.ModelSerializer):
-    sources = SourceRefSerializer(many=True, read_only=True)
+class DealPartSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+    """One part of a deal, written as an item of the deal's list: with `id` it changes that row, without it
+    adds one; rows left out of the list are deleted."""
 
+    id = serializers.IntegerField(required=False, help_text="Present: change this row. Absent: add a row.")
+    sources = SourceRefSerializer(many=True, read_only=True)
+    source_ids = _source_ids_field()
+
+    def to_internal_value(self, data):
+        fields = super().to_internal_value(data)
+        if "source_ids" in fields:
+            fields["sources"] = fields.pop("source_ids")
+        return fields
+
+
+class ReliefMeasureSerializer(DealPartSerializer):
     class Meta:
         model = ReliefMeasure
-        fields = ["id", "measure", "target", "instrument", "authority", "effective_on", "sources"]
-        read_only_fields = fields
+        fields = ["id", "measure", "target", "instrument", "authority", "effective_on", "sources", "source_ids"]
 
 
-class DealClaimSerializer(serializers.ModelSerializer):
-    sources = SourceRefSerializer(many=True, read_only=True)
-
+class DealClaimSerializer(DealPartSerializer):
     class Meta:
         model = DealClaim
-        fields = ["id", "claim", "claimant", "position", "said_on", "sources"]
-        read_only_fields = fields
+        fields = ["id", "claim", "claimant", "position", "said_on", "sources", "source_ids"]
 
 
 class DealEventSerializer(EventRefSerializer):
@@ -313,7 +338,7 @@ class DealEventSerializer(EventRefSerializer):
         read_only_fields = fields
 
 
-class SanctionsDealSerializer(serializers.ModelSerializer):
+class SanctionsDealSerializer(StrictSerializerMixin, serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api-deal-detail", lookup_field="slug")
     slug = serializers.SlugField(required=False, max_length=200)
     target_country = CountryCodeField(required=False, allow_null=True)
@@ -351,20 +376,41 @@ class SanctionsDealSerializer(serializers.ModelSerializer):
         return fields
 
     def create(self, validated_data):
-        return release_services.create_deal(**self._fields(validated_data))
+        fields, parts = self._parts(self._fields(validated_data))
+        deal = _with_reported_values(release_services.create_deal)(**fields)
+        return self._write_parts(deal, parts, actor=fields.get("actor"))
 
     def update(self, instance, validated_data):
-        return release_services.update_deal(deal=instance, **self._fields(validated_data))
+        fields, parts = self._parts(self._fields(validated_data))
+        deal = _with_reported_values(release_services.update_deal)(deal=instance, **fields)
+        return self._write_parts(deal, parts, actor=fields.get("actor"))
+
+    @staticmethod
+    def _parts(fields):
+        parts = {name: fields.pop(name) for name in ("relief_measures", "claims") if name in fields}
+        return fields, parts
+
+    @staticmethod
+    def _write_parts(deal, parts, *, actor):
+        if "relief_measures" in parts:
+            release_services.set_relief_measures(actor=actor, deal=deal, measures=parts["relief_measures"])
+        if "claims" in parts:
+            release_services.set_deal_claims(actor=actor, deal=deal, claims=parts["claims"])
+        return deal
 
 
 class SanctionsDealDetailSerializer(SanctionsDealSerializer):
     """A deal in full: what was lifted, who claimed what (with sources), its events and the people freed."""
 
-    relief_measures = ReliefMeasureSerializer(many=True, read_only=True)
-    claims = DealClaimSerializer(many=True, read_only=True)
+    relief_measures = ReliefMeasureSerializer(
+        many=True, required=False, help_text="What was lifted; a write replaces the list (items with `id` are kept)."
+    )
+    claims = DealClaimSerializer(
+        many=True, required=False, help_text="Who said what; a write replaces the list (items with `id` are kept)."
+    )
     events = DealEventSerializer(source="release_events", many=True, read_only=True)
     sources = SourceRefSerializer(many=True, read_only=True)
-    reported_values = ReportedValueSerializer(many=True, read_only=True)
+    reported_values = _reported_values_field()
 
     class Meta(SanctionsDealSerializer.Meta):
         fields = SanctionsDealSerializer.Meta.fields + [
@@ -378,7 +424,7 @@ class SanctionsDealDetailSerializer(SanctionsDealSerializer):
         ]
 
 
-class DestinationSerializer(serializers.ModelSerializer):
+class DestinationSerializer(StrictSerializerMixin, serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api-destination-detail", lookup_field="code", lookup_url_kwarg="country"
     )
@@ -443,3 +489,40 @@ class DestinationDetailSerializer(DestinationSerializer):
             entry["people"] = people_in_reading_order(self, entry["people"])
         entries = sorted(by_event.values(), key=lambda entry: (entry["event"].date, entry["event"].pk), reverse=True)
         return DestinationEventSerializer(entries, many=True, context=self.context).data
+
+
+class ReportedTotalSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+    """A total someone reported on a date ("more than 1,000 political prisoners"), with its sources."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api-reported-total-detail")
+    country = CountryCodeField(required=False, allow_null=True)
+    sources = SourceRefSerializer(many=True, read_only=True)
+    source_ids = _source_ids_field()
+
+    class Meta:
+        model = ReportedTotal
+        fields = [
+            "id",
+            "url",
+            "reported_on",
+            "count",
+            "qualifier",
+            "counts_what",
+            "reported_by",
+            "country",
+            "still_held",
+            "sources",
+            "source_ids",
+        ]
+
+    def _fields(self, validated_data):
+        fields = _service_fields(validated_data)
+        if "country" in fields:
+            fields["country"] = fields["country"] or ""
+        return fields
+
+    def create(self, validated_data):
+        return release_services.create_reported_total(**self._fields(validated_data))
+
+    def update(self, instance, validated_data):
+        return release_services.update_reported_total(reported_total=instance, **self._fields(validated_data))

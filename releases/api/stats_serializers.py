@@ -45,7 +45,7 @@ class DealCountSerializer(serializers.Serializer):
     named_count = serializers.IntegerField()
 
 
-class ReportedTotalSerializer(serializers.Serializer):
+class StatsReportedTotalSerializer(serializers.Serializer):
     reported_on = serializers.DateField()
     count = serializers.IntegerField()
     qualifier = serializers.CharField()
@@ -74,5 +74,5 @@ class StatsSerializer(serializers.Serializer):
     per_destination = DestinationCountSerializer(many=True)
     per_event = EventCountSerializer(many=True)
     per_deal = DealCountSerializer(many=True)
-    latest_reported_totals = ReportedTotalSerializer(many=True)
+    latest_reported_totals = StatsReportedTotalSerializer(many=True)
     still_held = StillHeldSerializer()

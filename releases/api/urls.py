@@ -7,6 +7,7 @@ from releases.api.views import (
     DestinationViewSet,
     ReleaseEventViewSet,
     ReleaseViewSet,
+    ReportedTotalViewSet,
     SanctionsDealViewSet,
     StatsView,
 )
@@ -16,5 +17,6 @@ router.register("release-events", ReleaseEventViewSet, basename="api-release-eve
 router.register("releases", ReleaseViewSet, basename="api-release")
 router.register("destinations", DestinationViewSet, basename="api-destination")
 router.register("deals", SanctionsDealViewSet, basename="api-deal")
+router.register("reported-totals", ReportedTotalViewSet, basename="api-reported-total")
 
 urlpatterns = [path("stats/", StatsView.as_view(), name="api-stats"), *router.urls]

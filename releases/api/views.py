@@ -1,12 +1,19 @@
 """API views for release events, releases, destinations, deals and the stats: thin; rules live elsewhere."""
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Prefetch
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from prisoners.visibility import WITHHELD_NAME, can_view_withheld, visible_prisoners
+from prisoners.visibility import (
+    is_withheld_for,
+    redact,
+    reported_value_prefetches,
+    shown_sources,
+    source_prefetches,
+    visible_releases,
+)
 from releases import services as release_services
 from releases.api.serializers import (
     DestinationDetailSerializer,
@@ -14,13 +21,20 @@ from releases.api.serializers import (
     ReleaseEventDetailSerializer,
     ReleaseEventSerializer,
     ReleaseSerializer,
+    ReportedTotalSerializer,
     SanctionsDealDetailSerializer,
     SanctionsDealSerializer,
 )
 from releases.api.stats_serializers import StatsSerializer
-from releases.filtersets import DestinationFilterSet, ReleaseEventFilterSet, ReleaseFilterSet, SanctionsDealFilterSet
-from releases.models import Destination, EventDestination, Release, ReleaseEvent, SanctionsDeal
-from releases.selectors import FREED_OUTCOMES, deals_with_counts, events_with_named_counts
+from releases.filtersets import (
+    DestinationFilterSet,
+    ReleaseEventFilterSet,
+    ReleaseFilterSet,
+    ReportedTotalFilterSet,
+    SanctionsDealFilterSet,
+)
+from releases.models import Destination, EventDestination, Release, ReleaseEvent, ReportedTotal, SanctionsDeal
+from releases.selectors import deals_with_counts, destinations_with_counts, events_with_named_counts
 from releases.stats import all_stats
 from tracker.api.permissions import ReadOnly
 from tracker.api.views import RecordViewSet
@@ -52,6 +66,8 @@ class ReleaseEventViewSet(RecordViewSet):
         "deal",
         "destination_breakdown",
         "uncertain",
+        "deal_title",
+        "sources",
     ]
     csv_filename = "release-events.csv"
 
@@ -63,17 +79,23 @@ class ReleaseEventViewSet(RecordViewSet):
             Prefetch("destination_counts", queryset=EventDestination.objects.select_related("destination")),
             Prefetch("releases", queryset=Release.objects.select_related("prisoner", "destination")),
         )
+        user = self.request.user
+        if self.wants_csv() or self.action != "list":
+            queryset = queryset.prefetch_related(*source_prefetches(user, "sources"))
         if self.action != "list":
-            queryset = queryset.prefetch_related("sources", "reported_values__source")
+            queryset = queryset.prefetch_related(*reported_value_prefetches(user, "reported_values"))
         return queryset
 
     def delete_record(self, instance):
         release_services.delete_release_event(actor=self.request.user, event=instance)
 
+    def text_records(self, event):
+        return [event, *event.reported_values.all()] if self.action != "list" else [event]
+
     def csv_row(self, event):
         return {
             "id": event.pk,
-            "url": self.request.build_absolute_uri(reverse("api-release-event-detail", args=[event.slug])),
+            "url": self.request.build_absolute_uri(event.get_absolute_url()),
             "slug": event.slug,
             "title": event.title,
             "date": event.date.isoformat(),
@@ -88,6 +110,8 @@ class ReleaseEventViewSet(RecordViewSet):
                 f"{row.destination.code}:{row.reported_count}" for row in event.destination_counts.all()
             ],
             "uncertain": event.uncertain,
+            "deal_title": event.deal.title if event.deal_id else "",
+            "sources": [source.link for source in shown_sources(event.sources.all())],
         }
 
 
@@ -110,29 +134,36 @@ class ReleaseViewSet(RecordViewSet):
         "outcome",
         "confidence",
         "conditions",
+        "release_event_title",
+        "release_event_date",
+        "sources",
     ]
     csv_filename = "releases.csv"
 
     def get_queryset(self):
         return (
-            Release.objects.filter(prisoner__in=visible_prisoners(self.request.user).values("pk"))
+            visible_releases(self.request.user, Release.objects.all())
             .select_related("prisoner", "event", "destination")
-            .prefetch_related("sources", "reported_values__source")
+            .prefetch_related(
+                *source_prefetches(self.request.user, "sources"),
+                *reported_value_prefetches(self.request.user, "reported_values"),
+            )
         )
 
     def delete_record(self, instance):
         release_services.delete_release(actor=self.request.user, release=instance)
 
+    def text_records(self, release):
+        return [release, *release.reported_values.all()]
+
     def csv_row(self, release):
-        if not hasattr(self, "_sees_withheld"):
-            self._sees_withheld = can_view_withheld(self.request.user)
-        withheld = release.prisoner.is_withheld and not self._sees_withheld
-        when = release.date or (release.event.date if release.event_id else None)
-        return {
+        withheld = is_withheld_for(self.request.user, release.prisoner)
+        when = release.effective_date
+        row = {
             "id": release.pk,
-            "url": self.request.build_absolute_uri(reverse("api-release-detail", args=[release.pk])),
+            "url": self.request.build_absolute_uri(release.prisoner.get_absolute_url()),
             "prisoner_id": release.prisoner_id,
-            "full_name": str(WITHHELD_NAME) if withheld else release.prisoner.full_name,
+            "full_name": release.prisoner.full_name,
             "withheld": withheld,
             "release_event": release.event.slug if release.event_id else "",
             "date": when.isoformat() if when else "",
@@ -140,7 +171,11 @@ class ReleaseViewSet(RecordViewSet):
             "outcome": release.outcome,
             "confidence": release.confidence,
             "conditions": release.conditions,
+            "release_event_title": release.event.title if release.event_id else "",
+            "release_event_date": release.event.date.isoformat() if release.event_id else "",
+            "sources": [source.link for source in shown_sources(release.sources.all())],
         }
+        return redact("release_row", row, withheld=withheld)
 
 
 class SanctionsDealViewSet(RecordViewSet):
@@ -173,10 +208,8 @@ class SanctionsDealViewSet(RecordViewSet):
         queryset = deals_with_counts()
         if self.action != "list":
             queryset = queryset.prefetch_related(
-                "relief_measures__sources",
-                "claims__sources",
-                "sources",
-                "reported_values__source",
+                *source_prefetches(self.request.user, "relief_measures__sources", "claims__sources", "sources"),
+                *reported_value_prefetches(self.request.user, "reported_values"),
                 Prefetch("release_events", queryset=events_with_named_counts().order_by("date", "id")),
             )
         return queryset
@@ -184,10 +217,15 @@ class SanctionsDealViewSet(RecordViewSet):
     def delete_record(self, instance):
         release_services.delete_deal(actor=self.request.user, deal=instance)
 
+    def text_records(self, deal):
+        if self.action == "list":
+            return [deal]
+        return [deal, *deal.claims.all(), *deal.relief_measures.all(), *deal.reported_values.all()]
+
     def csv_row(self, deal):
         return {
             "id": deal.pk,
-            "url": self.request.build_absolute_uri(reverse("api-deal-detail", args=[deal.slug])),
+            "url": self.request.build_absolute_uri(deal.get_absolute_url()),
             "slug": deal.slug,
             "title": deal.title,
             "announced_on": deal.announced_on.isoformat() if deal.announced_on else "",
@@ -200,21 +238,6 @@ class SanctionsDealViewSet(RecordViewSet):
             "named_count": deal.named_count,
             "uncertain": deal.uncertain,
         }
-
-
-def destinations_with_counts(queryset=None):
-    queryset = Destination.objects.all() if queryset is None else queryset
-    reported = (
-        EventDestination.objects.filter(destination=OuterRef("pk"))
-        .order_by()
-        .values("destination")
-        .annotate(total=Sum("reported_count"))
-        .values("total")
-    )
-    return queryset.annotate(
-        reported_count=Subquery(reported, output_field=IntegerField()),
-        named_count=Count("releases", filter=Q(releases__outcome__in=FREED_OUTCOMES), distinct=True),
-    )
 
 
 class DestinationViewSet(RecordViewSet):
@@ -235,7 +258,7 @@ class DestinationViewSet(RecordViewSet):
         queryset = destinations_with_counts()
         if self.action != "list":
             queryset = queryset.prefetch_related(
-                "sources",
+                *source_prefetches(self.request.user, "sources"),
                 Prefetch("event_counts", queryset=EventDestination.objects.select_related("event")),
                 Prefetch("releases", queryset=Release.objects.select_related("prisoner", "event")),
             )
@@ -251,11 +274,39 @@ class DestinationViewSet(RecordViewSet):
     def csv_row(self, destination):
         return {
             "id": destination.pk,
-            "url": self.request.build_absolute_uri(reverse("api-destination-detail", args=[destination.code])),
+            "url": self.request.build_absolute_uri(destination.get_absolute_url()),
             "country": destination.code,
             "name": str(destination.country.name),
             "reported_count": destination.reported_count,
             "named_count": destination.named_count,
+        }
+
+
+class ReportedTotalViewSet(RecordViewSet):
+    """Totals reported by someone on a date (people still held, freed so far), each with its sources."""
+
+    queryset = ReportedTotal.objects.all()
+    serializer_class = ReportedTotalSerializer
+    filterset_class = ReportedTotalFilterSet
+    csv_columns = ["id", "url", "reported_on", "count", "qualifier", "counts_what", "reported_by", "country"]
+    csv_filename = "reported-totals.csv"
+
+    def get_queryset(self):
+        return ReportedTotal.objects.prefetch_related(*source_prefetches(self.request.user, "sources"))
+
+    def delete_record(self, instance):
+        release_services.delete_reported_total(actor=self.request.user, reported_total=instance)
+
+    def csv_row(self, total):
+        return {
+            "id": total.pk,
+            "url": self.request.build_absolute_uri(reverse("api-reported-total-detail", args=[total.pk])),
+            "reported_on": total.reported_on.isoformat(),
+            "count": total.count,
+            "qualifier": total.qualifier,
+            "counts_what": total.counts_what,
+            "reported_by": total.reported_by,
+            "country": total.country.code or "",
         }
 
 

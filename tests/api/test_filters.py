@@ -1,4 +1,4 @@
-"""Every filter narrows its list as DESIGN.md says; a bad value is a 400 that names the parameter."""
+"""Every filter narrows its list as docs/contracts.md says (Filters); a bad value is a 400 that names the parameter."""
 
 from datetime import date
 

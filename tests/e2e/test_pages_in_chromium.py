@@ -83,13 +83,17 @@ def test_a_filter_changes_the_list(site, chromium, screenshot):
     assert "Ales Bialiatski" in table.text and "Still Heldperson" in table.text
     chromium.find_element(By.CSS_SELECTOR, "details.more-filters > summary").click()  # the filter panel opens
     Select(chromium.find_element(By.ID, "id_status")).select_by_value("sentenced")
-    chromium.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
+    chromium.find_element(By.CSS_SELECTOR, "details.more-filters button[type=submit]").click()
     _wait_for_url(chromium, "status=sentenced")
+    # The script sent only what was filled in: a short URL to share.
+    assert chromium.current_url == f"{base}/prisoners/?status=sentenced"
     table = chromium.find_element(By.CSS_SELECTOR, "table")
     assert "Still Heldperson" in table.text
     assert "Ales Bialiatski" not in table.text
     assert "1 result" in chromium.find_element(By.CSS_SELECTOR, ".list-tools").text
-    assert chromium.find_element(By.ID, "id_status").is_displayed()  # an active filter keeps its panel open
+    assert not chromium.find_element(By.ID, "id_status").is_displayed()  # applied: the panel collapses...
+    chip = chromium.find_element(By.CSS_SELECTOR, ".chips a.chip")  # ...and a chip says what is applied
+    assert "Status: Sentenced" in " ".join(chip.text.split())
     _no_horizontal_scroll(chromium)
     screenshot(f"filtered-people-{width_name}")
 

@@ -2,7 +2,8 @@ import io
 
 import pytest
 
-from imports.services import create_import_job, run_import
+from imports.jobs import create_import_job
+from imports.run import run_import
 from tracker.celery_app import app as celery_app
 
 HEADER = "external_id,full_name,aliases,citizenship,country,gender,birth_date,detained_on,sentence_months,charges,status,released_on,release_event,destination,sources,notes"  # noqa: E501

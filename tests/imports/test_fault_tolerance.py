@@ -15,9 +15,10 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.utils import timezone
 
-from imports import services
+from imports.jobs import create_import_job
+from imports.lease import LeaseLost, claim_job, heartbeat, recover_stalled_jobs
 from imports.models import ImportJob
-from imports.services import LeaseLost, claim_job, create_import_job, recover_stalled_jobs, run_import
+from imports.run import ImportRun, run_import
 from prisoners.models import Detention, ExternalId, NameVariant, Prisoner, Source
 from releases.models import Destination, Release
 from tracker.celery_app import app as celery_app
@@ -95,14 +96,14 @@ def test_only_one_worker_holds_a_job_until_its_lease_goes_stale(settings):
     ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(seconds=31))
     assert claim_job(job.pk, "worker-2") is not None
     with pytest.raises(LeaseLost):
-        services.heartbeat(job.pk, "worker-1")
+        heartbeat(job.pk, "worker-1")
 
 
 @pytest.mark.django_db
 def test_a_worker_that_lost_its_lease_writes_nothing(settings, importer):
     job = new_job(b"external_id,full_name\nA1,One\nA2,Two\n", user=importer)
     first = claim_job(job.pk, "worker-1")
-    run = services.ImportRun(first, "worker-1", importer)
+    run = ImportRun(first, "worker-1", importer)
     ImportJob.objects.filter(pk=job.pk).update(lease_owner="worker-2", heartbeat_at=timezone.now())
 
     with pytest.raises(LeaseLost):
@@ -126,7 +127,7 @@ def test_a_job_stopped_mid_way_resumes_from_its_checkpoint_and_matches_an_undist
     clear_imported_records()
 
     job = new_job(content, user=importer)
-    real_apply = services.ImportRun.apply_batch
+    real_apply = ImportRun.apply_batch
     calls = {"n": 0}
 
     def dies_on_the_fourth_batch(self, *args, **kwargs):
@@ -135,14 +136,14 @@ def test_a_job_stopped_mid_way_resumes_from_its_checkpoint_and_matches_an_undist
             raise WorkerKilled
         return real_apply(self, *args, **kwargs)
 
-    monkeypatch.setattr(services.ImportRun, "apply_batch", dies_on_the_fourth_batch)
+    monkeypatch.setattr(ImportRun, "apply_batch", dies_on_the_fourth_batch)
     with pytest.raises(WorkerKilled):
         run_import(job.pk, worker_id="doomed")
     job.refresh_from_db()
     assert (job.status, job.rows_done, job.lease_owner) == ("running", 120, "doomed")
     assert Prisoner.objects.count() == job.created_count > 0
 
-    monkeypatch.setattr(services.ImportRun, "apply_batch", real_apply)
+    monkeypatch.setattr(ImportRun, "apply_batch", real_apply)
     assert run_import(job.pk, worker_id="eager") is None  # the lease is still fresh
     ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=5))
     run_import(job.pk, worker_id="rescuer")
@@ -281,7 +282,7 @@ def test_a_batch_that_conflicts_with_another_import_is_matched_again(monkeypatch
     """Two imports of one list at once: the loser of a unique-key race re-matches and updates."""
     from django.db import IntegrityError
 
-    real_write_batch = services.ImportRun.write_batch
+    real_write_batch = ImportRun.write_batch
     raced = {"done": False}
 
     def another_import_wins_the_race(self, *args):
@@ -291,7 +292,7 @@ def test_a_batch_that_conflicts_with_another_import_is_matched_again(monkeypatch
             raise IntegrityError("duplicate key value violates unique constraint")
         return real_write_batch(self, *args)
 
-    monkeypatch.setattr(services.ImportRun, "write_batch", another_import_wins_the_race)
+    monkeypatch.setattr(ImportRun, "write_batch", another_import_wins_the_race)
     job = run_import(new_job(b"external_id,full_name\nA1,One (renamed)\nA2,Two\n", user=importer).pk)
 
     assert job.status == "succeeded"

@@ -293,7 +293,7 @@ def test_rows_without_external_id_attach_to_the_same_person_by_name_and_birth_da
 
 def test_imported_names_are_handed_to_the_names_index(monkeypatch, importer):
     refreshed = []
-    monkeypatch.setattr("prisoners.names.refresh_name_keys", lambda ids: refreshed.extend(ids))
+    monkeypatch.setattr("prisoners.names.keys.refresh_name_keys", lambda ids: refreshed.extend(ids))
     import_file("external_id,full_name\nA1,One\nA2,Two\n", user=importer)
     assert sorted(refreshed) == sorted(Prisoner.objects.values_list("pk", flat=True))
 
@@ -346,7 +346,7 @@ def test_tabs_newlines_and_backslashes_in_values_survive(importer):
 
 
 def test_seen_keys_remembers_every_key_through_growth():
-    from imports.services import SeenKeys
+    from imports.run import SeenKeys
 
     seen = SeenKeys(capacity=4)
     keys = [hash(f"id-{n}") for n in range(5000)] + [0, -1, 2**63 - 1, -(2**63)]

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from prisoners.models import DatePrecision, NameKey
-from prisoners.names import birth_dates_agree, match_existing_prisoner
+from prisoners.names.matching import birth_dates_agree, match_existing_prisoner
 
 
 @pytest.mark.django_db
@@ -91,7 +91,7 @@ def test_birth_dates_agree(first, second, agree):
 
 @pytest.mark.django_db
 def test_a_batch_is_matched_in_two_queries(build, django_assert_num_queries):
-    from prisoners.names import match_existing_prisoners
+    from prisoners.names.matching import match_existing_prisoners
 
     maria = build.prisoner("Maria Kalesnikava", birth_date=date(1982, 4, 24))
     ales = build.prisoner("Ales Bialiatski")

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from prisoners.models import Prisoner
-from prisoners.names import match_existing_prisoner, refresh_name_keys
+from prisoners.names.keys import refresh_name_keys
+from prisoners.names.matching import match_existing_prisoner
 from prisoners.search import search_prisoners
 from prisoners.visibility import VIEW_WITHHELD_PERMISSION
 

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from tests.pages.scenario import build_december_13
@@ -15,3 +16,11 @@ def staff_client(db, build):
     staff = Client()
     staff.force_login(build.user(perms=["prisoners.view_withheld"]))
     return staff
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Menus of countries in use are cached for a few minutes: each test starts from its own data."""
+    cache.clear()
+    yield
+    cache.clear()

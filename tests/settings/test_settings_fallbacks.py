@@ -1,4 +1,4 @@
-"""Settings read the environment and fall back as DESIGN.md says; checked in a clean subprocess."""
+"""Settings read the environment and fall back as the README says (Configuration); checked in a clean subprocess."""
 
 import json
 import os

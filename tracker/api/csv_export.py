@@ -3,6 +3,8 @@
 import csv
 
 from django.http import StreamingHttpResponse
+from django.utils import timezone
+from django.utils.text import slugify
 from rest_framework.renderers import BaseRenderer
 
 # A cell starting with one of these is read as a formula by Excel, LibreOffice and Sheets.
@@ -64,3 +66,49 @@ class CSVRenderer(BaseRenderer):
         if isinstance(data, list):
             return "".join(csv_lines(["message"], [{"message": item} for item in data])).encode("utf-8")
         return "".join(csv_lines(list(data), [data])).encode("utf-8")
+
+
+# How a filter appears in a file name: "people-released-taken-to-lt-2025-12-13.csv".
+FILENAME_PHRASES = {
+    "destination": "taken-to",
+    "country": "in",
+    "citizenship": "citizens-of",
+    "target_country": "relief-for",
+    "sanctioning_party": "relief-from",
+    "search": "matching",
+    "date_after": "from",
+    "date_before": "to",
+    "released_after": "released-from",
+    "released_before": "released-to",
+    "detained_after": "detained-from",
+    "detained_before": "detained-to",
+    "announced_after": "announced-from",
+    "announced_before": "announced-to",
+    "published_after": "published-from",
+    "published_before": "published-to",
+}
+FILENAME_BARE = ("record", "status", "kind", "release_event", "deal", "outcome", "confidence", "gender", "visibility")
+NOT_IN_FILENAME = ("format", "page", "page_size", "ordering")
+MAX_FILENAME_LENGTH = 150
+
+
+def dated_csv_filename(what, params, filter_names=(), today=None):
+    """A file named after what it holds and the day: `people-released-2025-12-13.csv`.
+
+    `what` names the records ("people"); each filter in use adds its value (status, kind, slugs) or a
+    phrase and its value ("taken-to-lt"), in the order of `filter_names` (the FilterSet's)."""
+    parts = [what]
+    names = [name for name in filter_names if name in params] + [name for name in params if name not in filter_names]
+    for name in names:
+        if name in NOT_IN_FILENAME:
+            continue
+        for value in params.getlist(name) if hasattr(params, "getlist") else [params[name]]:
+            value = slugify(str(value))
+            if not value:
+                continue
+            if name in FILENAME_BARE:
+                parts.append(value)
+            else:
+                parts.append(f"{FILENAME_PHRASES.get(name, slugify(name))}-{value}")
+    stem = "-".join(parts)[:MAX_FILENAME_LENGTH].strip("-")
+    return f"{stem}-{(today or timezone.localdate()).isoformat()}.csv"

@@ -14,6 +14,8 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 PAGE_SIZE_PARAM = "page_size"
 PAGE_PARAM = "page"
+# The deepest row a page may start at: far beyond any real list, far below the database's bigint OFFSET.
+MAX_OFFSET = 10_000_000
 
 
 def parse_page_size(value, default=DEFAULT_PAGE_SIZE):
@@ -47,6 +49,16 @@ class PageSizePagination(BasePagination):
             raise ValidationError({PAGE_PARAM: [_("Enter a whole number from 1.")]}) from None
         self.request = request
         start = (self.page_number - 1) * self.page_size
+        if start > MAX_OFFSET:
+            deepest = MAX_OFFSET // self.page_size + 1
+            raise ValidationError(
+                {
+                    PAGE_PARAM: [
+                        _("With page_size %(size)s the last page is %(deepest)s; use filters or ?format=csv.")
+                        % {"size": self.page_size, "deepest": deepest}
+                    ]
+                }
+            )
         rows = list(queryset[start : start + self.page_size + 1])
         self.has_next = len(rows) > self.page_size
         return rows[: self.page_size]

@@ -1,34 +1,63 @@
-"""Small nested forms of records that other records point to: a source, a person, an event, a place, a deal.
+"""Small nested forms of records that other records point to (a source, a person, an event, a place, a
+deal), the write-side fields that name them, and the strict base every write serializer uses.
 
-A person is always shown as the reader may see them: "Name withheld" when their name is withheld.
+Who sees what is decided by `prisoners.visibility`; these only ask it: a person shows as "Name
+withheld" when their name is withheld, a source or reported value cited for someone withheld is
+absent, and a write may only name records its writer may see (a hidden id answers like a missing one).
 """
 
+from collections.abc import Mapping
+
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from prisoners.models import ReportedValue, Source, Visibility
-from prisoners.visibility import can_view_withheld, display_name, is_withheld_for
+from prisoners import visibility
+from prisoners.models import Prisoner, ReportedValue, Source
 from releases.models import Destination, ReleaseEvent, SanctionsDeal
 from tracker.api.fields import CountryCodeField
 
 
-def reader_sees_withheld(serializer):
-    """Cached per request: whether the reader may see withheld people."""
+def reader(serializer):
     request = serializer.context.get("request")
-    if request is None:
-        return False
-    if not hasattr(request, "_sees_withheld"):
-        request._sees_withheld = can_view_withheld(request.user)
-    return request._sees_withheld
+    return getattr(request, "user", None)
+
+
+def reader_sees_withheld(serializer):
+    return visibility.can_view_withheld(reader(serializer))
 
 
 def visible_to_reader(serializer, prisoner):
-    """Private people are absent for readers who may not see withheld records."""
-    return reader_sees_withheld(serializer) or prisoner.visibility != Visibility.PRIVATE
+    return not visibility.is_absent_for(reader(serializer), prisoner)
 
 
 def withheld_for_reader(serializer, prisoner):
-    return not reader_sees_withheld(serializer) and is_withheld_for(None, prisoner)
+    return visibility.is_withheld_for(reader(serializer), prisoner)
+
+
+class StrictSerializerMixin:
+    """A write either stores every field it was given or answers 400 naming the ones it cannot store."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            errors = {}
+            for name in data:
+                field = self.fields.get(name)
+                if field is None:
+                    errors[name] = [_("Unknown field: it cannot be stored.")]
+                elif field.read_only:
+                    errors[name] = [_("Read-only field: it cannot be written.")]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+class VisibleSourceListSerializer(serializers.ListSerializer):
+    """A list of sources without any the reader may not see (fail-closed: see prisoners.visibility)."""
+
+    def to_representation(self, data):
+        items = data.all() if hasattr(data, "all") else data
+        return super().to_representation(visibility.shown_sources(items))
 
 
 class SourceRefSerializer(serializers.ModelSerializer):
@@ -38,17 +67,47 @@ class SourceRefSerializer(serializers.ModelSerializer):
         model = Source
         fields = ["id", "url", "link", "title", "publisher", "published_on", "kind"]
         read_only_fields = fields
+        list_serializer_class = VisibleSourceListSerializer
 
 
-class ReportedValueSerializer(serializers.ModelSerializer):
-    """One source's value for one field, kept where sources disagree."""
+class VisibleSourceField(serializers.PrimaryKeyRelatedField):
+    """A source named in a write: only one the writer may see (a hidden id reads as "does not exist")."""
+
+    def get_queryset(self):
+        return visibility.visible_sources(reader(self), Source.objects.all())
+
+
+class VisiblePrisonerField(serializers.PrimaryKeyRelatedField):
+    """A person named in a write: only one the writer may see."""
+
+    def get_queryset(self):
+        return visibility.visible_prisoners(reader(self), Prisoner.objects.all())
+
+
+def source_ids_field(**kwargs):
+    kwargs.setdefault("help_text", "Ids of cited sources.")
+    return VisibleSourceField(many=True, required=False, write_only=True, **kwargs)
+
+
+class VisibleReportedValueListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        items = data.all() if hasattr(data, "all") else data
+        return super().to_representation(visibility.shown_reported_values(items))
+
+
+class ReportedValueSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+    """One source's value for one field, kept where sources disagree; written as a list on its record."""
 
     source = SourceRefSerializer(read_only=True)
+    source_id = VisibleSourceField(source="source", write_only=True, help_text="The id of the source that says it.")
 
     class Meta:
         model = ReportedValue
-        fields = ["field", "value", "reported_by", "note", "source"]
-        read_only_fields = fields
+        fields = ["id", "field", "value", "reported_by", "note", "source", "source_id"]
+        read_only_fields = ["id"]
+        list_serializer_class = VisibleReportedValueListSerializer
+        # The service checks the unique constraint (one value per source and field) on the whole list.
+        validators = []
 
 
 class PersonRefSerializer(serializers.Serializer):
@@ -60,9 +119,8 @@ class PersonRefSerializer(serializers.Serializer):
     def to_representation(self, prisoner):
         data = super().to_representation(prisoner)
         withheld = withheld_for_reader(self, prisoner)
-        data["full_name"] = display_name(None, prisoner) if withheld else prisoner.full_name
         data["withheld"] = withheld
-        return data
+        return visibility.redact("person_ref", data, withheld=withheld)
 
 
 class EventRefSerializer(serializers.ModelSerializer):

@@ -2,20 +2,22 @@
 
 from contextlib import contextmanager
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
+from rest_framework import exceptions, status, viewsets
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tracker.api.csv_export import CHUNK_SIZE, CSVRenderer, streamed_csv
+from prisoners.visibility import mask_texts_naming_withheld
+from tracker.api.csv_export import CHUNK_SIZE, CSVRenderer, dated_csv_filename, streamed_csv
 from tracker.api.pagination import PageSizePagination
 from tracker.api.permissions import ReadOnly
 from tracker.api.renderers import ReadOnlyBrowsableAPIRenderer
@@ -28,9 +30,11 @@ class Conflict(APIException):
 
 @contextmanager
 def service_errors_as_responses():
-    """A service's ValidationError becomes a 400 with field messages; a protected row a 409."""
+    """A write runs in one transaction: all of it is stored or none. A service's ValidationError becomes a 400
+    with field messages, a refused permission a 403, a protected row a 409."""
     try:
-        yield
+        with transaction.atomic():
+            yield
     except DjangoValidationError as error:
         if hasattr(error, "error_dict"):
             detail = {
@@ -40,6 +44,8 @@ def service_errors_as_responses():
         else:
             detail = {"non_field_errors": error.messages}
         raise ValidationError(detail) from None
+    except PermissionDenied as error:
+        raise exceptions.PermissionDenied(str(error) or None) from None
     except (ProtectedError, RestrictedError):
         raise Conflict(_("Other records still refer to this one; change or delete them first.")) from None
 
@@ -55,10 +61,33 @@ class RecordViewSet(viewsets.ModelViewSet):
     renderer_classes = [JSONRenderer, ReadOnlyBrowsableAPIRenderer, CSVRenderer]
     filter_backends = [DjangoFilterBackend]
     csv_columns = ()
-    csv_filename = "records.csv"
+    csv_filename = "records.csv"  # the stem names the download: records-<filters>-<day>.csv
 
     def csv_row(self, obj):
         raise NotImplementedError
+
+    def text_records(self, obj):
+        """The records whose free texts a response of `obj` shows (checked for names of withheld people)."""
+        return [obj]
+
+    def mask_texts(self, instance):
+        """Mask, in memory only, the free texts that name someone withheld from the reader."""
+        objects = instance if isinstance(instance, list | tuple) else [instance]
+        if all(hasattr(obj, "_meta") for obj in objects):
+            records = [record for obj in objects for record in self.text_records(obj)]
+            mask_texts_naming_withheld(self.request.user, records)
+
+    def get_serializer(self, *args, **kwargs):
+        instance = args[0] if args else kwargs.get("instance")
+        if instance is not None and "data" not in kwargs:  # a read: never mask what a write will save
+            self.mask_texts(instance)
+        return super().get_serializer(*args, **kwargs)
+    def get_csv_filename(self, lookup=None):
+        what = self.csv_filename.removesuffix(".csv")
+        if lookup is not None:
+            return dated_csv_filename(what, {"record": str(lookup)}, ["record"])
+        filters = list(self.filterset_class.base_filters) if self.filterset_class else []
+        return dated_csv_filename(what, self.request.query_params, filters)
 
     def wants_csv(self):
         renderer = getattr(self.request, "accepted_renderer", None)
@@ -68,21 +97,25 @@ class RecordViewSet(viewsets.ModelViewSet):
         if self.wants_csv():
             queryset = self.filter_queryset(self.get_queryset())
             rows = (self.csv_row(obj) for obj in queryset.iterator(chunk_size=CHUNK_SIZE))
-            return streamed_csv(self.csv_columns, rows, self.csv_filename)
+            return streamed_csv(self.csv_columns, rows, self.get_csv_filename())
         return super().list(request, *args, **kwargs)
 
     def retrieve(self, request, *args, **kwargs):
         if self.wants_csv():
-            return streamed_csv(self.csv_columns, [self.csv_row(self.get_object())], self.csv_filename)
+            obj = self.get_object()
+            lookup = getattr(obj, self.lookup_field, obj.pk)
+            return streamed_csv(self.csv_columns, [self.csv_row(obj)], self.get_csv_filename(lookup))
         return super().retrieve(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         with service_errors_as_responses():
             serializer.save(actor=self.request.user)
+        self.mask_texts(serializer.instance)  # the write's own response is a read too
 
     def perform_update(self, serializer):
         with service_errors_as_responses():
             serializer.save(actor=self.request.user)
+        self.mask_texts(serializer.instance)
 
     def perform_destroy(self, instance):
         with service_errors_as_responses():
@@ -103,6 +136,7 @@ class APIRootView(APIView):
         "destinations": "api-destination-list",
         "deals": "api-deal-list",
         "sources": "api-source-list",
+        "reported-totals": "api-reported-total-list",
         "stats": "api-stats",
         "imports": "import-job-list",
         "schema": "api-schema",

@@ -1,13 +1,20 @@
-"""Template filters and tags for the public pages: partial dates, list links, source links."""
+"""Template filters and tags for the public pages: partial dates, list links, source links, words for tokens."""
 
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from django import template
+from django.urls import reverse
 from django.utils.formats import date_format, number_format
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django_countries import countries
 
 from prisoners.values import format_partial_date
+from prisoners.visibility import shown_reported_values, shown_sources
+from tracker import glossary
 
 register = template.Library()
 
@@ -62,11 +69,6 @@ def qualified_count(count, qualifier="exactly"):
 
 
 @register.filter
-def encode_query(params):
-    return urlencode(params, doseq=True)
-
-
-@register.filter
 def source_label(source):
     """A short name for a source next to a fact: its publisher, or the site's domain."""
     if source.publisher:
@@ -86,3 +88,72 @@ def aria_sort(context, key):
     if current == f"-{key}":
         return mark_safe(' aria-sort="descending"')
     return ""
+
+
+@register.filter
+def shown(sources):
+    """Only the sources the reader may see (prisoners.visibility; fail-closed)."""
+    return shown_sources(sources or ())
+
+
+@register.filter
+def shown_values(values):
+    """Only the reported values the reader may see (prisoners.visibility; fail-closed)."""
+    return shown_reported_values(values or ())
+@register.simple_tag
+def term(group, token, css="badge kind"):
+    """A token in the reader's words, linking to its definition, explained on hover (title), on focus (CSS)
+    and to screen readers (hidden text)."""
+    word = glossary.term(group, token)
+    if not word.explanation:
+        return format_html('<span class="{}">{}</span>', css, word.label)
+    return format_html(
+        '<a class="term {}" href="{}#{}" title="{}">{}<span class="visually-hidden"> ({})</span></a>',
+        css,
+        reverse("methodology"),
+        word.anchor,
+        word.explanation,
+        word.label,
+        word.explanation,
+    )
+
+
+@register.filter
+def term_label(token, group):
+    """Just the reader's word for a token (where a badge would be too much)."""
+    return glossary.term(group, token).label
+
+
+UNCERTAIN_NOTE_LENGTH = 180
+
+
+@register.simple_tag
+def uncertain_badge(obj):
+    """The "uncertain" badge, saying what sources disagree on, with the editors' note as its explanation."""
+    fields = getattr(obj, "uncertain_fields", None) or []
+    label = _("Sources disagree: %(what)s") % {"what": ", ".join(fields)} if fields else _("Uncertain")
+    note = Truncator(getattr(obj, "uncertainty_note", "") or "").chars(UNCERTAIN_NOTE_LENGTH)
+    if not note:
+        note = _("Sources disagree; the page shows each source's value.")
+    return format_html(
+        '<a class="term badge uncertain" href="{}#uncertain" title="{}">'
+        '{}<span class="visually-hidden"> ({})</span></a>',
+        obj.get_absolute_url(),
+        note,
+        label,
+        note,
+    )
+
+
+PARTY_NAMES = {"EU": _lazy("European Union"), "UN": _lazy("United Nations")}
+
+
+@register.filter
+def party_name(code):
+    """A sanctioning party's name: a country code (US) or a bloc (EU)."""
+    if not code:
+        return ""
+    code = str(code).upper()
+    if code in PARTY_NAMES:
+        return str(PARTY_NAMES[code])
+    return str(countries.name(code)) or code

@@ -11,15 +11,17 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from imports.api.serializers import ImportJobSerializer
+from imports.jobs import ImportRejected, create_import_job, job_errors
+from imports.lease import new_worker_id
 from imports.models import ImportJob
-from imports.services import ImportRejected, create_import_job, job_errors, new_worker_id, run_import
+from imports.run import run_import
 from tracker.history import system_user
 
 EXIT_OK, EXIT_FAILED, EXIT_ROWS_FAILED = 0, 1, 2
 
 
 class Command(BaseCommand):
-    help = "Import people, detentions and releases from a CSV, JSON or XLSX file (see README, Imports)."
+    help = "Import people, detentions and releases from a CSV, JSON or XLSX file (see docs/import.md)."
 
     def add_arguments(self, parser):
         parser.add_argument("file")

@@ -5,7 +5,7 @@ person's demo id, ...) and created only when missing; what is there already is l
 so an editor's corrections survive a second run. Every write runs as the system user, so the
 history shows who wrote it. Nothing is invented: people are only those the reporting names.
 
-Interpretation of the data file (see README, "Demo data"):
+Interpretation of the data file (see docs/demo-data.md):
 - event_type -> kind: "domestic pardon" (and "pardon/amnesty") -> pardon; "multilateral prisoner
   exchange" -> exchange; "release and transfer abroad" -> deportation (pardoned and taken across
   a border); "release of foreign/dual national" -> other.
@@ -25,7 +25,6 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.text import slugify
@@ -33,7 +32,7 @@ from django_countries import countries
 from unidecode import unidecode
 
 from prisoners import services as prisoner_services
-from prisoners.models import ExternalId, NameVariant, ReportedValue, Source, Visibility
+from prisoners.models import ExternalId, NameVariant, Source, Visibility
 from prisoners.values import parse_country
 from releases import services as release_services
 from releases.demo_titles import apply_demo_title_translations
@@ -323,7 +322,7 @@ class DemoLoader:
             match = re.match(r"^([^:]+):\s*'(.+)'", link)
             if match:
                 defaults["publisher"], defaults["title"] = match.group(1).strip(), match.group(2).strip()
-        source, created = Source.objects.get_or_create(link=link, defaults=defaults)
+        source, created = prisoner_services.get_or_create_source(link=link, **defaults)
         self.created["sources"] += created
         self.sources[link] = source
         return source
@@ -332,15 +331,12 @@ class DemoLoader:
         return [self.source(link) for link in links or ()]
 
     def reported_value(self, record, *, field, value, source, reported_by="", note=""):
-        _value, created = ReportedValue.objects.get_or_create(
-            content_type=ContentType.objects.get_for_model(record),
-            object_id=record.pk,
-            field=field,
-            value=value,
-            source=source,
-            defaults={"reported_by": reported_by, "note": note},
+        if record.reported_values.filter(field=field, value=value, source=source).exists():
+            return
+        prisoner_services.add_reported_value(
+            record=record, field=field, value=value, source=source, reported_by=reported_by, note=note
         )
-        self.created["reported values"] += created
+        self.created["reported values"] += 1
 
     # Events ------------------------------------------------------------------------------
     def load(self, events, totals):
@@ -456,29 +452,32 @@ class DemoLoader:
             self.created["deals"] += 1
         target, instrument = RELIEF_TARGETS.get(row["date"], ("", ReliefMeasure.Instrument.OTHER))
         for item in deal_row.get("relief_measures") or ():
-            measure, created = ReliefMeasure.objects.get_or_create(
+            if deal.relief_measures.filter(measure=item["measure"]).exists():
+                continue
+            release_services.create_relief_measure(
                 deal=deal,
                 measure=item["measure"],
-                defaults={
-                    "target": target,
-                    "instrument": instrument,
-                    "authority": item.get("authority") or "",
-                    "effective_on": date.fromisoformat(item["effective"]) if item.get("effective") else None,
-                },
+                target=target,
+                instrument=instrument,
+                authority=item.get("authority") or "",
+                effective_on=date.fromisoformat(item["effective"]) if item.get("effective") else None,
+                sources=self.sources_for(item.get("sources")),
             )
-            self.created["relief measures"] += created
-            if created:
-                measure.sources.add(*self.sources_for(item.get("sources")))
+            self.created["relief measures"] += 1
         for item in deal_row.get("claims") or ():
             position = next(
                 (p for words, p in CLAIM_POSITIONS.items() if words in item["claim"]), DealClaim.Position.OTHER
             )
-            claim, created = DealClaim.objects.get_or_create(
-                deal=deal, claimant=item["by"], claim=item["claim"], defaults={"position": position}
+            if deal.claims.filter(claimant=item["by"], claim=item["claim"]).exists():
+                continue
+            release_services.create_deal_claim(
+                deal=deal,
+                claimant=item["by"],
+                claim=item["claim"],
+                position=position,
+                sources=self.sources_for(item.get("sources")),
             )
-            self.created["deal claims"] += created
-            if created:
-                claim.sources.add(*self.sources_for(item.get("sources")))
+            self.created["deal claims"] += 1
         return deal
 
     # People ------------------------------------------------------------------------------
@@ -496,7 +495,7 @@ class DemoLoader:
             visibility=Visibility.PUBLIC,  # named in public reporting
             notes="; ".join(person["remarks"]),
         )
-        ExternalId.objects.create(prisoner=prisoner, source_list=DEMO_LIST, external_id=key)
+        prisoner_services.add_external_id(prisoner=prisoner, source_list=DEMO_LIST, external_id=key)
         self.created["people"] += 1
         return prisoner
 
@@ -537,7 +536,7 @@ class DemoLoader:
             sources=sources,
         )
         self.created["releases"] += 1
-        prisoner.sources.add(*sources)
+        prisoner_services.update_prisoner(prisoner=prisoner, sources={*prisoner.sources.all(), *sources})
 
     @staticmethod
     def person_destination(person, person_destinations):
@@ -565,21 +564,20 @@ class DemoLoader:
     # Totals ------------------------------------------------------------------------------
     def load_total(self, row):
         reported_on = date.fromisoformat(row["date"])
-        total, created = ReportedTotal.objects.get_or_create(
+        if ReportedTotal.objects.filter(reported_on=reported_on, reported_by=row["by"], counts_what=row["of"]).exists():
+            return
+        release_services.create_reported_total(
             reported_on=reported_on,
             reported_by=row["by"],
             counts_what=row["of"],
-            defaults={
-                "count": row["count"],
-                "qualifier": QUALIFIER_BY_TEXT.get(row.get("qualifier") or "", Qualifier.EXACTLY),
-                "country": "BY",
-                # A forecast of releases to come is not a count of people held.
-                "still_held": "could be released" not in row["of"],
-            },
+            count=row["count"],
+            qualifier=QUALIFIER_BY_TEXT.get(row.get("qualifier") or "", Qualifier.EXACTLY),
+            country="BY",
+            # A forecast of releases to come is not a count of people held.
+            still_held="could be released" not in row["of"],
+            sources=self.sources_for(row["sources"]),
         )
-        self.created["reported totals"] += created
-        if created:
-            total.sources.add(*self.sources_for(row["sources"]))
+        self.created["reported totals"] += 1
 
 
 class Command(BaseCommand):

@@ -1,0 +1,302 @@
+"""Running an import job: one worker's pass over the stored file, batch after batch, resumable.
+
+Stream the stored file, check each row with `imports.rows.clean_row`, hand each batch of valid rows
+to `imports.writer.BatchWriter`, and commit the batch with its row errors and the job's checkpoint in
+one transaction. Error policy: a bad row is reported as {row, field, message} and skipped; the good
+rows go in; only an unreadable file fails the job. Batches are idempotent, so a job resumed by another
+worker after a crash (see `imports.lease`) loses and doubles nothing.
+"""
+
+import logging
+import time
+from array import array
+from collections import defaultdict
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from imports.lease import LeaseLost, claim_job, heartbeat, hold_lease, new_worker_id
+from imports.limits import heartbeat_seconds, setting
+from imports.models import ImportJob, ImportRowError
+from imports.readers import ImportFileError, open_records
+from imports.rows import RowContext, clean_row
+from imports.writer import PREVIEW_ROWS, WRITE_CONFLICTS, BatchWriter
+from releases.models import Destination, ReleaseEvent
+from tracker.history import acting_as, system_user
+
+logger = logging.getLogger(__name__)
+
+
+def run_import(job_id, *, worker_id=None):
+    """Run (or resume) the job if no other worker holds it; returns the job, or None if not ours."""
+    worker_id = worker_id or new_worker_id()
+    job = claim_job(job_id, worker_id)
+    if job is None:
+        return None
+    user = job.created_by or system_user()
+    try:
+        with acting_as(user):
+            ImportRun(job, worker_id, user).run()
+    except LeaseLost:
+        logger.warning("Import job %s: lease lost, another worker continues it.", job_id)
+        return ImportJob.objects.get(pk=job_id)
+    except ImportFileError as exc:
+        _finish_failed(job_id, worker_id, str(exc))
+    except Exception as exc:
+        logger.exception("Import job %s stopped on an unexpected error", job_id)
+        _finish_failed(
+            job_id,
+            worker_id,
+            _("The import stopped on an unexpected error (%(error)s); rows before the last checkpoint are in.")
+            % {"error": exc.__class__.__name__},
+        )
+    return ImportJob.objects.get(pk=job_id)
+
+
+def _finish_failed(job_id, worker_id, message):
+    with transaction.atomic():
+        try:
+            hold_lease(job_id, worker_id)
+        except LeaseLost:
+            return
+        ImportRowError.objects.create(job_id=job_id, row=None, field="file", message=message)
+        ImportJob.objects.filter(pk=job_id).update(
+            status=ImportJob.Status.FAILED,
+            message=message,
+            finished_at=timezone.now(),
+            lease_owner="",
+            error_count=F("error_count") + 1,
+        )
+
+
+class SeenKeys:
+    """The 64-bit hashes of the external ids met so far, in one flat array (open addressing).
+
+    A Python set would keep one int object per id, scattered among each batch's short-lived objects,
+    so the worker's memory would creep up with the file; this array grows only by doubling.
+    """
+
+    def __init__(self, capacity=1 << 16):
+        self._slots = array("q", bytes(8 * capacity))
+        self._mask = capacity - 1
+        self._count = 0
+
+    def __len__(self):
+        return self._count
+
+    def add(self, key) -> bool:
+        """Remember `key`; True if it was already there."""
+        key = key or 1  # 0 marks an empty slot
+        slots, mask = self._slots, self._mask
+        index = key & mask
+        while True:
+            current = slots[index]
+            if current == 0:
+                slots[index] = key
+                self._count += 1
+                if self._count * 2 > len(slots):
+                    self._grow()
+                return False
+            if current == key:
+                return True
+            index = (index + 1) & mask
+
+    def _grow(self):
+        old = self._slots
+        self._slots = array("q", bytes(16 * len(old)))
+        self._mask = len(self._slots) - 1
+        self._count = 0
+        for key in old:
+            if key:
+                self.add(key)
+
+
+def unknown_columns_warning(job, unknown):
+    """One file-level warning for all the columns not read, however many there are."""
+    if len(unknown) == 1:
+        field, message = unknown[0], _("Unknown column '%(name)s': its values are not imported.") % {"name": unknown[0]}
+    else:
+        shown = ", ".join(f"'{name}'" for name in unknown[:20])
+        more = len(unknown) - 20
+        if more > 0:
+            shown += _(" and %(more)s more") % {"more": more}
+        field = "columns"
+        message = _("%(count)s unknown columns (%(names)s): their values are not imported.") % {
+            "count": len(unknown),
+            "names": shown,
+        }
+    return ImportRowError(job_id=job.pk, row=None, field=field[:200], message=message, kind=ImportRowError.Kind.WARNING)
+
+
+class ImportRun:
+    """One worker's pass over one job, from its checkpoint to the end of the file."""
+
+    def __init__(self, job, worker_id, user):
+        self.job = job
+        self.worker_id = worker_id
+        self.user = user
+        self.batch_size = max(1, setting("IMPORT_BATCH_SIZE", 2000))
+        self.timings = defaultdict(float, job.timings or {})
+        self.seen_external_ids = SeenKeys()  # hash() of each external id met in this file
+        self.source_ids = {}
+        self.destination_ids = dict(Destination.objects.values_list("country", "pk"))
+        events = list(ReleaseEvent.objects.values_list("slug", "pk", "date"))
+        self.context = RowContext(events={slug: (pk, on) for slug, pk, on in events})
+        self.event_dates = {pk: on for _slug, pk, on in events}
+        self.preview = list(job.preview or [])
+        self.unknown_reported = None
+        self.beat_every = heartbeat_seconds()
+        self.last_beat = time.monotonic()
+
+    def keep_alive(self):
+        """Renew the lease while reading (empty rows, long cells, counting): a live job is never handed on."""
+        now = time.monotonic()
+        if now - self.last_beat >= self.beat_every:
+            heartbeat(self.job.pk, self.worker_id)
+            self.last_beat = now
+
+    def run(self):
+        job = self.job
+        started = time.perf_counter()
+        stream = open_records(job, tick=self.keep_alive)
+        self.timings["open"] += time.perf_counter() - started
+        if job.total_rows is None:
+            counted = time.perf_counter()
+            job.total_rows = stream.count_rows()
+            self.timings["count"] += time.perf_counter() - counted
+            if job.total_rows > stream.max_rows:
+                raise ImportFileError(
+                    _("The file has %(count)s rows; the limit is %(limit)s.")
+                    % {"count": job.total_rows, "limit": stream.max_rows}
+                )
+            ImportJob.objects.filter(pk=job.pk, lease_owner=self.worker_id).update(
+                total_rows=job.total_rows, heartbeat_at=timezone.now()
+            )
+        resume_after = job.rows_done
+        batch = []
+        last_row = 0
+        mark = time.perf_counter()
+        for row, values, problem in stream:
+            last_row = row
+            if row <= resume_after:
+                # Done before a restart: only remember its external id, so duplicates are still caught.
+                external_id = values.get("external_id") if values else None
+                if isinstance(external_id, str) and external_id:
+                    self.seen_external_ids.add(hash(external_id))
+                continue
+            batch.append((row, values, problem))
+            if len(batch) >= self.batch_size:
+                self.timings["read"] += time.perf_counter() - mark
+                self.apply_batch(batch, stream.mapping, last_row=row)
+                batch = []
+                mark = time.perf_counter()
+        self.timings["read"] += time.perf_counter() - mark
+        if batch or last_row > resume_after or not job.header_checked:
+            self.apply_batch(batch, stream.mapping, last_row=max(last_row, resume_after))
+        self.finish(max(last_row, resume_after))
+
+    def finish(self, last_row):
+        job = self.job
+        with transaction.atomic():
+            hold_lease(job.pk, self.worker_id)
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportJob.Status.SUCCEEDED,
+                finished_at=timezone.now(),
+                total_rows=last_row,
+                lease_owner="",
+                timings=self.rounded_timings(),
+            )
+
+    def rounded_timings(self):
+        return {name: round(seconds, 3) for name, seconds in self.timings.items()}
+
+    # One batch: validate, match, write, checkpoint; all of it or none of it.
+    def apply_batch(self, batch, mapping, *, last_row):
+        job = self.job
+        errors = []
+        failed = 0
+        plans = []
+        started = time.perf_counter()
+        for row, values, problem in batch:
+            if values is None:  # a row too large to read: its problem is all there is to say
+                failed += 1
+                errors.append(ImportRowError(job_id=job.pk, row=row, field="", message=problem))
+                continue
+            external_id = values.get("external_id")
+            duplicate = False
+            if isinstance(external_id, str) and external_id:
+                duplicate = self.seen_external_ids.add(hash(external_id))
+            plan, row_errors = clean_row(row, values, self.context)
+            if problem:
+                row_errors = [("", problem), *row_errors]
+            if duplicate:
+                row_errors = [
+                    (
+                        "external_id",
+                        _("The external_id '%(id)s' appears earlier in this file; each person once per file.")
+                        % {"id": external_id},
+                    ),
+                    *row_errors,
+                ]
+            if row_errors:
+                failed += 1
+                errors.extend(ImportRowError(job_id=job.pk, row=row, field=f, message=m) for f, m in row_errors)
+            else:
+                plans.append(plan)
+        self.timings["validate"] += time.perf_counter() - started
+
+        if self.unknown_reported is None:  # a resumed job reported the columns met before its checkpoint
+            self.unknown_reported = len(mapping.unknown) if job.header_checked else 0
+        if len(mapping.unknown) > self.unknown_reported:
+            errors.append(unknown_columns_warning(job, mapping.unknown[self.unknown_reported :]))
+            self.unknown_reported = len(mapping.unknown)
+
+        for attempt in range(1, 4):
+            try:
+                self.write_batch(plans, errors, failed, last_row)
+                return
+            except WRITE_CONFLICTS:
+                # Another import wrote the same people meanwhile: match again against what it committed.
+                if attempt == 3:
+                    raise
+                logger.warning("Import job %s: batch ending at row %s conflicted; retrying.", job.pk, last_row)
+                self.source_ids.clear()
+                self.destination_ids = dict(Destination.objects.values_list("country", "pk"))
+
+    def write_batch(self, plans, errors, failed, last_row):
+        job = self.job
+        errors = list(errors)
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # The checkpoint commits with the batch, so a batch lost in a database crash is redone
+                # from the previous checkpoint: no need to wait for each batch's WAL flush.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            hold_lease(job.pk, self.worker_id)
+            outcome = BatchWriter(self, plans).write()
+            for row, field, message, kind in outcome.errors:
+                errors.append(ImportRowError(job_id=job.pk, row=row, field=field, message=message, kind=kind))
+            failed += outcome.failed
+            started = time.perf_counter()
+            ImportRowError.objects.bulk_create(errors, batch_size=1000)
+            if job.dry_run and len(self.preview) < PREVIEW_ROWS:
+                self.preview.extend(outcome.previews[: PREVIEW_ROWS - len(self.preview)])
+            ImportJob.objects.filter(pk=job.pk).update(
+                rows_done=last_row,
+                created_count=F("created_count") + outcome.created,
+                updated_count=F("updated_count") + outcome.updated,
+                unchanged_count=F("unchanged_count") + outcome.unchanged,
+                failed_count=F("failed_count") + failed,
+                error_count=F("error_count") + len(errors),
+                header_checked=True,
+                preview=self.preview,
+                heartbeat_at=timezone.now(),
+                timings=self.rounded_timings(),
+            )
+            committing = time.perf_counter()
+            self.timings["checkpoint"] += committing - started
+        self.timings["commit"] += time.perf_counter() - committing
+        job.rows_done = last_row
+        job.header_checked = True
