@@ -1,7 +1,7 @@
 """The Atom feed of release events at /feeds/releases/: what was announced, where people went, the deal.
 
 A feed is read anonymously, so it names only public people, whoever fetches it. Opened in a browser it is
-styled by an XSL stylesheet served from static/ (feed readers ignore it).
+styled by an XSL stylesheet in the reader's language (templates/feeds/atom.xsl; feed readers ignore it).
 """
 
 import re
@@ -9,8 +9,8 @@ from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
+from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, SimplerXMLGenerator, Stylesheet
@@ -24,7 +24,7 @@ from releases.selectors import FREED_OUTCOMES, events_with_named_counts
 from tracker import glossary
 
 FEED_LENGTH = 50
-FEED_STYLESHEET = "feeds/atom.xsl"
+FEED_STYLESHEET = "feeds/atom.xsl"  # a template: its words are in the page's language
 _BLANK_LINES = re.compile(r"\s*\n\s*")
 
 
@@ -61,7 +61,7 @@ class ReleaseEventFeed(Feed):
         return response
 
     def stylesheets(self):
-        return [Stylesheet(static(FEED_STYLESHEET), mimetype="text/xsl")]
+        return [Stylesheet(reverse("release-feed-stylesheet"), mimetype="text/xsl")]
 
     def item_description(self, item):
         """The summary as one paragraph per line: no blank lines where a part is missing."""
@@ -104,3 +104,8 @@ class ReleaseEventFeed(Feed):
 
     def item_categories(self, item):
         return [str(glossary.term("kind", item.kind).label)]
+
+
+def feed_stylesheet(request):
+    """The feed's XSL stylesheet, with its words in the language of the address it was asked under."""
+    return render(request, FEED_STYLESHEET, content_type="text/xsl; charset=utf-8")

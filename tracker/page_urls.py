@@ -10,7 +10,7 @@ from django.views.generic import RedirectView
 
 from prisoners import views as prisoner_views
 from releases import views as release_views
-from releases.feeds import ReleaseEventFeed
+from releases.feeds import ReleaseEventFeed, feed_stylesheet
 
 urlpatterns = [
     path("", release_views.dashboard, name="dashboard"),
@@ -23,6 +23,7 @@ urlpatterns = [
     path("destinations/", release_views.destination_list, name="destination-list-page"),
     path("destinations/<str:code>/", release_views.destination_detail, name="destination-detail-page"),
     path("feeds/releases/", ReleaseEventFeed(), name="release-feed"),
+    path("feeds/releases.xsl", feed_stylesheet, name="release-feed-stylesheet"),
     path("methodology/", release_views.methodology, name="methodology"),
     # Browsers and feed readers ask for /favicon.ico whatever the page says.
     path("favicon.ico", RedirectView.as_view(url=static("favicon.ico"), permanent=True)),

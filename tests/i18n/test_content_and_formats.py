@@ -1,6 +1,9 @@
-"""Texts kept per language with an English fallback and a note; the demo's titles; dates and numbers per locale."""
+"""Texts kept per language with an English fallback and a note; the demo's titles; dates and numbers per locale
+(and never in an address, a form value or a drawing)."""
 
 import json
+import re
+from html.parser import HTMLParser
 
 import pytest
 from django.core.management import call_command
@@ -95,3 +98,52 @@ def test_month_names_in_the_standard_belarusian_orthography(dec13, reader):
     assert "сьнеж" not in html.lower()  # Django's own catalogue spells it in the classical orthography
     detained = reader.get(f"/be/prisoners/{dec13.anonymized.pk}/").content.decode()
     assert "1 сакавіка 2022" in detained
+
+
+class _Attributes(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.seen = []  # (tag, attribute, value)
+
+    def handle_starttag(self, tag, attrs):
+        self.seen.extend((tag, name, value or "") for name, value in attrs)
+
+
+NUMBER = r"-?\d+(\.\d+)?%?"
+SVG_NUMBERS = {"x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r", "dx", "dy", "width", "height"}
+
+
+def misread_numbers(html):
+    """Attributes a browser reads as numbers or addresses, written the way the page's locale writes numbers."""
+    parser = _Attributes()
+    parser.feed(html)
+    wrong = []
+    for tag, name, value in parser.seen:
+        if name in SVG_NUMBERS and not re.fullmatch(NUMBER, value):
+            wrong.append((tag, name, value))
+        elif name == "viewbox" and not re.fullmatch(rf"{NUMBER}( {NUMBER}){{3}}", value):
+            wrong.append((tag, name, value))
+        elif name == "transform" and not re.fullmatch(rf"translate\({NUMBER} {NUMBER}\)", value):
+            wrong.append((tag, name, value))
+        elif (name in ("href", "value") or name.startswith("data-")) and (
+            "\xa0" in value or "%C2%A0" in value or re.search(r"\d,\d{3}", value)
+        ):
+            wrong.append((tag, name, value))
+    return wrong
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "be", "ru", "uk"])
+def test_numbers_in_addresses_and_drawings_are_never_grouped(dec13, reader, language):
+    """USE_THOUSAND_SEPARATOR writes 2025 as "2 025" (or "2,025"): not inside a link, a form value or an SVG."""
+    update_release_event(event=dec13.event, reported_count=1234)
+    paths = ["/", "/releases/", dec13.event.get_absolute_url(), "/deals/", dec13.deal.get_absolute_url()]
+    paths += ["/destinations/", "/destinations/LT/", "/prisoners/", "/methodology/"]
+    for path in paths:
+        response = reader.get(in_language(path, language))
+        assert response.status_code == 200, path
+        html = response.content.decode()
+        assert misread_numbers(html) == [], path
+    overview = reader.get(in_language("/", language)).content.decode()
+    assert "?date_after=2025-01-01&amp;date_before=2025-12-31" in overview  # the year's figure links its events
+    assert "<svg" in overview and "<circle" in overview  # the chart and the map were checked
