@@ -250,7 +250,7 @@ class BatchWriter:
             sentenced = detention.is_sentenced
             if detention is detention_match:
                 sentenced = sentenced or plan.detention.is_sentenced
-            spans.append(DetentionSpan(detention.detained_on, detention.ended_on, sentenced))
+            spans.append(DetentionSpan(detention.detained_on, detention.ended_on, sentenced, detention.regime))
         if plan.detention is not None and detention_match is None:
             spans.append(DetentionSpan(plan.detention.detained_on, None, plan.detention.is_sentenced))
         steps = []

@@ -18,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from prisoners import services
 from prisoners.admin_duplicates import PrisonerDuplicatesAdminMixin
+from prisoners.admin_incommunicado import IncommunicadoPeriodInline
 from prisoners.admin_services import INLINE_WRITERS, InlineWriter, ServiceAdminMixin
 from prisoners.admin_visibility import HidesWithheldAdminMixin, hide_values_about_withheld
 from prisoners.models import Detention, ExternalId, NameVariant, Prisoner, PrisonerStatus, ReportedValue, Source
@@ -32,7 +33,15 @@ DECLARABLE_STATUSES = [
     (PrisonerStatus.DIED_IN_CUSTODY, PrisonerStatus.DIED_IN_CUSTODY.label),
     (PrisonerStatus.UNKNOWN, _("unknown (only where there is no timeline)")),
 ]
-RELEASE_CONDITION_FIELDS = ("forced_exile", "without_documents", "travel_ban", "speaking_ban")
+RELEASE_CONDITION_FIELDS = (
+    "freed_at_home",
+    "forced_exile",
+    "without_documents",
+    "travel_ban",
+    "speaking_ban",
+    "reporting_duty",
+    "stripped_of_citizenship",
+)
 
 INLINE_WRITERS.update(
     {
@@ -90,7 +99,10 @@ def submitted_timeline(formsets):
                 )
                 spans.append(
                     DetentionSpan(
-                        detained_on=data.get("detained_on"), ended_on=data.get("ended_on"), sentenced=sentenced
+                        detained_on=data.get("detained_on"),
+                        ended_on=data.get("ended_on"),
+                        sentenced=sentenced,
+                        regime=data.get("regime") or "custody",
                     )
                 )
             else:
@@ -179,7 +191,7 @@ class DetentionInline(admin.StackedInline):
     fields = (
         ("detained_on", "detained_on_precision"),
         "charges",
-        ("court", "place_of_detention"),
+        ("court", "place_of_detention", "regime"),
         ("sentenced_on", "sentenced_on_precision", "sentence", "sentence_months"),
         ("ended_on", "ended_on_precision"),
         "sources",
@@ -297,7 +309,7 @@ class PrisonerAdmin(
                 )
             },
         ),
-        (_("Status"), {"fields": ("status", "declared_status")}),
+        (_("Status"), {"fields": ("status", "declared_status", "recognition")}),
         (_("Texts"), {"fields": ("biography", "notes")}),
         (_("Sources"), {"fields": ("sources",)}),
         (_("Record"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
@@ -373,6 +385,7 @@ class DetentionAdmin(ServiceAdminMixin, HidesWithheldAdminMixin, SimpleHistoryAd
     autocomplete_fields = ("prisoner", "sources")
     list_select_related = ("prisoner",)
     readonly_fields = ("created_at", "updated_at")
+    inlines = (IncommunicadoPeriodInline,)
 
     def create_object(self, request, fields, many, form):
         return services.add_detention(actor=request.user, sources=many.get("sources", ()), **fields)

@@ -33,6 +33,24 @@ class PrisonerStatus(models.TextChoices):
     RELEASED_CONDITIONALLY = "released_conditionally", _("released conditionally")
     DIED_IN_CUSTODY = "died_in_custody", _("died in custody")
     UNKNOWN = "unknown", _("unknown")
+    # Added for trackers beyond the first country (tokens above never change).
+    HOUSE_ARREST = "house_arrest", _("under house arrest")
+    RESTRICTED_FREEDOM = "restricted_freedom", _("restricted freedom")
+    DISAPPEARED = "disappeared", _("disappeared")
+
+
+class Recognition(models.TextChoices):
+    """Whether a rights group recognises the person as a political prisoner (independent of the status)."""
+
+    RECOGNISED = "recognised", _("recognised as a political prisoner")
+    NOT_RECOGNISED = "prosecuted_not_recognised", _("prosecuted, not recognised as a political prisoner")
+    UNKNOWN = "unknown", _("recognition not recorded")
+
+
+class DetentionRegime(models.TextChoices):
+    CUSTODY = "custody", _("in custody")
+    HOUSE_ARREST = "house_arrest", _("house arrest")
+    RESTRICTED_FREEDOM = "restricted_freedom", _("restricted freedom")
 
 
 class Gender(models.TextChoices):
@@ -138,6 +156,13 @@ class Prisoner(TimestampedModel):
         choices=PrisonerStatus.choices,
         default=PrisonerStatus.UNKNOWN,
         help_text=_("Derived from the timeline; kept as entered only where the timeline cannot tell."),
+    )
+    recognition = models.CharField(
+        _("recognition"),
+        max_length=30,
+        choices=Recognition.choices,
+        default=Recognition.RECOGNISED,
+        help_text=_("Whether rights groups recognise the person as a political prisoner."),
     )
     sources = models.ManyToManyField(Source, blank=True, related_name="prisoners")
     reported_values = GenericRelation(ReportedValue)
@@ -284,6 +309,13 @@ class Detention(TimestampedModel):
     sentence = models.CharField(_("sentence"), max_length=500, blank=True)
     sentence_months = models.PositiveIntegerField(_("sentence in months"), null=True, blank=True)
     place_of_detention = models.CharField(_("place of detention"), max_length=300, blank=True)
+    regime = models.CharField(
+        _("regime"),
+        max_length=20,
+        choices=DetentionRegime.choices,
+        default=DetentionRegime.CUSTODY,
+        help_text=_("Held in custody, under house arrest or in restricted freedom."),
+    )
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     ended_on_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
     sources = models.ManyToManyField(Source, blank=True, related_name="detentions")
@@ -318,3 +350,30 @@ class Detention(TimestampedModel):
     @property
     def charge_list(self):
         return [c.strip() for c in self.charges.split("|") if c.strip()]
+
+
+class IncommunicadoPeriod(TimestampedModel):
+    """A dated period of a detention during which the person was held without contact (not a status)."""
+
+    detention = models.ForeignKey(Detention, on_delete=models.CASCADE, related_name="incommunicado_periods")
+    started_on = models.DateField(_("from"))
+    started_on_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    ended_on = models.DateField(_("until"), null=True, blank=True, help_text=_("Blank: still incommunicado."))
+    ended_on_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    note = models.TextField(_("note"), blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="incommunicado_periods")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["detention", "started_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="incommunicado_ends_after_it_starts",
+                violation_error_message=_("A period cannot end before it starts."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.detention.prisoner} incommunicado from {self.started_on}"

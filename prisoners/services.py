@@ -14,7 +14,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from prisoners.models import Detention, ExternalId, NameVariant, Prisoner, PrisonerStatus, ReportedValue, Source
+from prisoners.models import (
+    Detention,
+    ExternalId,
+    IncommunicadoPeriod,
+    NameVariant,
+    Prisoner,
+    PrisonerStatus,
+    ReportedValue,
+    Source,
+)
 from prisoners.names.keys import refresh_name_keys
 from prisoners.timeline import KEPT_WHILE_HELD, DetentionSpan, ReleaseStep, status_for
 from prisoners.visibility import may_change_visibility
@@ -53,13 +62,10 @@ def assign(instance, fields):
 def timeline_of(prisoner):
     """The person's stored timeline as plain values for `prisoners.timeline`."""
     spans = [
-        DetentionSpan(detained_on=d.detained_on, ended_on=d.ended_on, sentenced=d.is_sentenced)
+        DetentionSpan(detained_on=d.detained_on, ended_on=d.ended_on, sentenced=d.is_sentenced, regime=d.regime)
         for d in prisoner.detentions.all()
     ]
-    steps = [
-        ReleaseStep(on=r.effective_date, outcome=r.outcome)
-        for r in prisoner.releases.select_related("event")
-    ]
+    steps = [ReleaseStep(on=r.effective_date, outcome=r.outcome) for r in prisoner.releases.select_related("event")]
     return spans, steps
 
 
@@ -257,6 +263,35 @@ def delete_detention(*, actor=None, detention) -> None:
         prisoner = detention.prisoner
         detention.delete()
         refresh_status(prisoner)
+
+
+@transaction.atomic
+def add_incommunicado_period(*, actor=None, detention, sources=(), **fields) -> IncommunicadoPeriod:
+    """A dated period of a detention without contact (a condition of the detention, not a status)."""
+    with _as(actor):
+        period = assign(IncommunicadoPeriod(detention=detention), fields)
+        period.full_clean()
+        period.save()
+        if sources:
+            period.sources.add(*sources)
+        return period
+
+
+@transaction.atomic
+def update_incommunicado_period(*, actor=None, period, sources=None, **fields) -> IncommunicadoPeriod:
+    with _as(actor):
+        assign(period, fields)
+        period.full_clean()
+        period.save()
+        if sources is not None:
+            period.sources.set(sources)
+        return period
+
+
+@transaction.atomic
+def delete_incommunicado_period(*, actor=None, period) -> None:
+    with _as(actor):
+        period.delete()
 
 
 # Sources -----------------------------------------------------------------------------------

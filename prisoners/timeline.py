@@ -12,10 +12,17 @@ from django.utils.translation import gettext as _
 
 from prisoners.models import PrisonerStatus
 
-HELD = {PrisonerStatus.DETAINED, PrisonerStatus.SENTENCED}
+# Held at home or under restrictions: not free, and counted with the held.
+RESTRICTED = {PrisonerStatus.HOUSE_ARREST, PrisonerStatus.RESTRICTED_FREEDOM}
+HELD = {PrisonerStatus.DETAINED, PrisonerStatus.SENTENCED, *RESTRICTED}
 FREE = {PrisonerStatus.RELEASED, PrisonerStatus.RELEASED_CONDITIONALLY}
 # Statuses the timeline cannot tell: kept as entered while the timeline allows them.
-KEPT_WHILE_HELD = {PrisonerStatus.DIED_IN_CUSTODY}
+KEPT_WHILE_HELD = {PrisonerStatus.DIED_IN_CUSTODY, PrisonerStatus.DISAPPEARED}
+# A detention's regime (prisoners.models.DetentionRegime) that is a status of its own while it lasts.
+STATUS_OF_REGIME = {
+    "house_arrest": PrisonerStatus.HOUSE_ARREST,
+    "restricted_freedom": PrisonerStatus.RESTRICTED_FREEDOM,
+}
 
 OUTCOME_FREED = "freed"
 OUTCOME_FREED_CONDITIONALLY = "freed_conditionally"
@@ -27,6 +34,7 @@ class DetentionSpan:
     detained_on: date | None
     ended_on: date | None = None
     sentenced: bool = False
+    regime: str = "custody"
 
 
 @dataclass(frozen=True)
@@ -52,7 +60,9 @@ def status_from_timeline(detentions, releases):
     held_as = PrisonerStatus.DETAINED
     for _on, _order, what, item in steps:
         if what == "detained":
-            held_as = PrisonerStatus.SENTENCED if item.sentenced else PrisonerStatus.DETAINED
+            held_as = STATUS_OF_REGIME.get(item.regime) or (
+                PrisonerStatus.SENTENCED if item.sentenced else PrisonerStatus.DETAINED
+            )
             status = held_as
         elif what == "ended":
             # A detention that ends with no release recorded on it: served or quashed.
@@ -79,6 +89,12 @@ def derive_status(detentions, releases, declared=None):
         return timeline
     if declared in KEPT_WHILE_HELD and timeline in HELD:
         return declared
+    if declared in RESTRICTED and timeline in HELD - RESTRICTED:
+        # The detention's regime was not recorded: house arrest or restricted freedom is more precise.
+        return declared
+    if timeline in RESTRICTED and declared in HELD:
+        # The recorded regime decides between the ways of being held.
+        return timeline
     if declared in HELD and timeline in HELD:
         # Sentencing is not always recorded on the detention: the declared word is more precise.
         return PrisonerStatus.SENTENCED if PrisonerStatus.SENTENCED in (declared, timeline) else declared

@@ -23,7 +23,7 @@ from django.db.models import BooleanField, Case, CharField, Exists, F, IntegerFi
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
-from prisoners.models import Detention, NameVariant, Prisoner, ReportedValue, Source, Visibility
+from prisoners.models import Detention, IncommunicadoPeriod, NameVariant, Prisoner, ReportedValue, Source, Visibility
 
 WITHHELD_NAME = _("Name withheld")
 VIEW_WITHHELD_PERMISSION = "prisoners.view_withheld"
@@ -167,14 +167,14 @@ def sort_key(user, prisoner):
 KEPT_WHEN_WITHHELD = {
     "person": frozenset(
         {"id", "url", "page_url", "full_name", "withheld", "status", "country", "citizenship", "gender"}
-        | {"visibility", "detentions", "releases", "created_at", "updated_at"}
+        | {"visibility", "detentions", "releases", "created_at", "updated_at", "recognition"}
     ),
     "person_ref": frozenset({"id", "url", "page_url", "full_name", "withheld"}),
-    "detention": frozenset({"id", "detained_on", "charges", "sentenced_on", "sentence_months", "ended_on"}),
+    "detention": frozenset({"id", "detained_on", "charges", "sentenced_on", "sentence_months", "ended_on", "regime"}),
     "release": frozenset(
         {"id", "url", "prisoner", "prisoner_id", "event", "release_event", "date", "destination"}
         | {"destination_country", "outcome", "confidence", "conditions", "forced_exile", "without_documents"}
-        | {"travel_ban", "speaking_ban"}
+        | {"travel_ban", "speaking_ban", "freed_at_home", "reporting_duty", "stripped_of_citizenship"}
     ),
     # CSV rows: one line per person or release.
     "person_row": frozenset(
@@ -184,7 +184,7 @@ KEPT_WHEN_WITHHELD = {
     ),
     "release_row": frozenset(
         {"id", "url", "page_url", "prisoner_id", "full_name", "withheld", "release_event", "release_event_title"}
-        | {"release_event_date", "date", "destination", "outcome", "confidence", "conditions"}
+        | {"release_event_date", "date", "destination", "outcome", "confidence", "conditions", "freed_at_home"}
     ),
 }
 _NESTED_SHAPES = {"detentions": "detention", "releases": "release", "prisoner": "person_ref"}
@@ -273,6 +273,13 @@ def withheld_people_sources():
             )
         )
         | Q(Exists(NameVariant.objects.filter(source=OuterRef("pk"), prisoner__visibility__in=withheld)))
+        | Q(
+            Exists(
+                IncommunicadoPeriod.sources.through.objects.filter(
+                    source=OuterRef("pk"), incommunicadoperiod__detention__prisoner__visibility__in=withheld
+                )
+            )
+        )
         | Q(Exists(_reported_about_withheld().filter(source=OuterRef("pk"))))
     )
 
@@ -317,7 +324,12 @@ WITHHELD_TEXT = _("[Withheld: this text names a person whose name is withheld.]"
 FREE_TEXT_FIELDS = {
     "releaseevent": ("description", "uncertainty_note"),
     "sanctionsdeal": ("terms", "description"),
-    "reliefmeasure": ("measure", "target", "authority"),
+    "reliefmeasure": ("measure", "target", "authority", "note"),
+    "reportedcount": ("reported_by", "note"),
+    "grouprelease": ("description", "note"),
+    "partyrole": ("note",),
+    "party": ("description",),
+    "incommunicadoperiod": ("note",),
     "dealclaim": ("claim",),
     "reportedvalue": ("value", "note", "reported_by"),
     "destination": ("description",),

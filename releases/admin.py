@@ -21,6 +21,7 @@ from prisoners.admin_services import INLINE_WRITERS, InlineWriter, ServiceAdminM
 from prisoners.admin_visibility import HidesWithheldAdminMixin
 from prisoners.visibility import nameable_prisoners
 from releases import services
+from releases.admin_parties import GroupReleaseInline, PartyRoleInline, ReportedCountInline
 from releases.models import (
     DealClaim,
     Destination,
@@ -157,8 +158,16 @@ class DestinationAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
 
 class ReliefMeasureInline(TranslationStackedInline):
     model = ReliefMeasure
-    fields = ("measure", ("target", "instrument"), ("authority", "effective_on"), "sources")
-    autocomplete_fields = ("sources",)
+    fields = (
+        ("kind", "status"),
+        "measure",
+        ("target", "given_by", "instrument"),
+        "authority",
+        ("announced_on", "effective_on", "reversed_on"),
+        "note",
+        "sources",
+    )
+    autocomplete_fields = ("sources", "given_by")
     extra = 0
 
 
@@ -200,7 +209,7 @@ class SanctionsDealAdmin(ServiceAdminMixin, TranslationAdmin, SimpleHistoryAdmin
     date_hierarchy = "announced_on"
     autocomplete_fields = ("sources",)
     readonly_fields = ("created_at", "updated_at")
-    inlines = (ReliefMeasureInline, DealClaimInline, LinkedEventInline, ReportedValueInline)
+    inlines = (PartyRoleInline, ReliefMeasureInline, DealClaimInline, LinkedEventInline, ReportedValueInline)
 
     def get_queryset(self, request):
         return (
@@ -295,7 +304,19 @@ class ReleaseEventAdmin(ServiceAdminMixin, TranslationAdmin, SimpleHistoryAdmin)
     autocomplete_fields = ("deal", "sources")
     readonly_fields = ("named_count", "reconciliation", "created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("title", "slug", ("date", "date_precision"), "releasing_countries", "kind")}),
+        (
+            None,
+            {
+                "fields": (
+                    "title",
+                    "slug",
+                    ("date", "date_precision"),
+                    ("end_date", "end_date_precision", "ongoing"),
+                    "releasing_countries",
+                    "kind",
+                )
+            },
+        ),
         (
             _("Numbers"),
             {
@@ -310,7 +331,14 @@ class ReleaseEventAdmin(ServiceAdminMixin, TranslationAdmin, SimpleHistoryAdmin)
         (_("Sources"), {"fields": ("sources",)}),
         (_("Record"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
-    inlines = (EventDestinationInline, EventReleaseInline, ReportedValueInline)
+    inlines = (
+        PartyRoleInline,
+        ReportedCountInline,
+        EventDestinationInline,
+        EventReleaseInline,
+        GroupReleaseInline,
+        ReportedValueInline,
+    )
 
     def get_queryset(self, request):
         # reconcile_event reads the prefetched rows: a fixed number of queries for a page of events.
@@ -320,6 +348,8 @@ class ReleaseEventAdmin(ServiceAdminMixin, TranslationAdmin, SimpleHistoryAdmin)
             .prefetch_related(
                 Prefetch("destination_counts", queryset=EventDestination.objects.select_related("destination")),
                 Prefetch("releases", queryset=Release.objects.select_related("destination").order_by()),
+                "group_releases",
+                "reported_counts",
             )
         )
 

@@ -8,7 +8,9 @@ import re
 from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,9 +20,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from prisoners.scripts import with_native_variants
+from prisoners.values import parse_country
 from prisoners.visibility import mask_texts_naming_withheld, nameable_person_records
 from releases.models import EventDestination, Release, ReleaseEvent
-from releases.selectors import FREED_OUTCOMES, events_with_named_counts
+from releases.selectors import FREED_OUTCOMES, events_released_by, events_with_named_counts
 from tracker import glossary
 
 FEED_LENGTH = 50
@@ -60,6 +63,16 @@ class ReleaseEventFeed(Feed):
             response["Vary"] = "Accept"
         return response
 
+    def get_object(self, request, *args, **kwargs):
+        """The releasing country the feed is narrowed to (`?country=`); a bad value is a 404, never a 500."""
+        value = request.GET.get("country", "").strip()
+        if not value:
+            return None
+        try:
+            return parse_country(value)
+        except ValidationError:
+            raise Http404(_("No country with this code.")) from None
+
     def stylesheets(self):
         return [Stylesheet(reverse("release-feed-stylesheet"), mimetype="text/xsl")]
 
@@ -68,18 +81,22 @@ class ReleaseEventFeed(Feed):
         html = render_to_string(self.summary_template, {"obj": item})
         return _BLANK_LINES.sub("\n", html).strip()
 
-    def link(self):
-        return reverse("release-event-list-page")
+    def link(self, obj=None):
+        url = reverse("release-event-list-page")
+        return f"{url}?country={obj}" if obj else url
 
-    def items(self):
+    def items(self, obj=None):
         named_releases = (
             nameable_person_records(None, Release.objects.filter(outcome__in=FREED_OUTCOMES))
             .select_related("prisoner", "destination")
             .order_by("prisoner__full_name", "id")
         )
         named_releases = with_native_variants(named_releases, get_language(), prefix="prisoner__")
+        events = ReleaseEvent.objects.select_related("deal")
+        if obj:
+            events = events_released_by(events, obj)
         events = list(
-            events_with_named_counts(ReleaseEvent.objects.select_related("deal"))
+            events_with_named_counts(events)
             .prefetch_related(
                 Prefetch("destination_counts", queryset=EventDestination.objects.select_related("destination")),
                 Prefetch("releases", queryset=named_releases, to_attr="public_releases"),

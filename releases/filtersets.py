@@ -5,13 +5,23 @@ Every FilterSet applies who-sees-what itself: a release of a person absent for t
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from prisoners.search import search_prisoners
 from prisoners.values import parse_country
 from prisoners.visibility import visible_prisoners
-from releases.models import Destination, EventDestination, Release, ReleaseEvent, ReportedTotal, SanctionsDeal
+from releases.models import (
+    Destination,
+    EventDestination,
+    Party,
+    PartyRole,
+    Release,
+    ReleaseEvent,
+    ReportedTotal,
+    SanctionsDeal,
+)
+from releases.selectors import deals_of_country, destinations_of_country, releases_released_by
 from tracker import glossary
 from tracker.filters import (
     CountryFilter,
@@ -29,7 +39,32 @@ def _user(filterset):
     return getattr(filterset.request, "user", None)
 
 
-class ReleaseEventFilterSet(django_filters.FilterSet):
+def _party_filters():
+    """`party` (slug) and `role`: given together they must hold for the same role ("mediator X")."""
+    return (
+        SlugChoiceFilter(
+            queryset=Party.objects.all(), method="filter_party", what="party", label=_("Party (slug, /api/v1/parties/)")
+        ),
+        django_filters.ChoiceFilter(choices=glossary.choices("role"), method="filter_party", label=_("Party's role")),
+    )
+
+
+def _party_roles(filterset, **parent):
+    """The party roles matching the filterset's `party` and `role`, of the parent given as an OuterRef."""
+    data = filterset.form.cleaned_data
+    conditions = {name: data[name] for name in ("party", "role") if data.get(name)}
+    return PartyRole.objects.filter(**parent, **conditions) if conditions else None
+
+
+class PartyFilterMixin:
+    def filter_party(self, queryset, name, value):
+        return queryset  # applied once for both parameters in filter_queryset
+
+    def filter_by_parties(self, queryset):
+        raise NotImplementedError
+
+
+class ReleaseEventFilterSet(PartyFilterMixin, django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search title, envoy and description"))
     date_after = IsoDateFilter(field_name="date", lookup_expr="gte", label=_("On or after (YYYY-MM-DD)"))
     date_before = IsoDateFilter(field_name="date", lookup_expr="lte", label=_("On or before (YYYY-MM-DD)"))
@@ -41,6 +76,8 @@ class ReleaseEventFilterSet(django_filters.FilterSet):
     destination = CountryFilter(
         method="filter_destination", label=_("Took people to (country code or English name; reported or named)")
     )
+    party, role = _party_filters()
+    process = django_filters.BooleanFilter(method="filter_process", label=_("Spread over days or weeks"))
     ordering = NullsLastOrderingFilter(
         fields=(
             ("date", "date"),
@@ -64,8 +101,19 @@ class ReleaseEventFilterSet(django_filters.FilterSet):
         named = Release.objects.filter(event=OuterRef("pk"), destination__country=code)
         return queryset.filter(Q(Exists(reported)) | Q(Exists(named)))
 
+    def filter_process(self, queryset, name, value):
+        process = Q(ongoing=True) | (Q(end_date__isnull=False) & ~Q(end_date=F("date")))
+        return queryset.filter(process) if value else queryset.exclude(process)
+
+    def filter_by_parties(self, queryset):
+        own = _party_roles(self, event=OuterRef("pk"))
+        if own is None:
+            return queryset
+        return queryset.filter(Q(Exists(own)) | Q(Exists(_party_roles(self, deal=OuterRef("deal")))))
+
     def filter_queryset(self, queryset):
-        return ordered_by(super().filter_queryset(queryset), "-date", "title", "id")
+        queryset = self.filter_by_parties(super().filter_queryset(queryset))
+        return ordered_by(queryset, "-date", "title", "id")
 
 
 class ReleaseFilterSet(django_filters.FilterSet):
@@ -82,11 +130,16 @@ class ReleaseFilterSet(django_filters.FilterSet):
     confidence = django_filters.ChoiceFilter(choices=glossary.choices("confidence"), label=_("Confidence"))
     date_after = IsoDateFilter(field_name="effective_date", lookup_expr="gte", label=_("On or after (YYYY-MM-DD)"))
     date_before = IsoDateFilter(field_name="effective_date", lookup_expr="lte", label=_("On or before (YYYY-MM-DD)"))
+    country = CountryFilter(method="filter_country", label=_("Releasing country (code or English name)"))
+    freed_at_home = django_filters.BooleanFilter(label=_("Freed at home, no transfer"))
     ordering = OrderingFilter(fields=(("effective_date", "date"), ("id", "id")))
 
     class Meta:
         model = Release
         fields = []
+
+    def filter_country(self, queryset, name, code):
+        return releases_released_by(queryset, code)
 
     def filter_search(self, queryset, name, value):
         user = _user(self)
@@ -100,7 +153,7 @@ class ReleaseFilterSet(django_filters.FilterSet):
         return ordered_by(super().filter_queryset(queryset), "-effective_date", "id")
 
 
-class SanctionsDealFilterSet(django_filters.FilterSet):
+class SanctionsDealFilterSet(PartyFilterMixin, django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search title, envoy, counterparty and terms"))
     status = django_filters.ChoiceFilter(choices=glossary.choices("deal_status"), label=_("Status"))
     sanctioning_party = PartyCodeFilter(
@@ -114,6 +167,16 @@ class SanctionsDealFilterSet(django_filters.FilterSet):
     )
     announced_before = IsoDateFilter(
         field_name="announced_on", lookup_expr="lte", label=_("Announced on or before (YYYY-MM-DD)")
+    )
+    country = CountryFilter(
+        method="filter_country", label=_("Country (released people in one of its events, or targeted by it)")
+    )
+    party, role = _party_filters()
+    consideration = django_filters.ChoiceFilter(
+        choices=glossary.choices("consideration_kind"),
+        field_name="relief_measures__kind",
+        distinct=True,
+        label=_("Gave in return (kind)"),
     )
     ordering = NullsLastOrderingFilter(
         fields=(
@@ -139,8 +202,18 @@ class SanctionsDealFilterSet(django_filters.FilterSet):
             | Q(description__icontains=value)
         )
 
+    def filter_country(self, queryset, name, code):
+        return deals_of_country(queryset, code)
+
+    def filter_by_parties(self, queryset):
+        own = _party_roles(self, deal=OuterRef("pk"))
+        if own is None:
+            return queryset
+        return queryset.filter(Q(Exists(own)) | Q(Exists(_party_roles(self, event__deal=OuterRef("pk")))))
+
     def filter_queryset(self, queryset):
-        return ordered_by(super().filter_queryset(queryset), "-announced_on", "title", "id")
+        queryset = self.filter_by_parties(super().filter_queryset(queryset))
+        return ordered_by(queryset, "-announced_on", "title", "id")
 
 
 class DestinationFilterSet(django_filters.FilterSet):
@@ -151,6 +224,7 @@ class DestinationFilterSet(django_filters.FilterSet):
         what="release event",
         label=_("Release event (slug)"),
     )
+    country = CountryFilter(method="filter_country", label=_("Releasing country (code or English name)"))
     ordering = NullsLastOrderingFilter(
         fields=(
             ("country", "country"),
@@ -171,6 +245,9 @@ class DestinationFilterSet(django_filters.FilterSet):
         except ValidationError:  # not a country: search the text only
             pass
         return queryset.filter(matches)
+
+    def filter_country(self, queryset, name, code):
+        return destinations_of_country(queryset, code)
 
     def filter_release_event(self, queryset, name, event):
         reported = EventDestination.objects.filter(event=event, destination=OuterRef("pk"))
@@ -194,3 +271,24 @@ class ReportedTotalFilterSet(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         return ordered_by(super().filter_queryset(queryset), "-reported_on", "id")
+
+
+class PartyFilterSet(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search", label=_("Search name and description"))
+    kind = django_filters.ChoiceFilter(choices=glossary.choices("party_kind"), label=_("Kind"))
+    country = CountryFilter(field_name="country", label=_("Country (code or English name)"))
+    role = django_filters.ChoiceFilter(
+        choices=glossary.choices("role"), field_name="roles__role", distinct=True, label=_("Has had this role")
+    )
+    ordering = django_filters.OrderingFilter(fields=(("name", "name"), ("id", "id")))
+
+    class Meta:
+        model = Party
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(name__icontains=value) | Q(description__icontains=value))
+
+    def filter_queryset(self, queryset):
+        return ordered_by(super().filter_queryset(queryset), "name", "id")

@@ -4,6 +4,7 @@ Named counts and reconciliation are derived (`releases.selectors`), never stored
 """
 
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -45,6 +46,37 @@ class Destination(TimestampedModel):
 
     def get_absolute_url(self):
         return reverse("destination-detail-page", args=[self.country.code])
+
+
+class Party(TimestampedModel):
+    """A state, government, person or organisation that takes part in a release or a deal."""
+
+    class Kind(models.TextChoices):
+        STATE = "state", _("state")
+        GOVERNMENT = "government", _("government")
+        BLOC = "bloc", _("bloc of states (EU)")
+        PERSON = "person", _("person (envoy, official)")
+        RELIGIOUS_BODY = "religious_body", _("church or religious body")
+        INTERNATIONAL_ORGANISATION = "international_organisation", _("international organisation")
+        ORGANISATION = "organisation", _("organisation")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("name"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.STATE)
+    country = CountryField(_("country"), blank=True, help_text=_("The state the party is or acts for."))
+    description = models.TextField(_("description"), blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="parties")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name_plural = _("parties")
+        indexes = [models.Index(fields=["kind"]), models.Index(fields=["country"])]
+
+    def __str__(self):
+        return self.name
 
 
 class SanctionsDeal(TimestampedModel):
@@ -93,7 +125,35 @@ class SanctionsDeal(TimestampedModel):
 
 
 class ReliefMeasure(TimestampedModel):
-    """One thing lifted or eased under a deal."""
+    """One consideration of a deal: what was given in return, of any kind (sanctions relief is one kind).
+
+    The model keeps its first name (and the API its `relief_measures`) so existing clients keep working.
+    A measure reversed later keeps its row, its history and the date of reversal.
+    """
+
+    class Kind(models.TextChoices):
+        SANCTIONS_DELISTING = "sanctions_delisting", _("sanctions delisting")
+        SANCTIONS_GENERAL_LICENSE = "sanctions_general_license", _("sanctions general licence")
+        SANCTIONS_SPECIFIC_LICENSE = "sanctions_specific_license", _("sanctions specific licence")
+        SANCTIONS_OTHER = "sanctions_other", _("other sanctions relief")
+        STATE_LIST_REMOVAL = "state_list_removal", _("removal from a state list")
+        CLEMENCY = "clemency", _("clemency for a person held by the other side")
+        PRISONER_RELEASE = "prisoner_release", _("release of a person held by the other side")
+        RETURN_OF_NATIONALS = "return_of_nationals", _("return of deported or detained nationals")
+        HUMANITARIAN_PAROLE = "humanitarian_parole", _("humanitarian parole")
+        VISAS = "visas", _("visas")
+        RESETTLEMENT = "resettlement", _("resettlement")
+        PAYMENT = "payment", _("payment")
+        NONE = "none", _("nothing in return (said by a party)")
+        OTHER = "other", _("other")
+
+    class Status(models.TextChoices):
+        REPORTED = "reported", _("reported")
+        ANNOUNCED = "announced", _("announced")
+        EFFECTIVE = "effective", _("in force")
+        NOT_IMPLEMENTED = "not_implemented", _("not implemented")
+        REVERSED = "reversed", _("reversed")
+        DISPUTED = "disputed", _("disputed")
 
     class Instrument(models.TextChoices):
         DELISTING = "delisting", _("delisting (e.g. OFAC SDN removal)")
@@ -103,21 +163,62 @@ class ReliefMeasure(TimestampedModel):
         ANNOUNCEMENT = "announcement", _("announcement only")
         OTHER = "other", _("other")
 
+    # What a sanctions instrument stands for as a kind, when a write gives the instrument only.
+    KIND_OF_INSTRUMENT = {
+        "delisting": "sanctions_delisting",
+        "general_license": "sanctions_general_license",
+        "specific_license": "sanctions_specific_license",
+    }
+
     deal = models.ForeignKey(SanctionsDeal, on_delete=models.CASCADE, related_name="relief_measures")
-    measure = models.TextField(_("what was lifted"))
-    target = models.CharField(_("sector or entity"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.SANCTIONS_OTHER)
+    measure = models.TextField(_("what was given"), blank=True)
+    target = models.CharField(_("sector, entity or person"), max_length=300, blank=True)
+    given_by = models.ForeignKey(
+        Party,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="considerations_given",
+        verbose_name=_("given by"),
+    )
     instrument = models.CharField(_("instrument"), max_length=20, choices=Instrument.choices, default=Instrument.OTHER)
-    authority = models.CharField(_("authority"), max_length=300, blank=True)
+    authority = models.CharField(_("authority or legal act"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REPORTED)
+    announced_on = models.DateField(_("announced on"), null=True, blank=True)
     effective_on = models.DateField(_("effective on"), null=True, blank=True)
+    reversed_on = models.DateField(_("reversed on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True, help_text=_("E.g. who reversed it and how."))
     sources = models.ManyToManyField(Source, blank=True, related_name="relief_measures")
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["deal", "effective_on", "id"]
+        verbose_name = _("consideration (relief measure)")
+        indexes = [models.Index(fields=["kind"]), models.Index(fields=["status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reversed_on__isnull=True) | Q(status="reversed"),
+                name="relief_measure_reversed_on_means_reversed",
+                violation_error_message=_("A measure with a date of reversal has the status 'reversed'."),
+            ),
+            models.CheckConstraint(
+                condition=Q(reversed_on__isnull=True)
+                | Q(effective_on__isnull=True)
+                | Q(reversed_on__gte=models.F("effective_on")),
+                name="relief_measure_reversed_after_effective",
+                violation_error_message=_("A measure cannot be reversed before it took effect."),
+            ),
+        ]
 
     def __str__(self):
-        return self.target or self.measure[:80]
+        return self.target or self.measure[:80] or str(self.get_kind_display())
+
+    def clean(self):
+        # "Nothing in return" needs no text; anything given is said in words.
+        if not self.measure.strip() and self.kind != self.Kind.NONE:
+            raise ValidationError({"measure": _("Say what was given (blank only for 'nothing in return').")})
 
 
 class DealClaim(TimestampedModel):
@@ -156,8 +257,13 @@ class ReleaseEvent(TimestampedModel):
 
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), help_text=_("The day of the release, or the first day of a process."))
     date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    end_date = models.DateField(
+        _("end date"), null=True, blank=True, help_text=_("The last day of releases spread over days or weeks.")
+    )
+    end_date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    ongoing = models.BooleanField(_("still going on"), default=False, help_text=_("Releases continue; no end yet."))
     releasing_countries = CountryField(_("releasing country or countries"), multiple=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PARDON)
     reported_count = models.PositiveIntegerField(
@@ -189,7 +295,17 @@ class ReleaseEvent(TimestampedModel):
                 condition=Q(reported_count__isnull=True) | Q(reported_count__gte=0),
                 name="release_event_reported_count_not_negative",
                 violation_error_message=_("A reported count cannot be negative."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("date")),
+                name="release_event_ends_after_it_starts",
+                violation_error_message=_("An event cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(ongoing=False),
+                name="release_event_ongoing_has_no_end",
+                violation_error_message=_("An event still going on has no end date."),
+            ),
         ]
 
     def __str__(self):
@@ -197,6 +313,96 @@ class ReleaseEvent(TimestampedModel):
 
     def get_absolute_url(self):
         return reverse("release-event-detail-page", args=[self.slug])
+
+    @property
+    def is_process(self):
+        """Releases spread over more than one day (an end date after the start, or still going on)."""
+        return self.ongoing or (self.end_date is not None and self.end_date != self.date)
+
+
+class ReportedCount(TimestampedModel):
+    """One dated count of an event, as someone reported it ("266 verified by day 18; the government claims 626")."""
+
+    class Basis(models.TextChoices):
+        VERIFIED = "verified", _("verified (name by name, by a rights group or monitor)")
+        CLAIMED = "claimed", _("claimed by a government or party")
+        REPORTED = "reported", _("reported, not verified")
+
+    event = models.ForeignKey(ReleaseEvent, on_delete=models.CASCADE, related_name="reported_counts")
+    reported_on = models.DateField(_("as of"))
+    count = models.PositiveIntegerField(_("number"))
+    qualifier = models.CharField(_("qualifier"), max_length=10, choices=Qualifier.choices, default=Qualifier.EXACTLY)
+    basis = models.CharField(_("basis"), max_length=10, choices=Basis.choices, default=Basis.REPORTED)
+    reported_by = models.CharField(_("reported by"), max_length=300)
+    note = models.TextField(_("note"), blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="reported_counts")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["event", "reported_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(count__gte=0),
+                name="reported_count_not_negative",
+                violation_error_message=_("A reported count cannot be negative."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.count} ({self.get_basis_display()}, {self.reported_by}, {self.reported_on})"
+
+
+class PartyRole(TimestampedModel):
+    """A party's role in an event or a deal ("mediated by X, hosted by Y"): exactly one of the two is set."""
+
+    class Role(models.TextChoices):
+        RELEASING = "releasing", _("released the people")
+        RECEIVING = "receiving", _("received the people")
+        COUNTERPARTY = "counterparty", _("counterparty")
+        MEDIATOR = "mediator", _("mediator")
+        HOST = "host", _("host")
+        ENVOY = "envoy", _("envoy")
+        GUARANTOR = "guarantor", _("guarantor")
+        GRANTOR = "grantor", _("gave something in return")
+        OTHER = "other", _("other")
+
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="roles")
+    event = models.ForeignKey(ReleaseEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="party_roles")
+    deal = models.ForeignKey(SanctionsDeal, on_delete=models.CASCADE, null=True, blank=True, related_name="party_roles")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="party_roles")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["role", "party__name", "id"]
+        verbose_name = _("party role")
+        indexes = [models.Index(fields=["role"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(event__isnull=False) & Q(deal__isnull=True))
+                | (Q(event__isnull=True) & Q(deal__isnull=False)),
+                name="party_role_of_event_or_deal",
+                violation_error_message=_("A party's role belongs to an event or to a deal."),
+            ),
+            models.UniqueConstraint(
+                fields=["party", "event", "role"],
+                condition=Q(event__isnull=False),
+                name="party_role_once_per_event",
+                violation_error_message=_("This party already has this role in this event."),
+            ),
+            models.UniqueConstraint(
+                fields=["party", "deal", "role"],
+                condition=Q(deal__isnull=False),
+                name="party_role_once_per_deal",
+                violation_error_message=_("This party already has this role in this deal."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.party}: {self.get_role_display()}"
 
 
 class EventDestination(models.Model):
@@ -258,10 +464,15 @@ class Release(TimestampedModel):
     destination = models.ForeignKey(
         Destination, on_delete=models.PROTECT, null=True, blank=True, related_name="releases"
     )
+    freed_at_home = models.BooleanField(
+        _("freed at home, no transfer"), default=False, help_text=_("Freed in the country, not taken anywhere.")
+    )
     forced_exile = models.BooleanField(_("forced exile"), default=False)
     without_documents = models.BooleanField(_("no documents"), default=False)
     travel_ban = models.BooleanField(_("travel ban"), default=False)
     speaking_ban = models.BooleanField(_("speaking ban"), default=False)
+    reporting_duty = models.BooleanField(_("reporting duty"), default=False)
+    stripped_of_citizenship = models.BooleanField(_("stripped of citizenship"), default=False)
     outcome = models.CharField(_("outcome"), max_length=25, choices=Outcome.choices, default=Outcome.FREED)
     confidence = models.CharField(
         _("confidence"), max_length=15, choices=Confidence.choices, default=Confidence.REPORTED
@@ -287,6 +498,11 @@ class Release(TimestampedModel):
                 name="release_has_a_date",
                 violation_error_message=_("A release outside an event needs a date."),
             ),
+            models.CheckConstraint(
+                condition=Q(freed_at_home=False) | Q(destination__isnull=True),
+                name="release_at_home_has_no_destination",
+                violation_error_message=_("A person freed at home was not taken to a destination."),
+            ),
         ]
 
     objects = ReleaseQuerySet.as_manager()
@@ -305,10 +521,67 @@ class Release(TimestampedModel):
     def effective_date(self, value):
         self.__dict__["_effective_date"] = value
 
+    CONDITIONS = (
+        "forced_exile",
+        "without_documents",
+        "travel_ban",
+        "speaking_ban",
+        "reporting_duty",
+        "stripped_of_citizenship",
+    )
+
     @property
     def conditions(self):
-        names = ("forced_exile", "without_documents", "travel_ban", "speaking_ban")
-        return [name for name in names if getattr(self, name)]
+        return [name for name in self.CONDITIONS if getattr(self, name)]
+
+
+class GroupRelease(TimestampedModel):
+    """People of an event counted but not named: a described group freed ("13 members of a religious charity"),
+    or people who refused release or were kept back."""
+
+    class Outcome(models.TextChoices):
+        FREED = "freed", _("freed")
+        FREED_CONDITIONALLY = "freed_conditionally", _("freed conditionally")
+        REFUSED = "refused", _("refused release")
+        KEPT_BACK = "kept_back", _("kept back (announced, not freed)")
+
+    event = models.ForeignKey(ReleaseEvent, on_delete=models.CASCADE, related_name="group_releases")
+    description = models.CharField(_("who"), max_length=500)
+    count = models.PositiveIntegerField(_("number"))
+    qualifier = models.CharField(_("qualifier"), max_length=10, choices=Qualifier.choices, default=Qualifier.EXACTLY)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.FREED)
+    date = models.DateField(_("date"), null=True, blank=True, help_text=_("Blank: the event's date."))
+    date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    destination = models.ForeignKey(
+        Destination, on_delete=models.PROTECT, null=True, blank=True, related_name="group_releases"
+    )
+    freed_at_home = models.BooleanField(_("freed at home, no transfer"), default=False)
+    note = models.TextField(_("note"), blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="group_releases")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["event", "date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(count__gte=0),
+                name="group_release_count_not_negative",
+                violation_error_message=_("A count cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(freed_at_home=False) | Q(destination__isnull=True),
+                name="group_release_at_home_has_no_destination",
+                violation_error_message=_("People freed at home were not taken to a destination."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.count} {self.description}"
+
+    @property
+    def effective_date(self):
+        return self.date or self.event.date
 
 
 class ReportedTotal(TimestampedModel):

@@ -3,14 +3,73 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from releases.models import Destination, EventDestination, Release, ReleaseEvent, SanctionsDeal
+from releases.models import (
+    Destination,
+    EventDestination,
+    GroupRelease,
+    Release,
+    ReleaseEvent,
+    ReportedCount,
+    SanctionsDeal,
+)
 
 # A person returned to custody was announced as freed but is not free: never counted as named freed.
 FREED_OUTCOMES = (Release.Outcome.FREED, Release.Outcome.FREED_CONDITIONALLY)
+GROUP_FREED_OUTCOMES = (GroupRelease.Outcome.FREED, GroupRelease.Outcome.FREED_CONDITIONALLY)
+# Where a named person freed at home is counted in `named_by_destination` (not "" = not recorded).
+AT_HOME = "home"
+
+
+# Country scope: the releasing country of events, releases, deals and destinations -------------------
+
+
+def events_released_by(queryset, code):
+    """Events in which `code` released people (one of its releasing countries)."""
+    return queryset.filter(releasing_countries__contains=code)
+
+
+def releases_released_by(queryset, code, *, via=""):
+    """Releases by `code`: in an event it took part in as releasing country, or outside any event, of a person
+    held there."""
+    return queryset.filter(
+        Q(**{f"{via}event__releasing_countries__contains": code})
+        | Q(**{f"{via}event__isnull": True, f"{via}prisoner__country": code})
+    )
+
+
+def deals_of_country(queryset, code):
+    """Deals with an event in which `code` released people, or whose relief targets `code`."""
+    events = ReleaseEvent.objects.filter(deal=OuterRef("pk"), releasing_countries__contains=code)
+    return queryset.filter(Q(Exists(events)) | Q(target_country=code))
+
+
+def destinations_of_country(queryset, code):
+    """Destinations people released by `code` were taken to (reported in a breakdown, or named)."""
+    reported = EventDestination.objects.filter(destination=OuterRef("pk"), event__releasing_countries__contains=code)
+    named = releases_released_by(Release.objects.filter(destination=OuterRef("pk")), code)
+    return queryset.filter(Q(Exists(reported)) | Q(Exists(named)))
+
+
+# Dated counts of an event ------------------------------------------------------------------------
+
+
+def latest_counts(event):
+    """The latest dated count of each basis (verified, claimed, reported), newest first: {basis: ReportedCount}.
+
+    Uses the caller's prefetch of `reported_counts` when there is one.
+    """
+    if "reported_counts" in getattr(event, "_prefetched_objects_cache", {}):
+        rows = list(event.reported_counts.all())
+    else:
+        rows = list(ReportedCount.objects.filter(event=event))
+    latest = {}
+    for row in sorted(rows, key=lambda row: (row.reported_on, row.pk)):
+        latest[row.basis] = row
+    return {basis: latest[basis] for basis in ReportedCount.Basis.values if basis in latest}
 
 
 def events_with_named_counts(queryset=None):
@@ -32,14 +91,20 @@ class Reconciliation:
     returned_count: int
     breakdown_total: int | None
     breakdown: dict = field(default_factory=dict)  # destination code -> reported count
-    named_by_destination: dict = field(default_factory=dict)  # destination code or "" -> named count
+    named_by_destination: dict = field(default_factory=dict)  # code, "home" (freed at home) or "" -> named
     warnings: list = field(default_factory=list)
+    grouped_count: int = 0  # freed in described groups, not named
+    refused_count: int = 0  # counted in groups that refused release
+    kept_back_count: int = 0  # announced but kept back
+    named_at_home: int = 0  # named people freed at home, no transfer
+    latest_verified_count: int | None = None
 
     @property
     def unnamed_count(self):
+        """Reported but neither named nor in a described group."""
         if self.reported_count is None:
             return None
-        return max(self.reported_count - self.named_count, 0)
+        return max(self.reported_count - self.named_count - self.grouped_count, 0)
 
     @property
     def ok(self):
@@ -50,10 +115,22 @@ def reconcile_event(event) -> Reconciliation:
     """Named vs reported, and destination breakdown vs total, with a warning for each mismatch."""
     # Uses the caller's prefetch (admin and list pages prefetch these) instead of querying per event.
     if "releases" in getattr(event, "_prefetched_objects_cache", {}):
-        releases = [(r.outcome, r.destination.country.code if r.destination_id else None) for r in event.releases.all()]
+        releases = [
+            (r.outcome, AT_HOME if r.freed_at_home else (r.destination.country.code if r.destination_id else None))
+            for r in event.releases.all()
+        ]
     else:
-        releases = list(Release.objects.filter(event=event).values_list("outcome", "destination__country"))
+        releases = [
+            (outcome, AT_HOME if at_home else dest)
+            for outcome, dest, at_home in Release.objects.filter(event=event).values_list(
+                "outcome", "destination__country", "freed_at_home"
+            )
+        ]
     named = [dest for outcome, dest in releases if outcome in FREED_OUTCOMES]
+    if "group_releases" in getattr(event, "_prefetched_objects_cache", {}):
+        groups = [(group.outcome, group.count) for group in event.group_releases.all()]
+    else:
+        groups = list(GroupRelease.objects.filter(event=event).values_list("outcome", "count"))
     if "destination_counts" in getattr(event, "_prefetched_objects_cache", {}):
         rows = event.destination_counts.all()
     else:
@@ -67,7 +144,13 @@ def reconcile_event(event) -> Reconciliation:
         breakdown_total=sum(breakdown.values()) if breakdown else None,
         breakdown=breakdown,
         named_by_destination=dict(Counter(dest or "" for dest in named)),
+        grouped_count=sum(count for outcome, count in groups if outcome in GROUP_FREED_OUTCOMES),
+        refused_count=sum(count for outcome, count in groups if outcome == GroupRelease.Outcome.REFUSED),
+        kept_back_count=sum(count for outcome, count in groups if outcome == GroupRelease.Outcome.KEPT_BACK),
     )
+    result.named_at_home = result.named_by_destination.get(AT_HOME, 0)
+    verified = latest_counts(event).get(ReportedCount.Basis.VERIFIED)
+    result.latest_verified_count = verified.count if verified else None
     exact = event.reported_count_qualifier == "exactly"
     if event.reported_count is not None:
         if result.named_count > event.reported_count and exact:
@@ -75,12 +158,19 @@ def reconcile_event(event) -> Reconciliation:
                 _("%(named)d people are named but %(reported)d were reported.")
                 % {"named": result.named_count, "reported": event.reported_count}
             )
+        elif result.named_count + result.grouped_count > event.reported_count and exact:
+            result.warnings.append(
+                _("%(named)d named and %(grouped)d counted in groups add up to more than the %(reported)d reported.")
+                % {"named": result.named_count, "grouped": result.grouped_count, "reported": event.reported_count}
+            )
         if result.breakdown_total is not None and result.breakdown_total != event.reported_count:
             result.warnings.append(
                 _("The destination breakdown adds up to %(total)d, the reported count is %(reported)d.")
                 % {"total": result.breakdown_total, "reported": event.reported_count}
             )
     for code, count in result.named_by_destination.items():
+        if code == AT_HOME:
+            continue
         if code and code in breakdown and count > breakdown[code]:
             result.warnings.append(
                 _("%(count)d people are named as taken to %(code)s, more than the %(reported)d reported.")

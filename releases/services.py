@@ -18,9 +18,13 @@ from releases.models import (
     DealClaim,
     Destination,
     EventDestination,
+    GroupRelease,
+    Party,
+    PartyRole,
     Release,
     ReleaseEvent,
     ReliefMeasure,
+    ReportedCount,
     ReportedTotal,
     SanctionsDeal,
 )
@@ -234,9 +238,9 @@ def delete_deal(*, actor=None, deal) -> None:
         deal.delete()
 
 
-def _create_part(model, *, actor, deal, sources, fields):
+def _create_part(model, *, actor, deal=None, sources, fields, parent=None):
     with _as(actor):
-        row = assign(model(deal=deal), fields)
+        row = assign(model(**(parent or {"deal": deal})), fields)
         row.full_clean()
         row.save()
         _set_sources(row, sources, replace=False)
@@ -252,15 +256,22 @@ def _update_part(row, *, actor, sources, fields):
         return row
 
 
-def _set_parts(model, *, actor, deal, items, create, update, key, required):
-    """Make the deal's rows of `model` equal `items`: an "id" updates that row, none creates, the rest go."""
+def _set_parts(model, *, actor, deal=None, items, create, update, key, required, parent=None):
+    """Make the parent's rows of `model` equal `items`: an "id" updates that row, none creates, the rest go.
+
+    The parent is the deal, or `parent` ({"event": event}) for the rows of an event.
+    """
+    parent = parent or {"deal": deal}
+    (parent_name,) = parent
     with _as(actor):
-        stored = {row.pk: row for row in model.objects.filter(deal=deal)}
+        stored = {row.pk: row for row in model.objects.filter(**parent)}
         listed = set()
         for item in items:
             if item.get("id") is not None:
                 if item["id"] not in stored:
-                    raise ValidationError({"id": _("No such row on this deal: %(id)s.") % {"id": item["id"]}})
+                    raise ValidationError(
+                        {"id": _("No such row on this %(parent)s: %(id)s.") % {"parent": parent_name, "id": item["id"]}}
+                    )
                 listed.add(item["id"])
         for pk, row in stored.items():
             if pk not in listed:
@@ -268,19 +279,36 @@ def _set_parts(model, *, actor, deal, items, create, update, key, required):
         result = []
         for item in items:
             fields = {name: value for name, value in item.items() if name != "id"}
-            check_fields(model, set(fields) - {"sources", "deal"})
-            fields.pop("deal", None)
+            check_fields(model, set(fields) - {"sources", parent_name})
+            fields.pop(parent_name, None)
             if item.get("id") is not None:
                 result.append(update(**{key: stored[item["id"]]}, **fields))
             else:
                 # A missing required field is the model's "This field cannot be blank", not a TypeError.
-                result.append(create(deal=deal, **{**dict.fromkeys(required, ""), **fields}))
+                result.append(create(**parent, **{**dict.fromkeys(required, ""), **fields}))
         return result
 
 
 @transaction.atomic
-def create_relief_measure(*, actor=None, deal, measure, sources=(), **fields) -> ReliefMeasure:
+def create_relief_measure(*, actor=None, deal, measure="", sources=(), **fields) -> ReliefMeasure:
+    """A consideration of the deal; without a `kind`, a sanctions instrument tells it (delisting, licences)."""
+    if "kind" not in fields:
+        fields["kind"] = ReliefMeasure.KIND_OF_INSTRUMENT.get(
+            fields.get("instrument"), ReliefMeasure.Kind.SANCTIONS_OTHER
+        )
     return _create_part(ReliefMeasure, actor=actor, deal=deal, sources=sources, fields={"measure": measure, **fields})
+
+
+@transaction.atomic
+def reverse_relief_measure(*, actor=None, relief_measure, reversed_on, note=None, sources=()) -> ReliefMeasure:
+    """Record that a measure was reversed on a date: the row stays, its history keeps what it was."""
+    fields = {"status": ReliefMeasure.Status.REVERSED, "reversed_on": reversed_on}
+    if note is not None:
+        fields["note"] = note
+    with _as(actor):
+        measure = _update_part(relief_measure, actor=actor, sources=None, fields=fields)
+        _set_sources(measure, sources, replace=False)
+        return measure
 
 
 @transaction.atomic
@@ -404,3 +432,167 @@ def update_reported_total(*, actor=None, reported_total, sources=None, **fields)
 def delete_reported_total(*, actor=None, reported_total) -> None:
     with _as(actor):
         reported_total.delete()
+
+
+# Parties and their roles -------------------------------------------------------------------
+
+
+def party_slug(name, *, exclude_pk=None):
+    return unique_slug(Party, name, exclude_pk=exclude_pk)
+
+
+@transaction.atomic
+def create_party(*, actor=None, name, slug=None, sources=(), **fields) -> Party:
+    """A state, government, person or organisation; a blank `slug` is made from the name."""
+    with _as(actor):
+        if "country" in fields:
+            fields["country"] = _country_or_blank(fields["country"], "country")
+        party = assign(Party(name=name), fields)
+        party.slug = slug or (party_slug(name) if name else "")
+        party.full_clean()
+        party.save()
+        _set_sources(party, sources, replace=False)
+        return party
+
+
+@transaction.atomic
+def update_party(*, actor=None, party, sources=None, **fields) -> Party:
+    with _as(actor):
+        if "country" in fields:
+            fields["country"] = _country_or_blank(fields["country"], "country")
+        assign(party, fields)
+        if not party.slug and party.name:
+            party.slug = party_slug(party.name, exclude_pk=party.pk)
+        party.full_clean()
+        party.save()
+        _set_sources(party, sources, replace=True)
+        return party
+
+
+@transaction.atomic
+def delete_party(*, actor=None, party) -> None:
+    """Delete a party; refused (ProtectedError) while it has a role or gave a consideration."""
+    with _as(actor):
+        party.delete()
+
+
+def _country_or_blank(value, name):
+    if not value:
+        return ""
+    try:
+        return parse_country(value)
+    except ValidationError as error:
+        raise ValidationError({name: error.messages}) from None
+
+
+@transaction.atomic
+def add_party_role(*, actor=None, party=None, role="", event=None, deal=None, sources=(), **fields) -> PartyRole:
+    """Give a party a role in an event or a deal (exactly one of them)."""
+    with _as(actor):
+        row = assign(PartyRole(party=party, role=role, event=event, deal=deal), fields)
+        row.full_clean()
+        row.save()
+        _set_sources(row, sources, replace=False)
+        return row
+
+
+@transaction.atomic
+def update_party_role(*, actor=None, party_role, sources=None, **fields) -> PartyRole:
+    return _update_part(party_role, actor=actor, sources=sources, fields=fields)
+
+
+@transaction.atomic
+def delete_party_role(*, actor=None, party_role) -> None:
+    with _as(actor):
+        party_role.delete()
+
+
+@transaction.atomic
+def set_party_roles(*, actor=None, event=None, deal=None, roles) -> list[PartyRole]:
+    """Make the parties of an event (or of a deal) equal `roles` (dicts: party, role, note?, sources?, id?)."""
+    if (event is None) == (deal is None):
+        raise ValidationError(_("Parties belong to an event or to a deal."))
+    return _set_parts(
+        PartyRole,
+        actor=actor,
+        parent={"event": event} if event is not None else {"deal": deal},
+        items=roles,
+        create=add_party_role,
+        update=update_party_role,
+        key="party_role",
+        required=("role",),
+    )
+
+
+# Dated counts of an event ------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_reported_count(*, actor=None, event, sources=(), **fields) -> ReportedCount:
+    """One dated count of an event as someone reported it (verified, claimed or reported)."""
+    return _create_part(ReportedCount, actor=actor, sources=sources, fields=fields, parent={"event": event})
+
+
+@transaction.atomic
+def update_reported_count(*, actor=None, reported_count, sources=None, **fields) -> ReportedCount:
+    return _update_part(reported_count, actor=actor, sources=sources, fields=fields)
+
+
+@transaction.atomic
+def delete_reported_count(*, actor=None, reported_count) -> None:
+    with _as(actor):
+        reported_count.delete()
+
+
+@transaction.atomic
+def set_reported_counts(*, actor=None, event, counts) -> list[ReportedCount]:
+    """Make the event's dated counts equal `counts` (dicts of fields, optional "id" and "sources")."""
+    return _set_parts(
+        ReportedCount,
+        actor=actor,
+        parent={"event": event},
+        items=counts,
+        create=add_reported_count,
+        update=update_reported_count,
+        key="reported_count",
+        required=("reported_by",),
+    )
+
+
+# People counted but not named --------------------------------------------------------------
+
+
+@transaction.atomic
+def record_group_release(*, actor=None, event, destination=None, sources=(), **fields) -> GroupRelease:
+    """A described group of an event with a count: freed, refused release, or kept back."""
+    if destination is not None:
+        fields["destination"] = destination_for(destination)
+    return _create_part(GroupRelease, actor=actor, sources=sources, fields=fields, parent={"event": event})
+
+
+@transaction.atomic
+def update_group_release(*, actor=None, group_release, sources=None, **fields) -> GroupRelease:
+    if fields.get("destination") is not None:
+        fields["destination"] = destination_for(fields["destination"])
+    return _update_part(group_release, actor=actor, sources=sources, fields=fields)
+
+
+@transaction.atomic
+def delete_group_release(*, actor=None, group_release) -> None:
+    with _as(actor):
+        group_release.delete()
+
+
+@transaction.atomic
+def set_group_releases(*, actor=None, event, groups) -> list[GroupRelease]:
+    """Make the event's groups equal `groups` (dicts of fields, optional "id" and "sources")."""
+    return _set_parts(
+        GroupRelease,
+        actor=actor,
+        parent={"event": event},
+        items=groups,
+        create=record_group_release,
+        update=update_group_release,
+        key="group_release",
+        required=("description",),
+    )

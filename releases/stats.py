@@ -3,69 +3,117 @@
 Counts include every record, withheld or not (totals count all; lists name none), so nothing here
 returns a person. "Reported" numbers are what someone announced; "named" numbers count the people
 we can identify; the two are always given side by side and labelled, never merged.
+
+Every function takes `country` (an ISO code, or None for all): the releasing country of events, releases,
+deals and destinations (`releases.selectors`' country scope), the country people are held in for people
+and reported totals.
+
+People are counted by their own release date where known (a release's own date, else its event's).
+A release spread over weeks (a *process*: an end date or still going on) is not spread over the months:
+its reported count stays in the month it began, and `processes` lists such events so that every chart
+labels them (see docs/data-model.md).
 """
 
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
+from django_countries import countries as country_names
 
 from prisoners.models import Prisoner, PrisonerStatus
-from releases.models import EFFECTIVE_DATE, Destination, EventDestination, Release, ReleaseEvent, ReportedTotal
-from releases.selectors import FREED_OUTCOMES, deals_with_counts
+from prisoners.timeline import HELD
+from releases.models import (
+    EFFECTIVE_DATE,
+    Destination,
+    EventDestination,
+    GroupRelease,
+    Release,
+    ReleaseEvent,
+    ReportedTotal,
+)
+from releases.selectors import (
+    FREED_OUTCOMES,
+    GROUP_FREED_OUTCOMES,
+    deals_of_country,
+    deals_with_counts,
+    destinations_of_country,
+    events_released_by,
+    releases_released_by,
+)
 
-HELD_STATUSES = (PrisonerStatus.DETAINED, PrisonerStatus.SENTENCED)
+HELD_STATUSES = tuple(sorted(HELD))
 FREED_STATUSES = (PrisonerStatus.RELEASED, PrisonerStatus.RELEASED_CONDITIONALLY)
 
 
-def _freed_releases():
-    return Release.objects.filter(outcome__in=FREED_OUTCOMES)
+def _people(country=None):
+    people = Prisoner.objects.all()
+    return people.filter(country=country) if country else people
 
 
-def people_by_status():
+def _events(country=None):
+    events = ReleaseEvent.objects.all()
+    return events_released_by(events, country) if country else events
+
+
+def _freed_releases(country=None):
+    releases = Release.objects.filter(outcome__in=FREED_OUTCOMES)
+    return releases_released_by(releases, country) if country else releases
+
+
+def people_by_status(country=None):
     """Every status with its number of named people (zero included), in the token order."""
-    counts = dict(Prisoner.objects.order_by().values_list("status").annotate(n=Count("id")))
+    counts = dict(_people(country).order_by().values_list("status").annotate(n=Count("id")))
     return [
         {"status": status.value, "label": str(status.label), "count": counts.get(status, 0)}
         for status in PrisonerStatus
     ]
 
 
-def named_totals():
+def named_totals(country=None):
     """How many people are named in all, held, and freed."""
-    return Prisoner.objects.aggregate(
+    return _people(country).aggregate(
         named_people=Count("id"),
         named_held=Count("id", filter=Q(status__in=HELD_STATUSES)),
         named_released=Count("id", filter=Q(status__in=FREED_STATUSES)),
     )
 
 
-def released_per_month():
-    """Named people freed per month (a release's own date, else its event's)."""
-    rows = (
-        _freed_releases()
+def released_per_month(country=None):
+    """Named people freed per month (a release's own date, else its event's), and people freed in described
+    groups (a group's own date, else its event's)."""
+    named = dict(
+        _freed_releases(country)
         .annotate(month=TruncMonth(EFFECTIVE_DATE))
         .order_by()
-        .values("month")
-        .annotate(named_count=Count("id"))
-        .order_by("month")
+        .values_list("month")
+        .annotate(n=Count("id"))
     )
+    groups = GroupRelease.objects.filter(outcome__in=GROUP_FREED_OUTCOMES, event__in=_events(country).values("pk"))
+    grouped = dict(
+        groups.annotate(month=TruncMonth(Coalesce("date", "event__date")))
+        .order_by()
+        .values_list("month")
+        .annotate(n=Sum("count"))
+    )
+    months = sorted(month for month in set(named) | set(grouped) if month)
     return [
-        {"month": row["month"].strftime("%Y-%m"), "named_count": row["named_count"]} for row in rows if row["month"]
+        {"month": month.strftime("%Y-%m"), "named_count": named.get(month, 0), "grouped_count": grouped.get(month, 0)}
+        for month in months
     ]
 
 
-def released_per_destination():
+def released_per_destination(country=None):
     """Per destination: the reported total over all events' breakdowns, and the named people taken there."""
-    reported = (
-        EventDestination.objects.filter(destination=OuterRef("pk"))
-        .order_by()
-        .values("destination")
-        .annotate(total=Sum("reported_count"))
-        .values("total")
-    )
+    breakdowns = EventDestination.objects.filter(destination=OuterRef("pk"))
+    named_filter = Q(releases__outcome__in=FREED_OUTCOMES)
+    destinations = Destination.objects.all()
+    if country:
+        breakdowns = breakdowns.filter(event__releasing_countries__contains=country)
+        named_filter &= Q(releases__in=releases_released_by(Release.objects.all(), country).values("pk"))
+        destinations = destinations_of_country(destinations, country)
+    reported = breakdowns.order_by().values("destination").annotate(total=Sum("reported_count")).values("total")
     rows = (
-        Destination.objects.annotate(
+        destinations.annotate(
             reported_count=Subquery(reported, output_field=IntegerField()),
-            named_count=Count("releases", filter=Q(releases__outcome__in=FREED_OUTCOMES), distinct=True),
+            named_count=Count("releases", filter=named_filter, distinct=True),
         )
         .order_by("country")
         .values("country", "reported_count", "named_count")
@@ -81,20 +129,34 @@ def released_per_destination():
     ]
 
 
-def released_per_event():
-    """Per event, newest first: the reported count (with its qualifier) and the named people."""
+def released_per_event(country=None):
+    """Per event, newest first: the reported count (with its qualifier), the named people, and whether it was a
+    process (an end date, or still going on)."""
     rows = (
-        ReleaseEvent.objects.annotate(
-            named_count=Count("releases", filter=Q(releases__outcome__in=FREED_OUTCOMES), distinct=True)
-        )
+        _events(country)
+        .annotate(named_count=Count("releases", filter=Q(releases__outcome__in=FREED_OUTCOMES), distinct=True))
         .order_by("-date", "title", "id")
-        .values("slug", "title", "date", "reported_count", "reported_count_qualifier", "named_count")
+        .values(
+            "slug",
+            "title",
+            "date",
+            "end_date",
+            "ongoing",
+            "releasing_countries",
+            "reported_count",
+            "reported_count_qualifier",
+            "named_count",
+        )
     )
     return [
         {
             "slug": row["slug"],
             "title": row["title"],
             "date": row["date"].isoformat(),
+            "end_date": row["end_date"].isoformat() if row["end_date"] else None,
+            "ongoing": row["ongoing"],
+            "is_process": row["ongoing"] or (row["end_date"] is not None and row["end_date"] != row["date"]),
+            "releasing_countries": [code for code in str(row["releasing_countries"] or "").split(",") if code],
             "reported_count": row["reported_count"],
             "reported_count_qualifier": row["reported_count_qualifier"],
             "named_count": row["named_count"],
@@ -103,38 +165,97 @@ def released_per_event():
     ]
 
 
-def released_per_deal():
+def processes(per_event):
+    """The events of `released_per_event` that spread over days or weeks, oldest first (the charts label them)."""
+    return [
+        {key: row[key] for key in ("slug", "title", "date", "end_date", "ongoing", "reported_count")}
+        for row in reversed(per_event)
+        if row["is_process"]
+    ]
+
+
+def released_per_deal(country=None):
     """Per deal: its events, the sum of their reported counts, and the named people freed under it."""
+    deals = deals_with_counts()
+    if country:
+        deals = deals_of_country(deals, country)
     rows = (
-        deals_with_counts()
-        .annotate(event_count=Count("release_events", distinct=True))
+        deals.annotate(event_count=Count("release_events", distinct=True))
         .order_by("-announced_on", "title", "id")
         .values("slug", "title", "status", "event_count", "reported_count", "named_count")
     )
     return list(rows)
 
 
-def latest_reported_totals(limit=10):
+def _total_row(total):
+    return {
+        "reported_on": total.reported_on.isoformat(),
+        "count": total.count,
+        "qualifier": total.qualifier,
+        "counts_what": total.counts_what,
+        "reported_by": total.reported_by,
+        "country": total.country.code or None,
+        "still_held": total.still_held,
+    }
+
+
+def latest_reported_totals(limit=10, country=None):
     """The newest totals as reported (who said it, when, what it counts), newest first."""
-    rows = ReportedTotal.objects.order_by("-reported_on", "-id")[:limit]
-    return [
-        {
-            "reported_on": total.reported_on.isoformat(),
-            "count": total.count,
-            "qualifier": total.qualifier,
-            "counts_what": total.counts_what,
-            "reported_by": total.reported_by,
-            "country": total.country.code or None,
-            "still_held": total.still_held,
-        }
-        for total in rows
-    ]
+    totals = ReportedTotal.objects.all()
+    if country:
+        totals = totals.filter(country=country)
+    return [_total_row(total) for total in totals.order_by("-reported_on", "-id")[:limit]]
 
 
-def still_held_side_by_side():
-    """The latest reported "still held" total next to the number of named people held."""
-    latest = ReportedTotal.objects.filter(still_held=True).order_by("-reported_on", "-id").first()
-    named_held = Prisoner.objects.filter(status__in=HELD_STATUSES).count()
+def latest_still_held_totals(country=None, queryset=None):
+    """{country code or "": the latest "still held" total reported for it}; `queryset` may carry prefetches."""
+    totals = (ReportedTotal.objects.all() if queryset is None else queryset).filter(still_held=True)
+    if country:
+        totals = totals.filter(country=country)
+    latest = {}
+    for total in totals.order_by("reported_on", "id"):
+        latest[total.country.code or ""] = total
+    return latest
+
+
+def still_held_by_country(country=None, latest=None):
+    """Per country, the latest reported "still held" total, labelled with its country, next to the named people
+    held there; one figure is never shown as if it were everyone's. Totals without a country come last."""
+    latest = latest_still_held_totals(country) if latest is None else latest
+    held = dict(
+        Prisoner.objects.filter(status__in=HELD_STATUSES, country__in=[code for code in latest if code])
+        .order_by()
+        .values_list("country")
+        .annotate(n=Count("id"))
+    )
+    rows = []
+    for code in sorted(latest, key=lambda code: (code == "", code)):
+        total = latest[code]
+        rows.append(
+            {
+                "country": code or None,
+                "name": str(country_names.name(code)) if code else None,
+                "count": total.count,
+                "qualifier": total.qualifier,
+                "counts_what": total.counts_what,
+                "reported_by": total.reported_by,
+                "reported_on": total.reported_on.isoformat(),
+                "named": held.get(code, 0) if code else None,
+            }
+        )
+    return rows
+
+
+def still_held_side_by_side(country=None):
+    """The latest reported "still held" total next to the number of named people held, and the same per country.
+
+    `reported` is the single latest total (of its `country`); readers of several countries use `by_country`.
+    """
+    totals = ReportedTotal.objects.filter(still_held=True)
+    if country:
+        totals = totals.filter(country=country)
+    latest = totals.order_by("-reported_on", "-id").first()
+    named_held = _people(country).filter(status__in=HELD_STATUSES).count()
     return {
         "reported": None
         if latest is None
@@ -143,20 +264,25 @@ def still_held_side_by_side():
             "qualifier": latest.qualifier,
             "reported_by": latest.reported_by,
             "reported_on": latest.reported_on.isoformat(),
+            "country": latest.country.code or None,
         },
         "named": named_held,
+        "by_country": still_held_by_country(country),
     }
 
 
-def all_stats():
-    """Everything `/api/v1/stats/` answers, in one dict."""
+def all_stats(country=None):
+    """Everything `/api/v1/stats/` answers, in one dict (narrowed to a releasing country when given)."""
+    per_event = released_per_event(country)
     return {
-        "named_totals": named_totals(),
-        "by_status": people_by_status(),
-        "released_per_month": released_per_month(),
-        "per_destination": released_per_destination(),
-        "per_event": released_per_event(),
-        "per_deal": released_per_deal(),
-        "latest_reported_totals": latest_reported_totals(),
-        "still_held": still_held_side_by_side(),
+        "country": country,
+        "named_totals": named_totals(country),
+        "by_status": people_by_status(country),
+        "released_per_month": released_per_month(country),
+        "per_destination": released_per_destination(country),
+        "per_event": per_event,
+        "processes": processes(per_event),
+        "per_deal": released_per_deal(country),
+        "latest_reported_totals": latest_reported_totals(country=country),
+        "still_held": still_held_side_by_side(country),
     }

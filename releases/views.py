@@ -7,17 +7,20 @@ named counts and reconciliation from `releases.selectors`. Views only arrange th
 from datetime import date, timedelta
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django_countries import countries as country_names
 
 from prisoners.models import ReportedValue
 from prisoners.scripts import with_native_variants
+from prisoners.values import parse_country
 from prisoners.visibility import (
     display_name,
     is_withheld_for,
@@ -30,8 +33,26 @@ from prisoners.visibility import (
 from releases import stats
 from releases.api.views import destinations_with_counts
 from releases.filtersets import DestinationFilterSet, ReleaseEventFilterSet, SanctionsDealFilterSet
-from releases.models import Destination, EventDestination, Release, ReleaseEvent, ReportedTotal, SanctionsDeal
-from releases.selectors import FREED_OUTCOMES, deals_with_counts, events_with_named_counts, reconcile_event
+from releases.models import (
+    Destination,
+    EventDestination,
+    GroupRelease,
+    PartyRole,
+    Release,
+    ReleaseEvent,
+    ReportedCount,
+    ReportedTotal,
+    SanctionsDeal,
+)
+from releases.selectors import (
+    AT_HOME,
+    FREED_OUTCOMES,
+    deals_with_counts,
+    events_released_by,
+    events_with_named_counts,
+    latest_counts,
+    reconcile_event,
+)
 from tracker import glossary
 from tracker.charts import Column, bar_percentages, column_chart, map_markers, month_range, with_rows
 from tracker.listing import apply_filterset, clean_query_redirect, paginate
@@ -157,32 +178,28 @@ def _monthly_columns(per_event, per_month):
     return columns
 
 
-def dashboard(request):
-    per_event = stats.released_per_event()
-    per_month = stats.released_per_month()
-    per_destination = stats.released_per_destination()
-    per_deal = stats.released_per_deal()
-    still_held = stats.still_held_side_by_side()
+def dashboard(request, code=None):
+    """The overview; with `code` (a country's page, `/countries/<code>/`) every number is that country's."""
+    if code is None and request.GET.get("country"):
+        try:
+            return redirect("country-page", code=parse_country(request.GET["country"]))
+        except ValidationError as error:
+            return HttpResponseBadRequest(" ".join(["country:", *error.messages]))
+    per_event = stats.released_per_event(code)
+    per_month = stats.released_per_month(code)
+    per_destination = stats.released_per_destination(code)
+    per_deal = stats.released_per_deal(code)
 
-    still_held_sources = []
-    reported_held = still_held["reported"]
-    if reported_held:
-        reported_held = {**reported_held, "reported_on": date.fromisoformat(reported_held["reported_on"])}
-        # The sources of the very total the stats picked, matched on what they returned.
-        total = (
-            ReportedTotal.objects.filter(
-                still_held=True,
-                reported_on=reported_held["reported_on"],
-                count=reported_held["count"],
-                reported_by=reported_held["reported_by"],
-            )
-            .prefetch_related(*source_prefetches(request.user, "sources"))
-            .order_by("-id")
-            .first()
-        )
-        if total is not None:
-            reported_held["counts_what"] = total.counts_what
-            still_held_sources = list(total.sources.all())
+    # Each country's latest "still held", labelled with its country, with its sources.
+    latest_totals = stats.latest_still_held_totals(
+        code, ReportedTotal.objects.prefetch_related(*source_prefetches(request.user, "sources"))
+    )
+    still_held_rows = stats.still_held_by_country(code, latest_totals)
+    for row in still_held_rows:
+        total = latest_totals[row["country"] or ""]
+        row["reported_on"] = total.reported_on
+        row["sources"] = list(total.sources.all())
+        row["url"] = reverse("country-page", args=[row["country"]]) if row["country"] else None
 
     reported_by_year, named_by_year = {}, {}
     reported_uncertain = False
@@ -203,12 +220,16 @@ def dashboard(request):
     destinations = _destination_table(per_destination)
     markers, off_map = map_markers(destinations)
     context = {
-        "still_held": {"reported": reported_held, "named": still_held["named"], "sources": still_held_sources},
+        "country": {"code": code, "name": country_names.name(code)} if code else None,
+        "still_held": {
+            "by_country": still_held_rows,
+            "named": stats.still_held_side_by_side(code)["named"] if not still_held_rows else None,
+        },
         "released": {
             "reported_total": sum(reported_by_year.values()),
             "reported_uncertain": reported_uncertain,
             "named_total": sum(named_by_year.values()),
-            "includes": _what_the_total_includes(),
+            "includes": _what_the_total_includes(code),
             "latest_year": latest_year,
             "latest_date": latest_events[0]["date"] if latest_events else None,
             "so_far": latest_year == timezone.now().year,
@@ -222,11 +243,41 @@ def dashboard(request):
         "event_count": len(per_event),
         "deal_count": len(per_deal),
         "latest_events": latest_events,
+        "processes": [
+            {**row, "date": date.fromisoformat(row["date"]), "end_date": _date_or_none(row["end_date"])}
+            for row in stats.processes(per_event)
+        ],
         "chart": with_rows(column_chart(columns)) if columns else None,
         "destinations": destinations,
         "map": {"markers": markers, "off_map": off_map},
     }
     return render(request, "pages/dashboard.html", context)
+
+
+def _date_or_none(value):
+    return date.fromisoformat(value) if value else None
+
+
+def country_page(request, code):
+    """`/countries/<code>/`: the overview narrowed to one releasing country."""
+    try:
+        canonical = parse_country(code)
+    except ValidationError:
+        raise Http404(_("No country with this code.")) from None
+    if canonical != code:
+        return redirect("country-page", code=canonical, permanent=True)
+    return dashboard(request, code)
+
+
+def country_list(request):
+    """`/countries/`: every country that released people or whose prisoners are counted, with its page."""
+    codes = set(_event_countries_in_use()["country"])
+    codes |= {code for code in ReportedTotal.objects.order_by().values_list("country", flat=True).distinct() if code}
+    rows = [
+        {"code": code, "name": country_names.name(code), "url": reverse("country-page", args=[code])}
+        for code in sorted(codes, key=lambda code: str(country_names.name(code)))
+    ]
+    return render(request, "pages/country_list.html", {"countries": rows})
 
 
 def _destination_table(rows):
@@ -240,10 +291,11 @@ def _destination_table(rows):
     )
 
 
-def _what_the_total_includes():
+def _what_the_total_includes(code=None):
     """Which countries released people in the events the total adds up, and what exchanges it contains."""
     countries, exchanges = {}, []
-    for event in ReleaseEvent.objects.order_by("date").only("releasing_countries", "kind", "reported_count"):
+    events = events_released_by(ReleaseEvent.objects.all(), code) if code else ReleaseEvent.objects.all()
+    for event in events.order_by("date").only("releasing_countries", "kind", "reported_count"):
         for country in event.releasing_countries:
             countries[country.code] = country.name
         if event.kind == ReleaseEvent.Kind.EXCHANGE:
@@ -293,7 +345,7 @@ def _destination_rows(event, reconciliation):
         )
     listed = {row["destination"].country.code for row in rows}
     for code, count in reconciliation.named_by_destination.items():
-        if code and code not in listed:
+        if code and code != AT_HOME and code not in listed:
             destination = Destination(country=code)
             rows.append(
                 {
@@ -305,6 +357,16 @@ def _destination_rows(event, reconciliation):
                     "sources": [],
                 }
             )
+    if reconciliation.named_at_home:
+        rows.append(
+            {
+                "destination": None,
+                "name": _("Freed at home, no transfer"),
+                "reported_count": None,
+                "named_count": reconciliation.named_at_home,
+                "sources": [],
+            }
+        )
     if reconciliation.named_by_destination.get(""):
         rows.append(
             {
@@ -318,6 +380,26 @@ def _destination_rows(event, reconciliation):
     return bar_percentages(rows, "reported_count", "named_count")
 
 
+def _event_parts_prefetches(user):
+    """Parties, dated counts and groups of an event, each with the sources the reader may see."""
+    return [
+        Prefetch(
+            "party_roles",
+            queryset=PartyRole.objects.select_related("party").prefetch_related(*source_prefetches(user, "sources")),
+        ),
+        Prefetch(
+            "reported_counts",
+            queryset=ReportedCount.objects.prefetch_related(*source_prefetches(user, "sources")),
+        ),
+        Prefetch(
+            "group_releases",
+            queryset=GroupRelease.objects.select_related("destination").prefetch_related(
+                *source_prefetches(user, "sources")
+            ),
+        ),
+    ]
+
+
 def release_event_detail(request, slug):
     user = request.user
     queryset = _event_queryset(
@@ -326,6 +408,7 @@ def release_event_detail(request, slug):
         *source_prefetches(user, "sources"),
         Prefetch("releases", queryset=Release.objects.select_related("destination")),
         *reported_value_prefetches(user, "reported_values"),
+        *_event_parts_prefetches(user),
     )
     event = get_object_or_404(queryset, slug=slug)
     _with_uncertain_fields([event])
@@ -336,10 +419,17 @@ def release_event_detail(request, slug):
             *source_prefetches(user, "sources"), *reported_value_prefetches(user, "reported_values")
         ),
     )
-    mask_texts_naming_withheld(user, [event, *event.reported_values.all(), *people, *_reported_values_of(people)])
+    parts = [*event.party_roles.all(), *event.reported_counts.all(), *event.group_releases.all()]
+    mask_texts_naming_withheld(
+        user, [event, *event.reported_values.all(), *people, *_reported_values_of(people), *parts]
+    )
     freed_listed = sum(1 for release in people if release.outcome in FREED_OUTCOMES)
     context = {
         "event": event,
+        "latest_counts": latest_counts(event),
+        "party_roles": list(event.party_roles.all()),
+        "reported_counts": list(event.reported_counts.all()),
+        "group_releases": list(event.group_releases.all()),
         "reconciliation": reconciliation,
         "destination_rows": _destination_rows(event, reconciliation),
         "people": people,
@@ -371,7 +461,9 @@ def deal_list(request):
 def deal_detail(request, slug):
     user = request.user
     queryset = SanctionsDeal.objects.prefetch_related(
-        *source_prefetches(user, "sources", "relief_measures__sources", "claims__sources"),
+        Prefetch("party_roles", queryset=PartyRole.objects.select_related("party")),
+        *source_prefetches(user, "sources", "relief_measures__sources", "claims__sources", "party_roles__sources"),
+        "relief_measures__given_by",
         Prefetch(
             "release_events",
             queryset=_event_queryset().prefetch_related(*source_prefetches(user, "sources")).order_by("date", "id"),
@@ -382,7 +474,15 @@ def deal_detail(request, slug):
     _with_uncertain_fields([deal])
     events = list(deal.release_events.all())
     mask_texts_naming_withheld(
-        user, [deal, *deal.claims.all(), *deal.relief_measures.all(), *deal.reported_values.all(), *events]
+        user,
+        [
+            deal,
+            *deal.claims.all(),
+            *deal.relief_measures.all(),
+            *deal.reported_values.all(),
+            *deal.party_roles.all(),
+            *events,
+        ],
     )
     reported = [event.reported_count for event in events if event.reported_count is not None]
     claims = list(deal.claims.all())
@@ -394,6 +494,7 @@ def deal_detail(request, slug):
         or any(event.reported_count_qualifier != "exactly" for event in events),
         "named_freed": sum(event.named_count for event in events),
         "claims": claims,
+        "party_roles": list(deal.party_roles.all()),
         "claims_conflict": len({claim.position for claim in claims} - {"other"}) > 1,
         # One party shown once: the country relieved of sanctions is usually the one freeing the prisoners.
         "counterparty_is_target": _same_country(deal.target_country, deal.counterparty),

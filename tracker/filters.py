@@ -58,6 +58,7 @@ class SlugChoiceFilter(django_filters.ModelChoiceFilter):
     UNKNOWN_SLUG = {
         "deal": _("No deal has this slug."),
         "release event": _("No release event has this slug."),
+        "party": _("No party has this slug."),
         "record": _("No record has this slug."),
     }
 

@@ -9,7 +9,7 @@ biography, external ids, sources, free text of their detentions and releases) is
 from rest_framework import serializers
 
 from prisoners import services as prisoner_services
-from prisoners.models import Detention, ExternalId, NameVariant, Prisoner, Source
+from prisoners.models import Detention, ExternalId, IncommunicadoPeriod, NameVariant, Prisoner, Source
 from prisoners.visibility import redact, staff_only_fields
 from releases.models import Release
 from tracker.api.fields import AddressOrBlankField, CountryCodeField, PartialDateField
@@ -71,16 +71,31 @@ class DetentionSerializer(serializers.ModelSerializer):
             "sentence",
             "sentence_months",
             "place_of_detention",
+            "regime",
             "ended_on",
         ]
         read_only_fields = fields
 
 
-class DetentionWithSourcesSerializer(DetentionSerializer):
+class IncommunicadoPeriodSerializer(serializers.ModelSerializer):
+    """A dated period of the detention without contact (a condition of the detention, not a status)."""
+
+    started_on = PartialDateField("started_on", read_only=True)
+    ended_on = PartialDateField("ended_on", read_only=True, help_text="Null: still incommunicado.")
     sources = SourceRefSerializer(many=True, read_only=True)
 
+    class Meta:
+        model = IncommunicadoPeriod
+        fields = ["id", "started_on", "ended_on", "note", "sources"]
+        read_only_fields = fields
+
+
+class DetentionWithSourcesSerializer(DetentionSerializer):
+    sources = SourceRefSerializer(many=True, read_only=True)
+    incommunicado_periods = IncommunicadoPeriodSerializer(many=True, read_only=True)
+
     class Meta(DetentionSerializer.Meta):
-        fields = DetentionSerializer.Meta.fields + ["sources"]
+        fields = DetentionSerializer.Meta.fields + ["incommunicado_periods", "sources"]
         read_only_fields = fields
 
 
@@ -135,6 +150,7 @@ class PrisonerSerializer(StrictSerializerMixin, serializers.ModelSerializer):
             "native_name",
             "name_variants",
             "status",
+            "recognition",
             "country",
             "citizenship",
             "gender",

@@ -85,7 +85,12 @@ class PrisonerViewSet(RecordViewSet):
             "external_ids",
             *source_prefetches(user, "sources"),
             *reported_value_prefetches(user, "reported_values"),
-            Prefetch("detentions", queryset=Detention.objects.prefetch_related(*source_prefetches(user, "sources"))),
+            Prefetch(
+                "detentions",
+                queryset=Detention.objects.prefetch_related(
+                    *source_prefetches(user, "sources", "incommunicado_periods__sources")
+                ),
+            ),
             Prefetch("releases", queryset=timeline_releases().prefetch_related(*source_prefetches(user, "sources"))),
         )
 

@@ -16,13 +16,17 @@ from releases.models import (
     DealClaim,
     Destination,
     EventDestination,
+    GroupRelease,
+    Party,
+    PartyRole,
     Release,
     ReleaseEvent,
     ReliefMeasure,
+    ReportedCount,
     ReportedTotal,
     SanctionsDeal,
 )
-from releases.selectors import FREED_OUTCOMES, reconcile_event
+from releases.selectors import FREED_OUTCOMES, latest_counts, reconcile_event
 from tracker.api.fields import CountryCodeField, PartialDateField
 from tracker.api.refs import (
     DealRefSerializer,
@@ -57,6 +61,19 @@ def _with_reported_values(service):
         record = service(**fields)
         if values is not None:
             prisoner_services.set_reported_values(actor=fields.get("actor"), record=record, values=values)
+        return record
+
+    return write
+
+
+def _with_nested(service, *, parent, writers):
+    """Run a service, then replace each nested list the write carried (`writers`: field -> set_* service)."""
+
+    def write(**fields):
+        lists = {name: fields.pop(name) for name in list(fields) if name in writers}
+        record = service(**fields)
+        for name, items in lists.items():
+            writers[name](actor=fields.get("actor"), **{parent: record}, items=items)
         return record
 
     return write
@@ -116,10 +133,13 @@ class ReleaseSerializer(StrictSerializerMixin, serializers.ModelSerializer):
             "outcome",
             "confidence",
             "conditions",
+            "freed_at_home",
             "forced_exile",
             "without_documents",
             "travel_ban",
             "speaking_ban",
+            "reporting_duty",
+            "stripped_of_citizenship",
             "notes",
             "sources",
             "source_ids",
@@ -159,7 +179,7 @@ class NamedReleaseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Release
-        fields = ["id", "url", "prisoner", "destination", "outcome", "confidence", "conditions"]
+        fields = ["id", "url", "prisoner", "destination", "freed_at_home", "outcome", "confidence", "conditions"]
         read_only_fields = fields
 
 
@@ -192,6 +212,101 @@ class ReconciliationSerializer(serializers.Serializer):
     )
     warnings = serializers.ListField(child=serializers.CharField())
     ok = serializers.BooleanField()
+    grouped_count = serializers.IntegerField(help_text="Freed in described groups, not named.")
+    refused_count = serializers.IntegerField(help_text="Counted in groups that refused release.")
+    kept_back_count = serializers.IntegerField(help_text="Announced but kept back.")
+    named_at_home = serializers.IntegerField(help_text="Named people freed at home, no transfer ('home' above).")
+    latest_verified_count = serializers.IntegerField(allow_null=True, help_text="The latest verified dated count.")
+
+
+class PartRowSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+    """One row of a list written on its parent (a deal or an event): with `id` it changes that row, without it
+    adds one; rows left out of the list are deleted."""
+
+    id = serializers.IntegerField(required=False, help_text="Present: change this row. Absent: add a row.")
+    sources = SourceRefSerializer(many=True, read_only=True)
+    source_ids = _source_ids_field()
+
+    def to_internal_value(self, data):
+        fields = super().to_internal_value(data)
+        if "source_ids" in fields:
+            fields["sources"] = fields.pop("source_ids")
+        return fields
+
+
+class PartyRefSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api-party-detail", lookup_field="slug")
+    country = CountryCodeField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Party
+        fields = ["id", "url", "slug", "name", "kind", "country"]
+        read_only_fields = fields
+
+
+def _party_slug_field(source, **kwargs):
+    return serializers.SlugRelatedField(
+        source=source, slug_field="slug", queryset=Party.objects.all(), write_only=True, **kwargs
+    )
+
+
+class PartyRoleSerializer(PartRowSerializer):
+    """A party's role in an event or a deal ("mediator", "host", "counterparty"...)."""
+
+    party = PartyRefSerializer(read_only=True)
+    party_slug = _party_slug_field("party", help_text="The party's slug (`/api/v1/parties/`).")
+
+    class Meta:
+        model = PartyRole
+        fields = ["id", "party", "party_slug", "role", "note", "sources", "source_ids"]
+        validators = []
+
+
+class ReportedCountSerializer(PartRowSerializer):
+    """One dated count of an event as someone reported it: verified, claimed by a government, or reported."""
+
+    class Meta:
+        model = ReportedCount
+        fields = ["id", "reported_on", "count", "qualifier", "basis", "reported_by", "note", "sources", "source_ids"]
+
+
+class GroupReleaseSerializer(PartRowSerializer):
+    """People of an event counted but not named: a described group freed, or people who refused or were kept back."""
+
+    date = PartialDateField("date", required=False, allow_null=True, help_text="Blank: the event's date.")
+    destination = DestinationRefSerializer(read_only=True, allow_null=True)
+    destination_country = CountryCodeField(
+        required=False, allow_null=True, write_only=True, help_text="Where the group was taken (code or name)."
+    )
+
+    class Meta:
+        model = GroupRelease
+        fields = [
+            "id",
+            "description",
+            "count",
+            "qualifier",
+            "outcome",
+            "date",
+            "destination",
+            "destination_country",
+            "freed_at_home",
+            "note",
+            "sources",
+            "source_ids",
+        ]
+
+    def to_internal_value(self, data):
+        fields = super().to_internal_value(data)
+        if "destination_country" in fields:
+            fields["destination"] = fields.pop("destination_country") or None
+        return fields
+
+
+class LatestCountsSerializer(serializers.Serializer):
+    verified = ReportedCountSerializer(allow_null=True, required=False)
+    claimed = ReportedCountSerializer(allow_null=True, required=False)
+    reported = ReportedCountSerializer(allow_null=True, required=False)
 
 
 class ReleaseEventSerializer(StrictSerializerMixin, serializers.ModelSerializer):
@@ -216,6 +331,8 @@ class ReleaseEventSerializer(StrictSerializerMixin, serializers.ModelSerializer)
         help_text="Reported breakdown: country (code or name) -> number; replaces the breakdown on update.",
     )
     source_ids = _source_ids_field()
+    date = serializers.DateField(help_text="The day of the release, or the first day of a process.")
+    is_process = serializers.BooleanField(read_only=True, help_text="Releases spread over days or weeks.")
 
     class Meta:
         model = ReleaseEvent
@@ -226,6 +343,10 @@ class ReleaseEventSerializer(StrictSerializerMixin, serializers.ModelSerializer)
             "title",
             "date",
             "date_precision",
+            "end_date",
+            "end_date_precision",
+            "ongoing",
+            "is_process",
             "releasing_countries",
             "kind",
             "reported_count",
@@ -262,13 +383,24 @@ class ReleaseEventSerializer(StrictSerializerMixin, serializers.ModelSerializer)
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.messages) from None
 
+    EVENT_LISTS = {
+        "parties": lambda actor, event, items: release_services.set_party_roles(actor=actor, event=event, roles=items),
+        "reported_counts": lambda actor, event, items: release_services.set_reported_counts(
+            actor=actor, event=event, counts=items
+        ),
+        "group_releases": lambda actor, event, items: release_services.set_group_releases(
+            actor=actor, event=event, groups=items
+        ),
+    }
+
+    def _writer(self, service):
+        return _with_nested(_with_reported_values(service), parent="event", writers=self.EVENT_LISTS)
+
     def create(self, validated_data):
-        write = _with_reported_values(release_services.create_release_event)
-        return write(**_service_fields(validated_data))
+        return self._writer(release_services.create_release_event)(**_service_fields(validated_data))
 
     def update(self, instance, validated_data):
-        write = _with_reported_values(release_services.update_release_event)
-        return write(event=instance, **_service_fields(validated_data))
+        return self._writer(release_services.update_release_event)(event=instance, **_service_fields(validated_data))
 
 
 class ReleaseEventDetailSerializer(ReleaseEventSerializer):
@@ -278,16 +410,44 @@ class ReleaseEventDetailSerializer(ReleaseEventSerializer):
     reconciliation = serializers.SerializerMethodField()
     sources = SourceRefSerializer(many=True, read_only=True)
     reported_values = _reported_values_field()
+    parties = PartyRoleSerializer(
+        source="party_roles", many=True, required=False, help_text="Parties and their roles; a write replaces the list."
+    )
+    reported_counts = ReportedCountSerializer(
+        many=True, required=False, help_text="Dated counts, each with who reported it; a write replaces the list."
+    )
+    latest_counts = serializers.SerializerMethodField(help_text="The latest dated count of each basis.")
+    group_releases = GroupReleaseSerializer(
+        many=True, required=False, help_text="People counted but not named; a write replaces the list."
+    )
 
     class Meta(ReleaseEventSerializer.Meta):
         fields = ReleaseEventSerializer.Meta.fields + [
             "description",
             "uncertainty_note",
+            "parties",
+            "reported_counts",
+            "latest_counts",
+            "group_releases",
             "people",
             "reconciliation",
             "sources",
             "reported_values",
         ]
+
+    def to_internal_value(self, data):
+        fields = super().to_internal_value(data)
+        if "party_roles" in fields:
+            fields["parties"] = fields.pop("party_roles")
+        return fields
+
+    @extend_schema_field(LatestCountsSerializer)
+    def get_latest_counts(self, event):
+        latest = latest_counts(event)
+        return {
+            basis: ReportedCountSerializer(latest[basis], context=self.context).data if basis in latest else None
+            for basis in ReportedCount.Basis.values
+        }
 
     @extend_schema_field(NamedReleaseSerializer(many=True))
     def get_people(self, event):
@@ -303,25 +463,37 @@ class ReleaseEventDetailSerializer(ReleaseEventSerializer):
         return data
 
 
-class DealPartSerializer(StrictSerializerMixin, serializers.ModelSerializer):
-    """One part of a deal, written as an item of the deal's list: with `id` it changes that row, without it
-    adds one; rows left out of the list are deleted."""
-
-    id = serializers.IntegerField(required=False, help_text="Present: change this row. Absent: add a row.")
-    sources = SourceRefSerializer(many=True, read_only=True)
-    source_ids = _source_ids_field()
-
-    def to_internal_value(self, data):
-        fields = super().to_internal_value(data)
-        if "source_ids" in fields:
-            fields["sources"] = fields.pop("source_ids")
-        return fields
+DealPartSerializer = PartRowSerializer
 
 
 class ReliefMeasureSerializer(DealPartSerializer):
+    """One consideration of the deal, of any kind (sanctions relief, removal from a state list, clemency, return
+    of nationals, parole or visas, payment, "nothing in return"), with who gave it and its dates and status."""
+
+    given_by = PartyRefSerializer(read_only=True, allow_null=True)
+    given_by_slug = _party_slug_field(
+        "given_by", required=False, allow_null=True, help_text="The slug of the party that gave it."
+    )
+
     class Meta:
         model = ReliefMeasure
-        fields = ["id", "measure", "target", "instrument", "authority", "effective_on", "sources", "source_ids"]
+        fields = [
+            "id",
+            "kind",
+            "measure",
+            "target",
+            "given_by",
+            "given_by_slug",
+            "instrument",
+            "authority",
+            "status",
+            "announced_on",
+            "effective_on",
+            "reversed_on",
+            "note",
+            "sources",
+            "source_ids",
+        ]
 
 
 class DealClaimSerializer(DealPartSerializer):
@@ -387,11 +559,13 @@ class SanctionsDealSerializer(StrictSerializerMixin, serializers.ModelSerializer
 
     @staticmethod
     def _parts(fields):
-        parts = {name: fields.pop(name) for name in ("relief_measures", "claims") if name in fields}
+        parts = {name: fields.pop(name) for name in ("relief_measures", "claims", "party_roles") if name in fields}
         return fields, parts
 
     @staticmethod
     def _write_parts(deal, parts, *, actor):
+        if "party_roles" in parts:
+            release_services.set_party_roles(actor=actor, deal=deal, roles=parts["party_roles"])
         if "relief_measures" in parts:
             release_services.set_relief_measures(actor=actor, deal=deal, measures=parts["relief_measures"])
         if "claims" in parts:
@@ -411,11 +585,15 @@ class SanctionsDealDetailSerializer(SanctionsDealSerializer):
     events = DealEventSerializer(source="release_events", many=True, read_only=True)
     sources = SourceRefSerializer(many=True, read_only=True)
     reported_values = _reported_values_field()
+    parties = PartyRoleSerializer(
+        source="party_roles", many=True, required=False, help_text="Parties and their roles; a write replaces the list."
+    )
 
     class Meta(SanctionsDealSerializer.Meta):
         fields = SanctionsDealSerializer.Meta.fields + [
             "terms",
             "description",
+            "parties",
             "relief_measures",
             "claims",
             "events",
@@ -526,3 +704,45 @@ class ReportedTotalSerializer(StrictSerializerMixin, serializers.ModelSerializer
 
     def update(self, instance, validated_data):
         return release_services.update_reported_total(reported_total=instance, **self._fields(validated_data))
+
+
+class PartySerializer(StrictSerializerMixin, serializers.ModelSerializer):
+    """A state, government, person or organisation taking part in releases and deals."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api-party-detail", lookup_field="slug")
+    slug = serializers.SlugField(required=False, max_length=200)
+    country = CountryCodeField(required=False, allow_null=True)
+    source_ids = _source_ids_field()
+
+    class Meta:
+        model = Party
+        fields = ["id", "url", "slug", "name", "kind", "country", "description", "source_ids"]
+
+    def _fields(self, validated_data):
+        fields = _service_fields(validated_data)
+        if "country" in fields:
+            fields["country"] = fields["country"] or ""
+        return fields
+
+    def create(self, validated_data):
+        return release_services.create_party(**self._fields(validated_data))
+
+    def update(self, instance, validated_data):
+        return release_services.update_party(party=instance, **self._fields(validated_data))
+
+
+class PartyInRoleSerializer(serializers.Serializer):
+    role = serializers.CharField()
+    note = serializers.CharField()
+    event = EventRefSerializer(read_only=True, allow_null=True)
+    deal = DealRefSerializer(read_only=True, allow_null=True)
+
+
+class PartyDetailSerializer(PartySerializer):
+    """A party in full: its roles in events and deals, and the considerations it gave."""
+
+    roles = PartyInRoleSerializer(many=True, read_only=True)
+    sources = SourceRefSerializer(many=True, read_only=True)
+
+    class Meta(PartySerializer.Meta):
+        fields = PartySerializer.Meta.fields + ["roles", "sources"]

@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from releases.api.views import (
     DestinationViewSet,
+    PartyViewSet,
     ReleaseEventViewSet,
     ReleaseViewSet,
     ReportedTotalViewSet,
@@ -17,6 +18,7 @@ router.register("release-events", ReleaseEventViewSet, basename="api-release-eve
 router.register("releases", ReleaseViewSet, basename="api-release")
 router.register("destinations", DestinationViewSet, basename="api-destination")
 router.register("deals", SanctionsDealViewSet, basename="api-deal")
+router.register("parties", PartyViewSet, basename="api-party")
 router.register("reported-totals", ReportedTotalViewSet, basename="api-reported-total")
 
 urlpatterns = [path("stats/", StatsView.as_view(), name="api-stats"), *router.urls]

@@ -1,11 +1,14 @@
 """API views for release events, releases, destinations, deals and the stats: thin; rules live elsewhere."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from prisoners.values import parse_country
 from prisoners.visibility import (
     is_withheld_for,
     redact,
@@ -18,6 +21,8 @@ from releases import services as release_services
 from releases.api.serializers import (
     DestinationDetailSerializer,
     DestinationSerializer,
+    PartyDetailSerializer,
+    PartySerializer,
     ReleaseEventDetailSerializer,
     ReleaseEventSerializer,
     ReleaseSerializer,
@@ -28,16 +33,51 @@ from releases.api.serializers import (
 from releases.api.stats_serializers import StatsSerializer
 from releases.filtersets import (
     DestinationFilterSet,
+    PartyFilterSet,
     ReleaseEventFilterSet,
     ReleaseFilterSet,
     ReportedTotalFilterSet,
     SanctionsDealFilterSet,
 )
-from releases.models import Destination, EventDestination, Release, ReleaseEvent, ReportedTotal, SanctionsDeal
-from releases.selectors import deals_with_counts, destinations_with_counts, events_with_named_counts
+from releases.models import (
+    Destination,
+    EventDestination,
+    GroupRelease,
+    Party,
+    PartyRole,
+    Release,
+    ReleaseEvent,
+    ReportedCount,
+    ReportedTotal,
+    SanctionsDeal,
+)
+from releases.selectors import (
+    deals_with_counts,
+    destinations_with_counts,
+    events_with_named_counts,
+    latest_counts,
+    reconcile_event,
+)
 from releases.stats import all_stats
 from tracker.api.permissions import ReadOnly
 from tracker.api.views import RecordViewSet
+
+
+def country_param(request):
+    """The `?country=` of a request as an ISO code (None when absent); a bad value is a 400 naming it."""
+    value = request.query_params.get("country", "").strip()
+    if not value:
+        return None
+    try:
+        return parse_country(value)
+    except DjangoValidationError as error:
+        raise ValidationError({"country": error.messages}) from None
+
+
+def _consideration_cell(measure):
+    """kind:status, and the date of reversal where there is one ("state_list_removal:reversed:2021-01-12")."""
+    cell = f"{measure.kind}:{measure.status}"
+    return f"{cell}:{measure.reversed_on.isoformat()}" if measure.reversed_on else cell
 
 
 def _countries(value):
@@ -68,6 +108,16 @@ class ReleaseEventViewSet(RecordViewSet):
         "uncertain",
         "deal_title",
         "sources",
+        "end_date",
+        "ongoing",
+        "latest_verified_count",
+        "latest_claimed_count",
+        "reported_counts",
+        "grouped_count",
+        "refused_count",
+        "kept_back_count",
+        "named_at_home",
+        "parties",
     ]
     csv_filename = "release-events.csv"
 
@@ -81,18 +131,31 @@ class ReleaseEventViewSet(RecordViewSet):
         )
         user = self.request.user
         if self.wants_csv() or self.action != "list":
-            queryset = queryset.prefetch_related(*source_prefetches(user, "sources"))
+            queryset = queryset.prefetch_related(
+                *source_prefetches(user, "sources"),
+                Prefetch("party_roles", queryset=PartyRole.objects.select_related("party")),
+                Prefetch("reported_counts", queryset=ReportedCount.objects.all()),
+                Prefetch("group_releases", queryset=GroupRelease.objects.select_related("destination")),
+            )
         if self.action != "list":
-            queryset = queryset.prefetch_related(*reported_value_prefetches(user, "reported_values"))
+            queryset = queryset.prefetch_related(
+                *reported_value_prefetches(user, "reported_values"),
+                *source_prefetches(user, "party_roles__sources", "reported_counts__sources", "group_releases__sources"),
+            )
         return queryset
 
     def delete_record(self, instance):
         release_services.delete_release_event(actor=self.request.user, event=instance)
 
     def text_records(self, event):
-        return [event, *event.reported_values.all()] if self.action != "list" else [event]
+        if self.action == "list":
+            return [event]
+        parts = [*event.party_roles.all(), *event.reported_counts.all(), *event.group_releases.all()]
+        return [event, *event.reported_values.all(), *parts]
 
     def csv_row(self, event):
+        latest = latest_counts(event)
+        reconciliation = reconcile_event(event)
         return {
             "id": event.pk,
             "url": self.request.build_absolute_uri(event.get_absolute_url()),
@@ -112,6 +175,18 @@ class ReleaseEventViewSet(RecordViewSet):
             "uncertain": event.uncertain,
             "deal_title": event.deal.title if event.deal_id else "",
             "sources": [source.link for source in shown_sources(event.sources.all())],
+            "end_date": event.end_date.isoformat() if event.end_date else "",
+            "ongoing": event.ongoing,
+            "latest_verified_count": latest.get("verified").count if "verified" in latest else "",
+            "latest_claimed_count": latest.get("claimed").count if "claimed" in latest else "",
+            "reported_counts": [
+                f"{row.reported_on.isoformat()}:{row.basis}:{row.count}" for row in event.reported_counts.all()
+            ],
+            "grouped_count": reconciliation.grouped_count,
+            "refused_count": reconciliation.refused_count,
+            "kept_back_count": reconciliation.kept_back_count,
+            "named_at_home": reconciliation.named_at_home,
+            "parties": [f"{row.role}:{row.party.slug}" for row in event.party_roles.all()],
         }
 
 
@@ -137,6 +212,7 @@ class ReleaseViewSet(RecordViewSet):
         "release_event_title",
         "release_event_date",
         "sources",
+        "freed_at_home",
     ]
     csv_filename = "releases.csv"
 
@@ -174,6 +250,7 @@ class ReleaseViewSet(RecordViewSet):
             "release_event_title": release.event.title if release.event_id else "",
             "release_event_date": release.event.date.isoformat() if release.event_id else "",
             "sources": [source.link for source in shown_sources(release.sources.all())],
+            "freed_at_home": release.freed_at_home,
         }
         return redact("release_row", row, withheld=withheld)
 
@@ -198,6 +275,8 @@ class SanctionsDealViewSet(RecordViewSet):
         "reported_count",
         "named_count",
         "uncertain",
+        "parties",
+        "considerations",
     ]
     csv_filename = "deals.csv"
 
@@ -206,9 +285,16 @@ class SanctionsDealViewSet(RecordViewSet):
 
     def get_queryset(self):
         queryset = deals_with_counts()
+        if self.wants_csv() or self.action != "list":
+            queryset = queryset.prefetch_related(
+                Prefetch("party_roles", queryset=PartyRole.objects.select_related("party")),
+                Prefetch("relief_measures__given_by"),
+            )
         if self.action != "list":
             queryset = queryset.prefetch_related(
-                *source_prefetches(self.request.user, "relief_measures__sources", "claims__sources", "sources"),
+                *source_prefetches(
+                    self.request.user, "relief_measures__sources", "claims__sources", "sources", "party_roles__sources"
+                ),
                 *reported_value_prefetches(self.request.user, "reported_values"),
                 Prefetch("release_events", queryset=events_with_named_counts().order_by("date", "id")),
             )
@@ -220,7 +306,13 @@ class SanctionsDealViewSet(RecordViewSet):
     def text_records(self, deal):
         if self.action == "list":
             return [deal]
-        return [deal, *deal.claims.all(), *deal.relief_measures.all(), *deal.reported_values.all()]
+        return [
+            deal,
+            *deal.claims.all(),
+            *deal.relief_measures.all(),
+            *deal.reported_values.all(),
+            *deal.party_roles.all(),
+        ]
 
     def csv_row(self, deal):
         return {
@@ -237,6 +329,8 @@ class SanctionsDealViewSet(RecordViewSet):
             "reported_count": deal.reported_count,
             "named_count": deal.named_count,
             "uncertain": deal.uncertain,
+            "parties": [f"{row.role}:{row.party.slug}" for row in deal.party_roles.all()],
+            "considerations": [_consideration_cell(measure) for measure in deal.relief_measures.all()],
         }
 
 
@@ -310,11 +404,54 @@ class ReportedTotalViewSet(RecordViewSet):
         }
 
 
+class PartyViewSet(RecordViewSet):
+    """Parties: states, governments, envoys, mediators and hosts; detail lists their roles in events and deals."""
+
+    queryset = Party.objects.all()
+    lookup_field = "slug"
+    filterset_class = PartyFilterSet
+    csv_columns = ["id", "url", "slug", "name", "kind", "country", "roles"]
+    csv_filename = "parties.csv"
+
+    def get_serializer_class(self):
+        return PartySerializer if self.action == "list" else PartyDetailSerializer
+
+    def get_queryset(self):
+        queryset = Party.objects.all()
+        if self.wants_csv() or self.action != "list":
+            queryset = queryset.prefetch_related(
+                Prefetch("roles", queryset=PartyRole.objects.select_related("event", "deal").order_by("role", "id"))
+            )
+        if self.action != "list":
+            queryset = queryset.prefetch_related(*source_prefetches(self.request.user, "sources"))
+        return queryset
+
+    def delete_record(self, instance):
+        release_services.delete_party(actor=self.request.user, party=instance)
+
+    def text_records(self, party):
+        return [party, *party.roles.all()] if self.action != "list" else [party]
+
+    def csv_row(self, party):
+        return {
+            "id": party.pk,
+            "url": self.request.build_absolute_uri(reverse("api-party-detail", args=[party.slug])),
+            "slug": party.slug,
+            "name": party.name,
+            "kind": party.kind,
+            "country": party.country.code or "",
+            "roles": [f"{row.role}:{row.event.slug if row.event_id else row.deal.slug}" for row in party.roles.all()],
+        }
+
+
 class StatsView(APIView):
     """Counts of everyone (withheld included), never a name: reported and named numbers side by side."""
 
     permission_classes = [ReadOnly]
 
-    @extend_schema(responses=StatsSerializer)
+    @extend_schema(
+        responses=StatsSerializer,
+        parameters=[OpenApiParameter("country", str, description="Releasing country (ISO code or English name).")],
+    )
     def get(self, request):
-        return Response(all_stats())
+        return Response(all_stats(country_param(request)))

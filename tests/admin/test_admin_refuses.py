@@ -135,7 +135,13 @@ def test_a_refused_visibility_change_is_a_form_error(rf, build):
     request = rf.post("/")
     request.user = editor
     form = model_admin.get_form(request, person, change=True)(
-        {"full_name": person.full_name, "visibility": "public", "gender": "unknown", "birth_date_precision": "day"},
+        {
+            "full_name": person.full_name,
+            "visibility": "public",
+            "gender": "unknown",
+            "birth_date_precision": "day",
+            "recognition": "recognised",
+        },
         instance=person,
     )
     assert form.is_valid(), form.errors

@@ -44,10 +44,10 @@ LISTS = {
     "/api/v1/sources/": 1,  # the withheld-people exclusion is a subquery
 }
 DETAILS = {
-    "/api/v1/prisoners/{person}/": 9,
-    "/api/v1/release-events/budget-event/": 5,
+    "/api/v1/prisoners/{person}/": 10,  # + incommunicado periods of the detentions
+    "/api/v1/release-events/budget-event/": 8,  # + parties, dated counts, groups (their sources when any)
     "/api/v1/destinations/UA/": 4,
-    "/api/v1/deals/budget-deal/": 6,
+    "/api/v1/deals/budget-deal/": 7,  # + parties
     "/api/v1/releases/{release}/": 3,
     "/api/v1/sources/{source}/": 1,
 }

@@ -110,7 +110,7 @@ def test_stats_put_reported_and_named_side_by_side(client, december):
         "UA": (114, 4),
     }
     assert stats["per_deal"][0]["named_count"] == 5
-    assert stats["released_per_month"] == [{"month": "2025-12", "named_count": 5}]
+    assert stats["released_per_month"] == [{"month": "2025-12", "named_count": 5, "grouped_count": 0}]
     assert stats["still_held"]["reported"]["count"] == 1000
     assert stats["still_held"]["reported"]["qualifier"] == "more_than"
     assert stats["latest_reported_totals"][0]["reported_by"] == "Human Rights Watch"

@@ -24,6 +24,8 @@ ALLOWED = {
     ("tracker/management/commands/ensure_admin.py", "user.save"): "the login account, not a domain record",
     ("prisoners/admin.py", "INLINE_WRITERS.update"): "a dict of the services each inline calls",
     ("releases/admin.py", "INLINE_WRITERS.update"): "a dict of the services each inline calls",
+    ("releases/admin_parties.py", "INLINE_WRITERS.update"): "a dict of the services each inline calls",
+    ("prisoners/admin_incommunicado.py", "INLINE_WRITERS.update"): "a dict of the services each inline calls",
     ("prisoners/admin_services.py", "writer.create"): "an InlineWriter: the services of INLINE_WRITERS",
     ("prisoners/admin_services.py", "writer.update"): "an InlineWriter: the services of INLINE_WRITERS",
     ("prisoners/admin_services.py", "writer.delete"): "an InlineWriter: the services of INLINE_WRITERS",
@@ -31,7 +33,7 @@ ALLOWED = {
 
 
 def scanned_files():
-    files = [*ROOT.glob("prisoners/admin*.py"), ROOT / "releases/admin.py"]
+    files = [*ROOT.glob("prisoners/admin*.py"), *ROOT.glob("releases/admin*.py")]
     files += [path for path in ROOT.glob("*/management/commands/*.py") if path.name != "__init__.py"]
     return sorted(files)
 

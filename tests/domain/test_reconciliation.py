@@ -65,6 +65,8 @@ def test_prefetched_rows_give_the_same_result_without_queries(build, django_asse
     prefetched = ReleaseEvent.objects.prefetch_related(
         Prefetch("destination_counts", queryset=EventDestination.objects.select_related("destination")),
         Prefetch("releases", queryset=Release.objects.select_related("destination")),
+        "group_releases",
+        "reported_counts",
     ).get(pk=event.pk)
     with django_assert_num_queries(0):
         again = reconcile_event(prefetched)

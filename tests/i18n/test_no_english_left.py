@@ -42,6 +42,8 @@ def crawl_paths(dec13):
         "/destinations/UA/",
         "/releases/no-such-event/",
         "/methodology/",
+        "/countries/",
+        "/countries/BY/",
         "/feeds/releases.xsl",  # the page a browser makes of the feed
     ]
 

@@ -15,10 +15,10 @@ pytestmark = pytest.mark.django_db
 LIST_PAGES = {
     # count, page, detentions + releases prefetch, event and deal choices in the filter form
     "/prisoners/": 6,
-    # count, page, destination counts prefetch, what uncertain events' sources disagree on, deal choices
-    "/releases/": 5,
-    # count, page (with event, reported and named counts), what uncertain deals' sources disagree on
-    "/deals/": 3,
+    # count, page, destination counts prefetch, what uncertain events' sources disagree on, deal and party choices
+    "/releases/": 6,
+    # count, page (with event, reported and named counts), what uncertain deals' sources disagree on, party choices
+    "/deals/": 4,
     # count, page (with reported and named counts), event choices in the filter form
     "/destinations/": 3,
 }
@@ -60,11 +60,13 @@ def test_detail_pages_dashboard_and_feed_run_a_fixed_number_of_queries(client, m
         # event + named count, sources, destination counts + their sources, releases, reported values,
         # people freed, their sources, their reported values; where the event has free text, one query for
         # names of withheld people it might contain (prisoners.visibility.mask_texts_naming_withheld)
-        (dec13.event.get_absolute_url(), 10),
-        (bulk_event.get_absolute_url(), 9),
+        # + the event's parties, dated counts and groups (their sources only where there are any)
+        (dec13.event.get_absolute_url(), 13),
+        (bulk_event.get_absolute_url(), 12),
         # deal, sources, relief measures + sources, claims + sources, events, their destination counts,
         # their sources, reported values, names of withheld people in its texts
-        (dec13.deal.get_absolute_url(), 11),
+        # + the deal's parties
+        (dec13.deal.get_absolute_url(), 12),
         # destination + named count, sources, event rows + sources, people freed
         ("/destinations/LT/", 5),
         ("/destinations/UA/", 5),
