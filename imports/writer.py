@@ -17,6 +17,7 @@ from prisoners.models import Detention, ExternalId, NameVariant, Prisoner, Sourc
 from prisoners.names import keys as name_keys
 from prisoners.names import matching as name_matching
 from prisoners.timeline import DetentionSpan, ReleaseStep, status_for
+from prisoners.visibility import imported_as_draft
 from releases.models import Destination, Release
 
 PREVIEW_ROWS = 20
@@ -171,6 +172,7 @@ class BatchWriter:
             notes=plan.notes,
             visibility=visibility,
             status=plan.status,
+            is_draft=imported_as_draft(),
         )
         self.new_prisoners.append((plan, prisoner))
         self.outcome.created += 1
@@ -351,6 +353,7 @@ class BatchWriter:
             date=r.date,
             date_precision=r.date_precision,
             destination_id=destination_id,
+            is_draft=imported_as_draft(),
         )
 
     # Writing ----------------------------------------------------------------------------------

@@ -17,8 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from prisoners import services
+from prisoners.admin_choices import CountryAutocompleteAdminMixin, countries_in_use_filter
 from prisoners.admin_duplicates import PrisonerDuplicatesAdminMixin
 from prisoners.admin_incommunicado import IncommunicadoPeriodInline
+from prisoners.admin_review import DraftsAdminMixin, ReviewQueueAdminMixin
 from prisoners.admin_services import INLINE_WRITERS, InlineWriter, ServiceAdminMixin
 from prisoners.admin_visibility import HidesWithheldAdminMixin, hide_values_about_withheld
 from prisoners.models import Detention, ExternalId, NameVariant, Prisoner, PrisonerStatus, ReportedValue, Source
@@ -113,8 +115,9 @@ def submitted_timeline(formsets):
 
 
 class SourceAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
-    list_display = ("__str__", "link", "publisher", "kind", "published_on")
-    list_filter = ("kind", "publisher")
+    list_display = ("__str__", "publisher", "kind", "published_on")
+    list_filter = ("kind",)
+    ordering = ("-published_on", "publisher", "id")
     search_fields = ("link", "title", "publisher")
     date_hierarchy = "published_on"
     readonly_fields = ("created_at", "updated_at")
@@ -265,27 +268,23 @@ class PrisonerAdmin(
     ServiceAdminMixin,
     HidesWithheldAdminMixin,
     PrisonerDuplicatesAdminMixin,
+    ReviewQueueAdminMixin,
+    DraftsAdminMixin,
+    CountryAutocompleteAdminMixin,
     PrisonerNameSearchAdminMixin,
     SimpleHistoryAdmin,
 ):
     form = PrisonerAdminForm
     withheld_person_path = ""  # staff without prisoners.view_withheld do not see withheld people at all
-    list_display = (
-        "full_name",
-        "native_name",
-        "status",
-        "visibility",
-        "country",
-        "citizenships",
-        "detention_count",
-        "release_count",
-        "updated_at",
-    )
+    publish_kind = "prisoners"
+    change_list_template = "admin/prisoners/prisoner/change_list.html"
+    # Columns that fit 1280 px beside the filters; the native name and citizenship are on the person's page.
+    list_display = ("full_name", "status", "visibility", "country", "detention_count", "release_count", "draft")
     list_filter = (
         "status",
         "visibility",
         "gender",
-        "country",
+        countries_in_use_filter("country", _("held in")),
         ("releases__event", admin.RelatedOnlyFieldListFilter),
         ("releases__destination", admin.RelatedOnlyFieldListFilter),
     )
@@ -315,6 +314,9 @@ class PrisonerAdmin(
         (_("Record"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
     inlines = (NameVariantInline, ExternalIdInline, DetentionInline, PrisonerReleaseInline, ReportedValueInline)
+
+    def get_urls(self):
+        return self.review_urls() + super().get_urls()
 
     def get_ordering(self, request):
         # The changelist orders before it searches (Django 5.2), so the search rank cannot be named
@@ -379,6 +381,7 @@ class PrisonerAdmin(
 class DetentionAdmin(ServiceAdminMixin, HidesWithheldAdminMixin, SimpleHistoryAdmin):
     withheld_person_path = "prisoner"
     list_display = ("prisoner", "detained_on", "sentence", "place_of_detention", "ended_on")
+    ordering = ("-detained_on", "id")
     list_filter = ("ended_on", "sentenced_on")
     search_fields = ("prisoner__full_name", "prisoner__name_variants__name", "charges", "court", "place_of_detention")
     date_hierarchy = "detained_on"

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from prisoners.models import Detention, Prisoner, Source, Visibility
 from prisoners.search import search_prisoners
-from prisoners.visibility import reader_sort_name, visible_prisoners, visible_sources
+from prisoners.visibility import published, reader_sort_name, visible_prisoners, visible_sources
 from releases.models import Release, ReleaseEvent, SanctionsDeal
 from tracker import glossary
 from tracker.filters import (
@@ -84,7 +84,7 @@ class PrisonerFilterSet(django_filters.FilterSet):
     released_after = IsoDateFilter(method=_no_op, label=_("Released on or after (YYYY-MM-DD)"))
     released_before = IsoDateFilter(method=_no_op, label=_("Released on or before (YYYY-MM-DD)"))
     release_event = SlugChoiceFilter(
-        queryset=ReleaseEvent.objects.all(),
+        queryset=published(ReleaseEvent.objects.all()),
         method=_no_op,
         what="release event",
         label=_("Freed in release event (slug)"),

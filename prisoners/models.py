@@ -72,6 +72,28 @@ class TimestampedModel(models.Model):
         abstract = True
 
 
+class PublishableModel(models.Model):
+    """A record that may be a draft: absent for the public until an editor with `prisoners.publish_record`
+    publishes it (`prisoners.visibility` decides who sees drafts; the services set these fields)."""
+
+    is_draft = models.BooleanField(
+        _("draft"), default=False, editable=False, help_text=_("Visible to editors only until published.")
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
 class Source(TimestampedModel):
     class Kind(models.TextChoices):
         OFFICIAL = "official", _("official")
@@ -137,7 +159,7 @@ class ReportedValue(TimestampedModel):
         return f"{self.field}: {self.value} ({self.reported_by or self.source})"
 
 
-class Prisoner(TimestampedModel):
+class Prisoner(PublishableModel, TimestampedModel):
     full_name = models.CharField(_("display name"), max_length=300, help_text=_("Latin script."))
     native_name = models.CharField(_("native-script name"), max_length=300, blank=True)
     citizenship = CountryField(_("citizenship"), multiple=True, blank=True)
@@ -179,8 +201,12 @@ class Prisoner(TimestampedModel):
 
     class Meta:
         ordering = ["full_name", "id"]
-        permissions = [("view_withheld", "Can see withheld (anonymized and private) records")]
+        permissions = [
+            ("view_withheld", "Can see withheld (anonymized and private) records"),
+            ("publish_record", "Can publish drafts (people, release events, releases)"),
+        ]
         indexes = [
+            models.Index(fields=["is_draft"]),
             models.Index(fields=["status"]),
             models.Index(fields=["country"]),
             models.Index(fields=["gender"]),

@@ -12,7 +12,9 @@ from contextlib import nullcontext
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from prisoners.models import (
     Detention,
@@ -26,7 +28,7 @@ from prisoners.models import (
 )
 from prisoners.names.keys import refresh_name_keys
 from prisoners.timeline import KEPT_WHILE_HELD, DetentionSpan, ReleaseStep, status_for
-from prisoners.visibility import may_change_visibility
+from prisoners.visibility import created_as_draft, may_change_visibility, may_publish
 from tracker.history import acting_as
 
 REFUSED_VISIBILITY = "Making a withheld record more visible needs the permission to see withheld records."
@@ -96,6 +98,7 @@ def create_prisoner(*, actor=None, full_name, status=None, name_variants=(), sou
     """Create a person; only `full_name` is required. `status` is a declaration checked against the timeline."""
     with _as(actor):
         prisoner = assign(Prisoner(full_name=full_name), fields)
+        prisoner.is_draft = created_as_draft(actor)
         if status:
             prisoner.status = status
         prisoner.full_clean()
@@ -159,6 +162,50 @@ def declare_status(*, actor=None, prisoner, status) -> str:
 def delete_prisoner(*, actor=None, prisoner) -> None:
     with _as(actor):
         prisoner.delete()
+
+
+# Review before publishing ------------------------------------------------------------------
+
+PUBLISHED_FIELDS = ["is_draft", "published_at", "published_by"]
+
+
+def drafted_by(model, ids):
+    """Who created each of these records (its history's first row): {pk: user id or None}."""
+    rows = model.history.filter(id__in=list(ids), history_type="+").values_list("id", "history_user_id")
+    return dict(rows)
+
+
+def check_may_publish(actor, model, records):
+    """Refuse (ValidationError naming every refused record) unless `actor` may publish all of `records`:
+    the permission, and never one's own draft (a second editor publishes)."""
+    if not may_publish(actor):
+        raise PermissionDenied(_("Publishing needs the permission to publish records."))
+    authors = drafted_by(model, [record.pk for record in records])
+    own = [record for record in records if authors.get(record.pk) == actor.pk]
+    if own:
+        raise ValidationError(
+            _("A second editor must publish what you drafted: %(records)s.")
+            % {"records": ", ".join(f"{model._meta.verbose_name} #{record.pk}" for record in own)}
+        )
+
+
+def mark_published(*, actor, model, records):
+    """Publish drafts of one model in bulk, with a history row each naming the publisher (no checks)."""
+    now = timezone.now()
+    for record in records:
+        record.is_draft, record.published_at, record.published_by = False, now, actor
+    if records:
+        bulk_update_with_history(records, model, PUBLISHED_FIELDS, default_user=actor, batch_size=500)
+    return records
+
+
+@transaction.atomic
+def publish_prisoners(*, actor, prisoners) -> list[Prisoner]:
+    """Publish draft people; refused as a whole (nothing written) if any may not be published by `actor`."""
+    with _as(actor):
+        drafts = list(Prisoner.objects.select_for_update().filter(pk__in=[p.pk for p in prisoners], is_draft=True))
+        check_may_publish(actor, Prisoner, drafts)
+        return mark_published(actor=actor, model=Prisoner, records=drafts)
 
 
 # Names and ids -----------------------------------------------------------------------------

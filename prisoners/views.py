@@ -23,6 +23,7 @@ from prisoners.visibility import (
     reported_value_prefetches,
     source_prefetches,
     visible_prisoners,
+    without_drafts,
 )
 from releases.models import Destination, Release
 from tracker.listing import apply_filterset, clean_query_redirect, paginate
@@ -91,7 +92,9 @@ def prisoner_detail(request, pk):
         Prefetch("detentions", queryset=Detention.objects.prefetch_related(*source_prefetches(user, "sources"))),
         Prefetch(
             "releases",
-            queryset=Release.objects.select_related("event", "event__deal", "destination").prefetch_related(
+            queryset=without_drafts(
+                user, Release.objects.select_related("event", "event__deal", "destination")
+            ).prefetch_related(
                 *source_prefetches(user, "sources"), *reported_value_prefetches(user, "reported_values")
             ),
         ),
@@ -113,7 +116,9 @@ def prisoner_list(request):
         return clean
     queryset = Prisoner.objects.prefetch_related(
         Prefetch("detentions", queryset=Detention.objects.order_by("-detained_on", "-id")),
-        Prefetch("releases", queryset=Release.objects.select_related("event", "destination")),
+        Prefetch(
+            "releases", queryset=without_drafts(request.user, Release.objects.select_related("event", "destination"))
+        ),
     )
     queryset = with_native_variants(queryset, get_language())
     filterset, people, ok = apply_filterset(

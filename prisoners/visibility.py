@@ -12,18 +12,23 @@ this module decides:
 - which sources and reported values are hidden because they are cited for someone withheld
   (`visible_sources`, `visible_reported_values`), fail-closed: `shown_sources` drops every source
   that did not come through `visible_sources`;
-- who may make a record more visible (`may_change_visibility`).
+- who may make a record more visible (`may_change_visibility`);
+- drafts (people, release events and releases awaiting review): absent for every reader who may not
+  see drafts, at every door, and not counted in totals until published (`without_drafts`,
+  `visible_events`, `published`, `published_release_q`; see "Drafts" at the end and docs/admin.md).
 
 Serializers, CSV rows, pages, the feed, search, stats, admin and error messages ask these
 functions; nothing else filters or masks withheld data (tests/api/test_visibility_module.py).
 """
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import BooleanField, Case, CharField, Exists, F, IntegerField, OuterRef, Prefetch, Q, Value, When
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
 from prisoners.models import Detention, IncommunicadoPeriod, NameVariant, Prisoner, ReportedValue, Source, Visibility
+from tracker.history import SYSTEM_USERNAME
 
 WITHHELD_NAME = _("Name withheld")
 VIEW_WITHHELD_PERMISSION = "prisoners.view_withheld"
@@ -73,7 +78,7 @@ def most_restrictive(*values) -> str:
 
 def visible_prisoners(user, queryset=None):
     """People the reader may see at all: private records are absent for the public."""
-    queryset = Prisoner.objects.all() if queryset is None else queryset
+    queryset = without_drafts(user, Prisoner.objects.all() if queryset is None else queryset)
     if can_view_withheld(user):
         return queryset
     return queryset.exclude(visibility=Visibility.PRIVATE)
@@ -81,7 +86,7 @@ def visible_prisoners(user, queryset=None):
 
 def nameable_prisoners(user, queryset=None):
     """People whose names (and other identifying fields) the reader may see and search."""
-    queryset = Prisoner.objects.all() if queryset is None else queryset
+    queryset = without_drafts(user, Prisoner.objects.all() if queryset is None else queryset)
     if can_view_withheld(user):
         return queryset
     return queryset.filter(visibility=Visibility.PUBLIC)
@@ -89,6 +94,7 @@ def nameable_prisoners(user, queryset=None):
 
 def visible_person_records(user, queryset, *, via="prisoner"):
     """Rows that belong to a person (releases, detentions, name variants...) of people the reader may see."""
+    queryset = without_drafts(user, queryset, via=via)
     if can_view_withheld(user):
         return queryset
     return queryset.exclude(**{f"{via}__visibility": Visibility.PRIVATE})
@@ -96,6 +102,7 @@ def visible_person_records(user, queryset, *, via="prisoner"):
 
 def nameable_person_records(user, queryset, *, via="prisoner"):
     """Rows that belong to a person whose name the reader may see (their variants, ids, notes...)."""
+    queryset = without_drafts(user, queryset, via=via)
     if can_view_withheld(user):
         return queryset
     return queryset.filter(**{f"{via}__visibility": Visibility.PUBLIC})
@@ -114,6 +121,8 @@ def is_withheld_for(user, prisoner) -> bool:
 
 
 def is_absent_for(user, prisoner) -> bool:
+    if is_draft_hidden_for(user, prisoner):
+        return True
     return prisoner.visibility == Visibility.PRIVATE and not can_view_withheld(user)
 
 
@@ -389,3 +398,103 @@ def source_prefetches(user, *paths):
 
 def reported_value_prefetches(user, *paths):
     return [Prefetch(path, queryset=visible_reported_values(user)) for path in paths]
+
+
+# --- Drafts: records awaiting review ----------------------------------------------------------------
+# A draft person, release event or release is absent for readers who may not see drafts, as if it did
+# not exist; a release is absent with its person or its event. Totals count published records only.
+
+PUBLISH_PERMISSION = "prisoners.publish_record"
+# Who may see drafts: staff, and anyone who may write people, events or releases (API editors).
+DRAFT_READER_PERMISSIONS = frozenset(
+    {"prisoners.add_prisoner", "prisoners.change_prisoner", PUBLISH_PERMISSION}
+    | {"releases.add_release", "releases.change_release", "releases.add_releaseevent", "releases.change_releaseevent"}
+)
+# Rows reach a publishable record through these relations (a release through its person and event).
+_OWNERS = ("prisoner", "event")
+
+
+def can_view_drafts(user) -> bool:
+    """Whether the reader sees drafts: staff and editors; cached on the user object for the request."""
+    if user is None or not user.is_authenticated:
+        return False
+    cached = getattr(user, "_sees_drafts", None)
+    if cached is None:
+        cached = bool(user.is_active and (user.is_staff or user.get_all_permissions() & DRAFT_READER_PERMISSIONS))
+        try:
+            user._sees_drafts = cached
+        except AttributeError:  # an immutable user stand-in
+            pass
+    return cached
+
+
+def may_publish(user) -> bool:
+    return user is not None and user.is_authenticated and user.has_perm(PUBLISH_PERMISSION)
+
+
+def review_before_publishing() -> bool:
+    return bool(getattr(settings, "REVIEW_BEFORE_PUBLISHING", True))
+
+
+def created_as_draft(actor) -> bool:
+    """Whether a record `actor` creates starts as a draft: an editor without the publish permission, while
+    review is on. The system (actor None or the system account: commands, tasks) publishes directly; imports
+    ask `imported_as_draft`."""
+    if actor is None or getattr(actor, "username", None) == SYSTEM_USERNAME:
+        return False
+    return review_before_publishing() and not may_publish(actor)
+
+
+def imported_as_draft() -> bool:
+    return review_before_publishing()
+
+
+def _publishable(model) -> bool:
+    return any(field.name == "is_draft" for field in model._meta.concrete_fields)
+
+
+def _draft_paths(model, via=None):
+    """The `is_draft` lookups that make a row of `model` absent: its own, its person's, its event's."""
+    paths = ["is_draft"] if _publishable(model) else []
+    names = {field.name: field for field in model._meta.concrete_fields}
+    for owner in _OWNERS:
+        field = names.get(owner)
+        if field is not None and field.is_relation and _publishable(field.related_model):
+            paths.append(f"{owner}__is_draft")
+    if via and f"{via}__is_draft" not in paths and "__" in via:
+        paths.append(f"{via}__is_draft")
+    return paths
+
+
+def published(queryset, *, via=None):
+    """`queryset` less drafts (and rows of a draft person or event): what totals count, whoever reads."""
+    drafts = Q()
+    for path in _draft_paths(queryset.model, via):
+        drafts |= Q(**{path: True})
+    return queryset.exclude(drafts) if drafts else queryset
+
+
+def without_drafts(user, queryset, *, via=None):
+    """`queryset` as the reader may see it: drafts absent unless the reader may see drafts."""
+    return queryset if can_view_drafts(user) else published(queryset, via=via)
+
+
+def published_release_q(prefix="releases__"):
+    """A filter for counting a related set of releases: published releases of published people."""
+    return Q(**{f"{prefix}is_draft": False, f"{prefix}prisoner__is_draft": False})
+
+
+def published_event_q(prefix="release_events__"):
+    """A filter for counting a related set of release events: published ones."""
+    return Q(**{f"{prefix}is_draft": False})
+
+
+def visible_events(user, queryset=None):
+    """Release events the reader may see: drafts absent for the public."""
+    event_model = Source.release_events.rel.related_model  # reached through the relation: no upward import
+    return without_drafts(user, event_model.objects.all() if queryset is None else queryset)
+
+
+def is_draft_hidden_for(user, record) -> bool:
+    """`without_drafts` for one record in memory (its own draft flag only)."""
+    return bool(getattr(record, "is_draft", False)) and not can_view_drafts(user)

@@ -16,10 +16,13 @@ from django_countries import countries
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
-from prisoners.admin import RELEASE_CONDITION_FIELDS, ReportedValueInline
+from prisoners.admin import ReportedValueInline
+from prisoners.admin_choices import CountryAutocompleteAdminMixin, countries_in_use_filter
+from prisoners.admin_event_people import EventPeopleAdminMixin, people_link
+from prisoners.admin_paste import EventPasteAdminMixin
+from prisoners.admin_review import DraftsAdminMixin
 from prisoners.admin_services import INLINE_WRITERS, InlineWriter, ServiceAdminMixin
 from prisoners.admin_visibility import HidesWithheldAdminMixin
-from prisoners.visibility import nameable_prisoners
 from releases import services
 from releases.admin_parties import GroupReleaseInline, PartyRoleInline, ReportedCountInline
 from releases.models import (
@@ -111,7 +114,7 @@ class SlugOptionalForm(forms.ModelForm):
             self.fields["slug"].help_text = _("Leave blank to make one from the title.")
 
 
-class DestinationAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+class DestinationAdmin(ServiceAdminMixin, CountryAutocompleteAdminMixin, SimpleHistoryAdmin):
     list_display = ("__str__", "code", "event_breakdown_total", "named_release_count")
     ordering = ("country",)
     search_fields = ("country",)
@@ -191,7 +194,7 @@ class LinkedEventInline(admin.TabularInline):
     verbose_name_plural = _("linked release events (link them from the event's page)")
 
 
-class SanctionsDealAdmin(ServiceAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
+class SanctionsDealAdmin(ServiceAdminMixin, CountryAutocompleteAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
     form = SlugOptionalForm
     list_display = (
         "title",
@@ -203,7 +206,7 @@ class SanctionsDealAdmin(ServiceAdminMixin, TranslationAdmin, SimpleHistoryAdmin
         "relief_count",
         "uncertain",
     )
-    list_filter = ("status", "sanctioning_party", "target_country", "uncertain")
+    list_filter = ("status", "sanctioning_party", countries_in_use_filter("target_country"), "uncertain")
     ordering = ("-announced_on", "title")
     search_fields = ("title", "slug", "envoy", "counterparty", "terms", "description")
     date_hierarchy = "announced_on"
@@ -264,33 +267,36 @@ class EventReleaseFormSet(forms.BaseInlineFormSet):
 
 
 class EventReleaseInline(admin.TabularInline):
+    """A few people added on the event's page; everyone already freed in it is edited in the work list
+    (`people/`), so the page stays small whatever the number of people."""
+
     model = Release
     formset = EventReleaseFormSet
-    fields = ("prisoner", "date", "destination", "outcome", "confidence", *RELEASE_CONDITION_FIELDS, "sources")
+    fields = ("prisoner", "destination", "outcome", "confidence", "sources")
     autocomplete_fields = ("prisoner", "destination", "sources")
     extra = 0
-    show_change_link = True
-    verbose_name_plural = _("released people (named)")
+    verbose_name = _("person to add")
+    verbose_name_plural = _("add a few people (for many, paste their names; edit everyone in the work list)")
 
     def get_queryset(self, request):
-        # Staff without prisoners.view_withheld see only the people whose names they may see.
-        queryset = super().get_queryset(request).select_related("prisoner", "destination")
-        return queryset.filter(prisoner__in=nameable_prisoners(request.user))
+        # Existing rows are the work list's: none is shown (nor may be changed) here.
+        return super().get_queryset(request).none()
 
 
-class ReleaseEventAdmin(ServiceAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
+class ReleaseEventAdmin(
+    ServiceAdminMixin,
+    EventPeopleAdminMixin,
+    EventPasteAdminMixin,
+    DraftsAdminMixin,
+    CountryAutocompleteAdminMixin,
+    TranslationAdmin,
+    SimpleHistoryAdmin,
+):
     form = SlugOptionalForm
-    list_display = (
-        "title",
-        "date",
-        "kind",
-        "reported",
-        "named_count",
-        "breakdown",
-        "deal",
-        "uncertain",
-        "reconciliation_warnings",
-    )
+    publish_kind = "events"
+    change_form_template = "admin/releases/releaseevent/change_form.html"
+    # Columns that fit 1280 px: the breakdown and each warning are on the event's page.
+    list_display = ("title", "date", "kind", "reported", "named_count", "deal", "warning_count", "draft")
     list_filter = (
         "kind",
         "uncertain",
@@ -371,6 +377,22 @@ class ReleaseEventAdmin(ServiceAdminMixin, TranslationAdmin, SimpleHistoryAdmin)
     def breakdown(self, obj):
         return ", ".join(f"{code} {count}" for code, count in reconcile_event(obj).breakdown.items()) or "-"
 
+    def get_urls(self):
+        return self.event_people_urls() + self.event_paste_urls() + super().get_urls()
+
+    @admin.display(description=_("warnings"))
+    def warning_count(self, obj):
+        """How many reconciliation warnings; each in the tooltip (and on the event's page)."""
+        warnings = reconcile_event(obj).warnings
+        if not warnings:
+            return "-"
+        return format_html('<span title="{}">⚠ {}</span>', " ".join(str(w) for w in warnings), len(warnings))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The event's people: a link and a count (of the people this reader may name), not a thousand rows.
+        extra_context = {**(extra_context or {}), "people_count": people_link(object_id, request.user)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     @admin.display(description=_("reconciliation warnings"))
     def reconciliation_warnings(self, obj):
         warnings = reconcile_event(obj).warnings
@@ -410,10 +432,20 @@ class ReleaseEventAdmin(ServiceAdminMixin, TranslationAdmin, SimpleHistoryAdmin)
         services.delete_release_event(actor=request.user, event=obj)
 
 
-class ReleaseAdmin(ServiceAdminMixin, HidesWithheldAdminMixin, SimpleHistoryAdmin):
+class ReleaseAdmin(ServiceAdminMixin, HidesWithheldAdminMixin, DraftsAdminMixin, SimpleHistoryAdmin):
     withheld_person_path = "prisoner"
-    list_display = ("prisoner", "event", "effective_date", "destination", "outcome", "confidence")
-    list_filter = ("outcome", "confidence", "destination", "forced_exile", "without_documents", "travel_ban")
+    publish_kind = "releases"
+    list_display = ("prisoner", "event", "effective_date", "destination", "outcome", "confidence", "draft")
+    list_filter = (
+        "outcome",
+        "confidence",
+        ("event", admin.RelatedOnlyFieldListFilter),
+        ("destination", admin.RelatedOnlyFieldListFilter),
+        "forced_exile",
+        "without_documents",
+        "travel_ban",
+    )
+    ordering = ("-event__date", "prisoner__full_name", "id")
     search_fields = ("prisoner__full_name", "prisoner__name_variants__name", "event__title", "notes")
     date_hierarchy = "date"
     autocomplete_fields = ("prisoner", "event", "destination", "sources")
@@ -435,9 +467,9 @@ class ReleaseAdmin(ServiceAdminMixin, HidesWithheldAdminMixin, SimpleHistoryAdmi
         services.delete_release(actor=request.user, release=obj)
 
 
-class ReportedTotalAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+class ReportedTotalAdmin(ServiceAdminMixin, CountryAutocompleteAdminMixin, SimpleHistoryAdmin):
     list_display = ("reported_on", "qualifier", "count", "counts_what", "reported_by", "country", "still_held")
-    list_filter = ("still_held", "qualifier", "country")
+    list_filter = ("still_held", "qualifier", countries_in_use_filter("country"))
     search_fields = ("counts_what", "reported_by")
     date_hierarchy = "reported_on"
     autocomplete_fields = ("sources",)

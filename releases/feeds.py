@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from prisoners.scripts import with_native_variants
 from prisoners.values import parse_country
-from prisoners.visibility import mask_texts_naming_withheld, nameable_person_records
+from prisoners.visibility import mask_texts_naming_withheld, nameable_person_records, visible_events
 from releases.models import EventDestination, Release, ReleaseEvent
 from releases.selectors import FREED_OUTCOMES, events_released_by, events_with_named_counts
 from tracker import glossary
@@ -96,7 +96,7 @@ class ReleaseEventFeed(Feed):
         if obj:
             events = events_released_by(events, obj)
         events = list(
-            events_with_named_counts(events)
+            events_with_named_counts(visible_events(None, events))
             .prefetch_related(
                 Prefetch("destination_counts", queryset=EventDestination.objects.select_related("destination")),
                 Prefetch("releases", queryset=named_releases, to_attr="public_releases"),

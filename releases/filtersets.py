@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from prisoners.search import search_prisoners
 from prisoners.values import parse_country
-from prisoners.visibility import visible_prisoners
+from prisoners.visibility import published, visible_prisoners
 from releases.models import (
     Destination,
     EventDestination,
@@ -120,7 +120,10 @@ class ReleaseFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search the person's names and the event"))
     prisoner = RecordIdFilter(field_name="prisoner_id", label=_("Person (id)"))
     release_event = SlugChoiceFilter(
-        field_name="event", queryset=ReleaseEvent.objects.all(), what="release event", label=_("Release event (slug)")
+        field_name="event",
+        queryset=published(ReleaseEvent.objects.all()),
+        what="release event",
+        label=_("Release event (slug)"),
     )
     destination = CountryFilter(field_name="destination__country", label=_("Taken to (country code or English name)"))
     deal = SlugChoiceFilter(
@@ -219,7 +222,7 @@ class SanctionsDealFilterSet(PartyFilterMixin, django_filters.FilterSet):
 class DestinationFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search country name or code, description"))
     release_event = SlugChoiceFilter(
-        queryset=ReleaseEvent.objects.all(),
+        queryset=published(ReleaseEvent.objects.all()),
         method="filter_release_event",
         what="release event",
         label=_("Release event (slug)"),

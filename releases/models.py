@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from prisoners.models import DatePrecision, Prisoner, ReportedValue, Source, TimestampedModel
+from prisoners.models import DatePrecision, Prisoner, PublishableModel, ReportedValue, Source, TimestampedModel
 
 
 class Qualifier(models.TextChoices):
@@ -245,7 +245,7 @@ class DealClaim(TimestampedModel):
         return f"{self.claimant}: {self.claim[:80]}"
 
 
-class ReleaseEvent(TimestampedModel):
+class ReleaseEvent(PublishableModel, TimestampedModel):
     class Kind(models.TextChoices):
         PARDON = "pardon", _("pardon")
         DEPORTATION = "deportation", _("deportation")
@@ -289,6 +289,7 @@ class ReleaseEvent(TimestampedModel):
         indexes = [
             models.Index(fields=["date"]),
             models.Index(fields=["kind"]),
+            models.Index(fields=["is_draft"]),
         ]
         constraints = [
             models.CheckConstraint(
@@ -444,7 +445,7 @@ class ReleaseQuerySet(models.QuerySet):
         return self.annotate(effective_date=EFFECTIVE_DATE)
 
 
-class Release(TimestampedModel):
+class Release(PublishableModel, TimestampedModel):
     """One person freed, usually within an event."""
 
     class Outcome(models.TextChoices):
@@ -485,7 +486,11 @@ class Release(TimestampedModel):
 
     class Meta:
         ordering = ["-date", "id"]
-        indexes = [models.Index(fields=["date"]), models.Index(fields=["outcome"])]
+        indexes = [
+            models.Index(fields=["date"]),
+            models.Index(fields=["outcome"]),
+            models.Index(fields=["is_draft"]),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["prisoner", "event"],

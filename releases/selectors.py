@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery,
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from prisoners.visibility import published, published_release_q
 from releases.models import (
     Destination,
     EventDestination,
@@ -75,11 +76,14 @@ def latest_counts(event):
 def events_with_named_counts(queryset=None):
     """Annotate events with `named_count`: people we can identify as freed in the event.
 
-    Counts every person, withheld or not: totals count every record, lists show none withheld.
+    Counts every person, withheld or not: totals count every record, lists show none withheld; drafts
+    awaiting review are not counted until published.
     """
     queryset = ReleaseEvent.objects.all() if queryset is None else queryset
     return queryset.annotate(
-        named_count=Count("releases", filter=Q(releases__outcome__in=FREED_OUTCOMES), distinct=True)
+        named_count=Count(
+            "releases", filter=Q(releases__outcome__in=FREED_OUTCOMES) & published_release_q(), distinct=True
+        )
     )
 
 
@@ -188,14 +192,14 @@ def deals_with_counts(queryset=None):
     """Deals with `reported_count` (sum over their events) and `named_count` (people freed under them)."""
     queryset = SanctionsDeal.objects.all() if queryset is None else queryset
     reported = (
-        ReleaseEvent.objects.filter(deal=OuterRef("pk"))
+        published(ReleaseEvent.objects.filter(deal=OuterRef("pk")))
         .order_by()
         .values("deal")
         .annotate(total=Sum("reported_count"))
         .values("total")
     )
     named = (
-        Release.objects.filter(event__deal=OuterRef("pk"), outcome__in=FREED_OUTCOMES)
+        published(Release.objects.filter(event__deal=OuterRef("pk"), outcome__in=FREED_OUTCOMES))
         .order_by()
         .values("event__deal")
         .annotate(total=Count("id"))
@@ -211,7 +215,7 @@ def destinations_with_counts(queryset=None):
     """Destinations with `reported_count` (sum of the events' breakdowns) and `named_count` (named freed there)."""
     queryset = Destination.objects.all() if queryset is None else queryset
     reported = (
-        EventDestination.objects.filter(destination=OuterRef("pk"))
+        published(EventDestination.objects.filter(destination=OuterRef("pk")))
         .order_by()
         .values("destination")
         .annotate(total=Sum("reported_count"))
@@ -219,5 +223,7 @@ def destinations_with_counts(queryset=None):
     )
     return queryset.annotate(
         reported_count=Subquery(reported, output_field=IntegerField()),
-        named_count=Count("releases", filter=Q(releases__outcome__in=FREED_OUTCOMES), distinct=True),
+        named_count=Count(
+            "releases", filter=Q(releases__outcome__in=FREED_OUTCOMES) & published_release_q(), distinct=True
+        ),
     )

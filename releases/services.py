@@ -12,8 +12,17 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from prisoners.services import assign, check_fields, refresh_status, refresh_statuses
+from prisoners.models import Prisoner
+from prisoners.services import (
+    assign,
+    check_fields,
+    check_may_publish,
+    mark_published,
+    refresh_status,
+    refresh_statuses,
+)
 from prisoners.values import parse_country
+from prisoners.visibility import created_as_draft
 from releases.models import (
     DealClaim,
     Destination,
@@ -84,6 +93,7 @@ def create_release_event(
     a country (code or name) to its reported count."""
     with _as(actor):
         event = assign(ReleaseEvent(title=title, date=date), fields)
+        event.is_draft = created_as_draft(actor)
         event.slug = slug or (event_slug(title, date) if title and date else "")
         event.full_clean()
         event.save()
@@ -172,6 +182,7 @@ def record_release(*, actor=None, prisoner, event=None, date=None, destination=N
         if destination is not None:
             destination = destination_for(destination)
         release = assign(Release(prisoner=prisoner, event=event, date=date, destination=destination), fields)
+        release.is_draft = created_as_draft(actor)
         release.full_clean()
         release.save()
         _set_sources(release, sources, replace=False)
@@ -202,6 +213,38 @@ def delete_release(*, actor=None, release) -> None:
         prisoner = release.prisoner
         release.delete()
         refresh_status(prisoner)
+
+
+# Review before publishing ------------------------------------------------------------------
+
+
+@transaction.atomic
+def publish_records(*, actor, events=(), releases=(), prisoners=()) -> dict:
+    """Publish drafts: an event with its draft releases, a release with its draft person, and people.
+
+    All or nothing: refused (ValidationError, PermissionDenied) if `actor` lacks the permission or
+    drafted any of them (a second editor publishes). Returns the published records per kind.
+    """
+    with _as(actor):
+        event_ids = {event.pk for event in events}
+        drafts_events = list(ReleaseEvent.objects.select_for_update().filter(pk__in=event_ids, is_draft=True))
+        release_filter = Release.objects.filter(pk__in={release.pk for release in releases})
+        if event_ids:
+            release_filter = release_filter | Release.objects.filter(event_id__in=event_ids)
+        drafts_releases = list(
+            Release.objects.select_for_update().filter(pk__in=release_filter.values("pk"), is_draft=True)
+        )
+        person_ids = {prisoner.pk for prisoner in prisoners} | set(
+            Release.objects.filter(pk__in=release_filter.values("pk")).values_list("prisoner_id", flat=True)
+        )
+        drafts_people = list(Prisoner.objects.select_for_update().filter(pk__in=person_ids, is_draft=True))
+        for model, records in ((ReleaseEvent, drafts_events), (Release, drafts_releases), (Prisoner, drafts_people)):
+            check_may_publish(actor, model, records)
+        return {
+            "events": mark_published(actor=actor, model=ReleaseEvent, records=drafts_events),
+            "releases": mark_published(actor=actor, model=Release, records=drafts_releases),
+            "prisoners": mark_published(actor=actor, model=Prisoner, records=drafts_people),
+        }
 
 
 # Deals -------------------------------------------------------------------------------------

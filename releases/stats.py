@@ -1,7 +1,8 @@
 """Numbers for the dashboard and `/api/v1/stats/`: one query each, plain values, no names.
 
 Counts include every record, withheld or not (totals count all; lists name none), so nothing here
-returns a person. "Reported" numbers are what someone announced; "named" numbers count the people
+returns a person; drafts awaiting review are not counted until published (`prisoners.visibility.published`).
+"Reported" numbers are what someone announced; "named" numbers count the people
 we can identify; the two are always given side by side and labelled, never merged.
 
 Every function takes `country` (an ISO code, or None for all): the releasing country of events, releases,
@@ -20,6 +21,7 @@ from django_countries import countries as country_names
 
 from prisoners.models import Prisoner, PrisonerStatus
 from prisoners.timeline import HELD
+from prisoners.visibility import published, published_event_q, published_release_q
 from releases.models import (
     EFFECTIVE_DATE,
     Destination,
@@ -44,17 +46,17 @@ FREED_STATUSES = (PrisonerStatus.RELEASED, PrisonerStatus.RELEASED_CONDITIONALLY
 
 
 def _people(country=None):
-    people = Prisoner.objects.all()
+    people = published(Prisoner.objects.all())
     return people.filter(country=country) if country else people
 
 
 def _events(country=None):
-    events = ReleaseEvent.objects.all()
+    events = published(ReleaseEvent.objects.all())
     return events_released_by(events, country) if country else events
 
 
 def _freed_releases(country=None):
-    releases = Release.objects.filter(outcome__in=FREED_OUTCOMES)
+    releases = published(Release.objects.filter(outcome__in=FREED_OUTCOMES))
     return releases_released_by(releases, country) if country else releases
 
 
@@ -102,8 +104,8 @@ def released_per_month(country=None):
 
 def released_per_destination(country=None):
     """Per destination: the reported total over all events' breakdowns, and the named people taken there."""
-    breakdowns = EventDestination.objects.filter(destination=OuterRef("pk"))
-    named_filter = Q(releases__outcome__in=FREED_OUTCOMES)
+    breakdowns = published(EventDestination.objects.filter(destination=OuterRef("pk")))
+    named_filter = Q(releases__outcome__in=FREED_OUTCOMES) & published_release_q()
     destinations = Destination.objects.all()
     if country:
         breakdowns = breakdowns.filter(event__releasing_countries__contains=country)
@@ -134,7 +136,11 @@ def released_per_event(country=None):
     process (an end date, or still going on)."""
     rows = (
         _events(country)
-        .annotate(named_count=Count("releases", filter=Q(releases__outcome__in=FREED_OUTCOMES), distinct=True))
+        .annotate(
+            named_count=Count(
+                "releases", filter=Q(releases__outcome__in=FREED_OUTCOMES) & published_release_q(), distinct=True
+            )
+        )
         .order_by("-date", "title", "id")
         .values(
             "slug",
@@ -180,7 +186,7 @@ def released_per_deal(country=None):
     if country:
         deals = deals_of_country(deals, country)
     rows = (
-        deals.annotate(event_count=Count("release_events", distinct=True))
+        deals.annotate(event_count=Count("release_events", filter=published_event_q(), distinct=True))
         .order_by("-announced_on", "title", "id")
         .values("slug", "title", "status", "event_count", "reported_count", "named_count")
     )
@@ -223,7 +229,8 @@ def still_held_by_country(country=None, latest=None):
     held there; one figure is never shown as if it were everyone's. Totals without a country come last."""
     latest = latest_still_held_totals(country) if latest is None else latest
     held = dict(
-        Prisoner.objects.filter(status__in=HELD_STATUSES, country__in=[code for code in latest if code])
+        published(Prisoner.objects.all())
+        .filter(status__in=HELD_STATUSES, country__in=[code for code in latest if code])
         .order_by()
         .values_list("country")
         .annotate(n=Count("id"))

@@ -26,9 +26,14 @@ from prisoners.visibility import (
     is_withheld_for,
     mask_texts_naming_withheld,
     name_ordering,
+    published,
+    published_event_q,
+    published_release_q,
     reported_value_prefetches,
     source_prefetches,
+    visible_events,
     visible_releases,
+    without_drafts,
 )
 from releases import stats
 from releases.api.views import destinations_with_counts
@@ -87,7 +92,9 @@ def _codes(values):
 def _event_countries_in_use():
     def compute():
         return {
-            "country": _codes(ReleaseEvent.objects.order_by().values_list("releasing_countries", flat=True).distinct()),
+            "country": _codes(
+                published(ReleaseEvent.objects.order_by()).values_list("releasing_countries", flat=True).distinct()
+            ),
             "destination": _codes(Destination.objects.values_list("country", flat=True)),
         }
 
@@ -135,10 +142,11 @@ def _reported_values_of(releases):
     return [value for release in releases for value in release.reported_values.all()]
 
 
-def _event_queryset(destination_counts=None):
+def _event_queryset(user, destination_counts=None):
     if destination_counts is None:
         destination_counts = EventDestination.objects.select_related("destination")
-    return events_with_named_counts(ReleaseEvent.objects.select_related("deal")).prefetch_related(
+    events = visible_events(user, ReleaseEvent.objects.select_related("deal"))
+    return events_with_named_counts(events).prefetch_related(
         Prefetch("destination_counts", queryset=destination_counts),
     )
 
@@ -294,7 +302,8 @@ def _destination_table(rows):
 def _what_the_total_includes(code=None):
     """Which countries released people in the events the total adds up, and what exchanges it contains."""
     countries, exchanges = {}, []
-    events = events_released_by(ReleaseEvent.objects.all(), code) if code else ReleaseEvent.objects.all()
+    events = published(ReleaseEvent.objects.all())
+    events = events_released_by(events, code) if code else events
     for event in events.order_by("date").only("releasing_countries", "kind", "reported_count"):
         for country in event.releasing_countries:
             countries[country.code] = country.name
@@ -318,7 +327,7 @@ def release_event_list(request):
     filterset, events, ok = apply_filterset(
         request,
         ReleaseEventFilterSet,
-        _event_queryset().prefetch_related(_UNCERTAIN_FIELDS),
+        _event_queryset(request.user).prefetch_related(_UNCERTAIN_FIELDS),
         sorts=EVENT_SORTS,
         countries_in_use=_event_countries_in_use(),
     )
@@ -403,10 +412,11 @@ def _event_parts_prefetches(user):
 def release_event_detail(request, slug):
     user = request.user
     queryset = _event_queryset(
-        EventDestination.objects.select_related("destination").prefetch_related(*source_prefetches(user, "sources"))
+        user,
+        EventDestination.objects.select_related("destination").prefetch_related(*source_prefetches(user, "sources")),
     ).prefetch_related(
         *source_prefetches(user, "sources"),
-        Prefetch("releases", queryset=Release.objects.select_related("destination")),
+        Prefetch("releases", queryset=without_drafts(user, Release.objects.select_related("destination"))),
         *reported_value_prefetches(user, "reported_values"),
         *_event_parts_prefetches(user),
     )
@@ -444,7 +454,9 @@ def release_event_detail(request, slug):
 def deal_list(request):
     if clean := clean_query_redirect(request, SanctionsDealFilterSet):
         return clean
-    queryset = deals_with_counts().annotate(event_count=Count("release_events", distinct=True))
+    queryset = deals_with_counts().annotate(
+        event_count=Count("release_events", filter=published_event_q(), distinct=True)
+    )
     filterset, deals, ok = apply_filterset(
         request,
         SanctionsDealFilterSet,
@@ -466,7 +478,7 @@ def deal_detail(request, slug):
         "relief_measures__given_by",
         Prefetch(
             "release_events",
-            queryset=_event_queryset().prefetch_related(*source_prefetches(user, "sources")).order_by("date", "id"),
+            queryset=_event_queryset(user).prefetch_related(*source_prefetches(user, "sources")).order_by("date", "id"),
         ),
         *reported_value_prefetches(user, "reported_values"),
     )
@@ -547,11 +559,15 @@ def destination_detail(request, code):
         *source_prefetches(user, "sources"),
         Prefetch(
             "event_counts",
-            queryset=EventDestination.objects.select_related("event")
+            queryset=without_drafts(user, EventDestination.objects.select_related("event"))
             .prefetch_related(*source_prefetches(user, "sources"))
             .order_by("-event__date"),
         ),
-    ).annotate(named_count=Count("releases", filter=Q(releases__outcome__in=FREED_OUTCOMES), distinct=True))
+    ).annotate(
+        named_count=Count(
+            "releases", filter=Q(releases__outcome__in=FREED_OUTCOMES) & published_release_q(), distinct=True
+        )
+    )
     try:
         destination = queryset.get(country=code)
     except (Destination.DoesNotExist, ValueError):

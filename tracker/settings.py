@@ -24,7 +24,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     # Before admin: registers releases/translation.py and patches admin for side-by-side editing.
     "modeltranslation",
-    "django.contrib.admin",
+    "prisoners.admin_site.TrackerAdminConfig",  # django.contrib.admin with the tracker's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -190,6 +190,10 @@ CELERY_BEAT_SCHEDULE = {
 DEFAULT_VISIBILITY = env.str("DEFAULT_VISIBILITY", default="public")
 if DEFAULT_VISIBILITY not in {"public", "anonymized", "private"}:
     raise ImproperlyConfigured("DEFAULT_VISIBILITY must be public, anonymized or private.")
+
+# Review before publishing (docs/admin.md): records an import creates, and those an editor without the
+# prisoners.publish_record permission creates, are drafts, absent for the public until a second editor publishes them.
+REVIEW_BEFORE_PUBLISHING = env.bool("REVIEW_BEFORE_PUBLISHING", default=True)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -16,6 +16,7 @@ from prisoners.visibility import (
     source_prefetches,
     visible_prisoners,
     visible_sources,
+    without_drafts,
 )
 from releases.models import Release
 from tracker.api.views import RecordViewSet
@@ -73,7 +74,7 @@ class PrisonerViewSet(RecordViewSet):
         queryset = visible_prisoners(user, Prisoner.objects.all())
         if self.action == "list":
             queryset = queryset.prefetch_related(
-                "name_variants", "detentions", Prefetch("releases", queryset=timeline_releases())
+                "name_variants", "detentions", Prefetch("releases", queryset=without_drafts(user, timeline_releases()))
             )
             if self.wants_csv():  # each row's sources, less those cited for people withheld from this reader
                 queryset = queryset.prefetch_related(
@@ -91,7 +92,12 @@ class PrisonerViewSet(RecordViewSet):
                     *source_prefetches(user, "sources", "incommunicado_periods__sources")
                 ),
             ),
-            Prefetch("releases", queryset=timeline_releases().prefetch_related(*source_prefetches(user, "sources"))),
+            Prefetch(
+                "releases",
+                queryset=without_drafts(user, timeline_releases()).prefetch_related(
+                    *source_prefetches(user, "sources")
+                ),
+            ),
         )
 
     def delete_record(self, instance):

@@ -15,7 +15,9 @@ from prisoners.visibility import (
     reported_value_prefetches,
     shown_sources,
     source_prefetches,
+    visible_events,
     visible_releases,
+    without_drafts,
 )
 from releases import services as release_services
 from releases.api.serializers import (
@@ -125,11 +127,14 @@ class ReleaseEventViewSet(RecordViewSet):
         return ReleaseEventSerializer if self.action == "list" else ReleaseEventDetailSerializer
 
     def get_queryset(self):
-        queryset = events_with_named_counts(ReleaseEvent.objects.select_related("deal")).prefetch_related(
-            Prefetch("destination_counts", queryset=EventDestination.objects.select_related("destination")),
-            Prefetch("releases", queryset=Release.objects.select_related("prisoner", "destination")),
-        )
         user = self.request.user
+        events = visible_events(user, ReleaseEvent.objects.select_related("deal"))
+        queryset = events_with_named_counts(events).prefetch_related(
+            Prefetch("destination_counts", queryset=EventDestination.objects.select_related("destination")),
+            Prefetch(
+                "releases", queryset=without_drafts(user, Release.objects.select_related("prisoner", "destination"))
+            ),
+        )
         if self.wants_csv() or self.action != "list":
             queryset = queryset.prefetch_related(
                 *source_prefetches(user, "sources"),
@@ -296,7 +301,10 @@ class SanctionsDealViewSet(RecordViewSet):
                     self.request.user, "relief_measures__sources", "claims__sources", "sources", "party_roles__sources"
                 ),
                 *reported_value_prefetches(self.request.user, "reported_values"),
-                Prefetch("release_events", queryset=events_with_named_counts().order_by("date", "id")),
+                Prefetch(
+                    "release_events",
+                    queryset=events_with_named_counts(visible_events(self.request.user)).order_by("date", "id"),
+                ),
             )
         return queryset
 
@@ -353,8 +361,14 @@ class DestinationViewSet(RecordViewSet):
         if self.action != "list":
             queryset = queryset.prefetch_related(
                 *source_prefetches(self.request.user, "sources"),
-                Prefetch("event_counts", queryset=EventDestination.objects.select_related("event")),
-                Prefetch("releases", queryset=Release.objects.select_related("prisoner", "event")),
+                Prefetch(
+                    "event_counts",
+                    queryset=without_drafts(self.request.user, EventDestination.objects.select_related("event")),
+                ),
+                Prefetch(
+                    "releases",
+                    queryset=without_drafts(self.request.user, Release.objects.select_related("prisoner", "event")),
+                ),
             )
         return queryset
 

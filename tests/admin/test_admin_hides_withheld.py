@@ -33,6 +33,7 @@ PERMS = [
     *(f"prisoners.view_{m}" for m in ("prisoner", "detention", "source", "reportedvalue")),
     *(f"releases.view_{m}" for m in ("release", "releaseevent", "destination", "sanctionsdeal", "reportedtotal")),
     "releases.change_release",
+    "releases.add_release",
     "releases.change_releaseevent",
     "prisoners.change_detention",
 ]
@@ -64,7 +65,11 @@ def crawl_urls(user):
 
     request = RequestFactory().get("/admin/")
     request.user = user
-    urls = [reverse("admin:index"), reverse("admin:prisoners_prisoner_duplicates")]
+    urls = [
+        reverse("admin:index"),
+        reverse("admin:prisoners_prisoner_duplicates"),
+        reverse("admin:prisoners_prisoner_review"),
+    ]
     for model, model_admin in admin.site._registry.items():
         if not model_admin.has_view_permission(request):
             continue
@@ -75,6 +80,9 @@ def crawl_urls(user):
             urls += [reverse(f"{name}_change", args=[pk]), reverse(f"{name}_history", args=[pk])]
             history = model.history.filter(id=pk).values_list("history_id", flat=True)
             urls += [reverse(f"{name}_simple_history", args=[pk, version]) for version in history]
+            if model._meta.model_name == "releaseevent":  # its people's work list, searched, and the paste page
+                people = reverse(f"{name}_people", args=[pk])
+                urls += [people, f"{people}?q=Zebulon", f"{people}?q=Quillon", reverse(f"{name}_paste", args=[pk])]
     for term in ("Zebulon", "Quillon", "Synthetic", "Зебулон"):
         for field_name in ("prisoner",):
             query = f"app_label=releases&model_name=release&field_name={field_name}&term={term}"
@@ -112,9 +120,22 @@ def test_staff_without_view_withheld_see_no_withheld_string(client, build, withh
     assert not found
     assert opened > 40
 
-    # Nothing of them, and the public person as before.
-    page = client.get(reverse("admin:releases_releaseevent_change", args=[event.pk])).content.decode()
+    # Nothing of them, and the public person as before (in the event's work list).
+    page = client.get(reverse("admin:releases_releaseevent_people", args=[event.pk])).content.decode()
     assert "Synthetic Public Person" in page
+    # Pasting their names offers none of them as a candidate.
+    paste = client.post(
+        reverse("admin:releases_releaseevent_paste", args=[event.pk]),
+        {
+            "names": "Synthetic Zebulon Hidden\nЗебулон Скрыты\nSynthetic Quillonas",
+            "confidence": "reported",
+            "step": "preview",
+        },
+    )
+    lines = paste.context["lines"]
+    withheld_ids = {person.pk for person in people}
+    assert not [person for line in lines for person in line.candidates if person.pk in withheld_ids]
+    assert not [secret for secret in SECRETS[:4] if secret in "".join(str(o) for line in lines for o in line.options)]
     assert "Name withheld" in client.get(reverse("admin:index")).content.decode()
 
 

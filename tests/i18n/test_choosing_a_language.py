@@ -106,3 +106,14 @@ def test_api_labels_in_the_request_language(build):
     assert kinds["pardon"] == "памілаванне"
     assert kinds["exchange"] == "абмен"
     assert actions["reported_count"]["label"] == "Заяўленая колькасць"
+
+
+@pytest.mark.django_db
+def test_a_not_found_page_never_repeats_the_address_asked_for(reader):
+    """A draft's or a withheld record's slug typed by a reader is not echoed back by the switcher or hreflang."""
+    response = reader.get("/ru/releases/2026-02-07-some-draft-event/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "some-draft-event" not in html
+    assert 'rel="alternate" hreflang' not in html
+    assert switcher_links(html) == {"en": "/", "be": "/be/", "ru": "/ru/", "uk": "/uk/"}

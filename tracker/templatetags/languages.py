@@ -2,9 +2,9 @@
 
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils.html import format_html
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, override
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -12,15 +12,25 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def language_links(context):
-    """This very page (same record, same filters) in every language: code, own name, URL, absolute URL."""
+    """This very page (same record, same filters) in every language: code, own name, URL, absolute URL.
+
+    A "not found" page (Django's 404 view puts `request_path` in its context) links each language's
+    overview instead and is no alternate of anything: it never repeats the address that was asked for
+    (a withheld or draft record's slug stays unsaid).
+    """
     request = context.get("request")
     if request is None:  # the bare 500 page has no request
         return []
     current = get_language()
+    not_found = "request_path" in context
     path = request.get_full_path()
     links = []
     for code, _english_name in settings.LANGUAGES:
-        url = translate_url(path, code)
+        if not_found:
+            with override(code):
+                url = reverse("dashboard")
+        else:
+            url = translate_url(path, code)
         links.append(
             {
                 "code": code,
@@ -28,6 +38,7 @@ def language_links(context):
                 "url": url,
                 "absolute_url": request.build_absolute_uri(url),
                 "current": code == current,
+                "alternate": not not_found,
             }
         )
     return links

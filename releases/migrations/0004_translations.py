@@ -22,7 +22,7 @@ def copy_to_english(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('releases', '0002_processes_parties_considerations_groups'),
+        ('releases', '0003_drafts'),
     ]
 
     operations = [
