@@ -36,6 +36,7 @@ from releases.models import (
     SanctionsDeal,
 )
 from releases.selectors import FREED_OUTCOMES, events_with_named_counts, reconcile_event
+from releases.translation import TRANSLATED_FIELDS
 
 INLINE_WRITERS.update(
     {
@@ -96,6 +97,35 @@ def with_default_text(fields, name):
     if name not in fields:
         fields = {name: fields.get(f"{name}_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}") or "", **fields}
     return fields
+
+
+class OtherLanguagesFoldedMixin:
+    """English texts where they always were; their Belarusian, Russian and Ukrainian versions side by side in
+    one folded section at the end (modeltranslation's fields), so the change page stays as short as before."""
+
+    folded_title = _("Texts in other languages")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        other = [
+            code for code in settings.MODELTRANSLATION_LANGUAGES if code != settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+        ]
+        names = TRANSLATED_FIELDS.get(self.model, ())
+        folded = [f"{name}_{code}" for name in names for code in other]
+
+        def keep(field):
+            if isinstance(field, list | tuple):
+                kept = [name for name in field if name not in folded]
+                return tuple(kept) if kept else None
+            return None if field in folded else field
+
+        result = []
+        for title, options in fieldsets:
+            fields = [kept for kept in (keep(field) for field in options.get("fields", ())) if kept]
+            if fields:
+                result.append((title, {**options, "fields": fields}))
+        result.append((self.folded_title, {"fields": folded, "classes": ("collapse",)}))
+        return result
 
 
 def countries_matching(term):
@@ -194,7 +224,9 @@ class LinkedEventInline(admin.TabularInline):
     verbose_name_plural = _("linked release events (link them from the event's page)")
 
 
-class SanctionsDealAdmin(ServiceAdminMixin, CountryAutocompleteAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
+class SanctionsDealAdmin(
+    ServiceAdminMixin, CountryAutocompleteAdminMixin, OtherLanguagesFoldedMixin, TranslationAdmin, SimpleHistoryAdmin
+):
     form = SlugOptionalForm
     list_display = (
         "title",
@@ -289,6 +321,7 @@ class ReleaseEventAdmin(
     EventPasteAdminMixin,
     DraftsAdminMixin,
     CountryAutocompleteAdminMixin,
+    OtherLanguagesFoldedMixin,
     TranslationAdmin,
     SimpleHistoryAdmin,
 ):
