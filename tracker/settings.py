@@ -245,6 +245,13 @@ SPECTACULAR_SETTINGS = {
         "NameVariantKindEnum": "prisoners.models.NameVariant.Kind",
         "ReleaseEventKindEnum": "releases.models.ReleaseEvent.Kind",
         "VisibilityEnum": "prisoners.models.Visibility",
+        "DatePrecisionEnum": "prisoners.models.DatePrecision",
+        "QualifierEnum": "releases.models.Qualifier",
+        "PartyKindEnum": "releases.models.Party.Kind",
+        "ReliefMeasureKindEnum": "releases.models.ReliefMeasure.Kind",
+        "ReliefMeasureStatusEnum": "releases.models.ReliefMeasure.Status",
+        "ReleaseOutcomeEnum": "releases.models.Release.Outcome",
+        "GroupReleaseOutcomeEnum": "releases.models.GroupRelease.Outcome",
     },
 }
 
