@@ -11,7 +11,7 @@ from django.views.generic import RedirectView
 from corrections import views as correction_views
 from prisoners import views as prisoner_views
 from releases import views as release_views
-from releases.feeds import ReleaseEventFeed
+from releases.feeds import ReleaseEventFeed, feed_stylesheet
 
 urlpatterns = [
     path("", release_views.dashboard, name="dashboard"),
@@ -26,6 +26,7 @@ urlpatterns = [
     path("countries/", release_views.country_list, name="country-list-page"),
     path("countries/<str:code>/", release_views.country_page, name="country-page"),
     path("feeds/releases/", ReleaseEventFeed(), name="release-feed"),
+    path("feeds/releases.xsl", feed_stylesheet, name="release-feed-stylesheet"),
     path("methodology/", release_views.methodology, name="methodology"),
     path("released/", release_views.released_breakdown, name="released-breakdown"),
     path("report/<str:kind>/<str:key>/", correction_views.report_form, name="report-inaccuracy"),
