@@ -73,7 +73,11 @@ def _no_op(queryset, name, value):
 class PrisonerFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search names (any transliteration)"))
     status = django_filters.ChoiceFilter(choices=glossary.choices("status"), label=_("Status"))
-    held = django_filters.BooleanFilter(method="filter_held", label=_("Still held (any status of detention)"))
+    held = django_filters.ChoiceFilter(
+        choices=(("true", _("yes")), ("false", _("no"))),
+        method="filter_held",
+        label=_("Still held (any status of detention)"),
+    )
     country = CountryFilter(field_name="country", label=_("Held in (country code or English name)"))
     citizenship = CountryFilter(
         field_name="citizenship", lookup_expr="contains", label=_("Citizenship (country code or English name)")
@@ -113,10 +117,10 @@ class PrisonerFilterSet(django_filters.FilterSet):
         fields = []
 
     def filter_held(self, queryset, name, value):
-        if value is None:
+        if not value:
             return queryset
         held = Q(status__in=sorted(HELD))
-        return queryset.filter(held) if value else queryset.exclude(held)
+        return queryset.filter(held) if value == "true" else queryset.exclude(held)
 
     def filter_search(self, queryset, name, value):
         return search_prisoners(queryset, value, _user(self))

@@ -98,7 +98,10 @@ def test_the_overview_map_has_the_tables_numbers_and_links(client, dec13):
     table = html[html.index('id="where-table"') :]
     assert "<table" in table[:200]
     assert re.search(
-        r'href="/destinations/UA/">Ukraine</a></th>\s*<td class="num">114</td>\s*<td class="num">3</td>', table
+        r'href="/destinations/UA/">Ukraine</a></th>\s*<td class="num"><a href="/destinations/UA/#events-heading">'
+        r'<data value="114">114</data></a></td>\s*<td class="num"><a href="/prisoners/\?destination=UA">'
+        r'<data value="3">3</data></a></td>',
+        table,
     )
 
 
