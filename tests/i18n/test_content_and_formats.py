@@ -144,6 +144,8 @@ def test_numbers_in_addresses_and_drawings_are_never_grouped(dec13, reader, lang
         assert response.status_code == 200, path
         html = response.content.decode()
         assert misread_numbers(html) == [], path
+        if path == paths[2]:
+            assert '<data value="1234">' in html  # a figure's machine value is never grouped (issue 12)
     overview = reader.get(in_language("/", language)).content.decode()
-    assert "?date_after=2025-01-01&amp;date_before=2025-12-31" in overview  # the year's figure links its events
+    assert "/released/?year=2025#reported" in overview  # the year's figure links its drill-down (issue 12)
     assert "<svg" in overview and "<circle" in overview  # the chart and the map were checked

@@ -45,6 +45,12 @@ def crawl_paths(dec13):
         "/countries/",
         "/countries/BY/",
         "/feeds/releases.xsl",  # the page a browser makes of the feed
+        # issue 12: the drill-down, the report form and the corrections log
+        "/released/",
+        "/released/?year=2025",
+        f"/report/person/{dec13.bialiatski.pk}/",
+        "/report/thanks/",
+        "/corrections/",
     ]
 
 
