@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,14 +24,12 @@ from prisoners.visibility import (
     display_name,
     is_withheld_for,
     mask_texts_naming_withheld,
-    name_ordering,
     published,
     published_event_q,
     published_release_q,
     reported_value_prefetches,
     source_prefetches,
     visible_events,
-    visible_releases,
     without_drafts,
 )
 from releases import stats
@@ -55,7 +53,9 @@ from releases.selectors import (
     events_released_by,
     events_with_named_counts,
     latest_counts,
+    people_first_page,
     reconcile_event,
+    release_tallies,
 )
 from tracker import glossary
 from tracker.charts import Column, bar_percentages, column_chart, map_markers, month_range, with_rows
@@ -117,15 +117,6 @@ def _with_uncertain_fields(objects):
 _UNCERTAIN_FIELDS = Prefetch(
     "reported_values", queryset=ReportedValue.objects.only("field", "object_id", "content_type")
 )
-
-
-def _people_released(user, releases):
-    """Releases of the people this reader may see, by name (withheld names never placed alphabetically)."""
-    return (
-        visible_releases(user, releases)
-        .select_related("prisoner", "destination", "event")
-        .order_by(*name_ordering(user, prefix="prisoner__"))
-    )
 
 
 def _with_display_names(user, releases):
@@ -414,24 +405,19 @@ def release_event_detail(request, slug):
         EventDestination.objects.select_related("destination").prefetch_related(*source_prefetches(user, "sources")),
     ).prefetch_related(
         *source_prefetches(user, "sources"),
-        Prefetch("releases", queryset=without_drafts(user, Release.objects.select_related("destination"))),
         *reported_value_prefetches(user, "reported_values"),
         *_event_parts_prefetches(user),
     )
     event = get_object_or_404(queryset, slug=slug)
     _with_uncertain_fields([event])
-    reconciliation = reconcile_event(event)
-    people = _with_display_names(
-        request.user,
-        _people_released(user, Release.objects.filter(event=event)).prefetch_related(
-            *source_prefetches(user, "sources"), *reported_value_prefetches(user, "reported_values")
-        ),
-    )
+    releases = without_drafts(user, Release.objects.filter(event=event))
+    reconciliation = reconcile_event(event, release_tallies(releases))
+    first_page, counts = people_first_page(user, releases)
+    people = _with_display_names(user, _with_sources(user, first_page))
     parts = [*event.party_roles.all(), *event.reported_counts.all(), *event.group_releases.all()]
     mask_texts_naming_withheld(
         user, [event, *event.reported_values.all(), *people, *_reported_values_of(people), *parts]
     )
-    freed_listed = sum(1 for release in people if release.outcome in FREED_OUTCOMES)
     context = {
         "event": event,
         "latest_counts": latest_counts(event),
@@ -441,9 +427,19 @@ def release_event_detail(request, slug):
         "reconciliation": reconciliation,
         "destination_rows": _destination_rows(event, reconciliation),
         "people": people,
-        "not_listed_count": max(reconciliation.named_count - freed_listed, 0),
+        "people_count": counts["listed"],
+        "people_url": f"{reverse('prisoner-list-page')}?release_event={event.slug}",
+        "not_listed_count": max(reconciliation.named_count - counts["freed"], 0),
     }
     return render(request, "pages/release_event_detail.html", context)
+
+
+def _with_sources(user, releases):
+    """A first page of releases with their sources and reported values (two queries, whatever the page)."""
+    prefetch_related_objects(
+        releases, *source_prefetches(user, "sources"), *reported_value_prefetches(user, "reported_values")
+    )
+    return releases
 
 
 # Deals ----------------------------------------------------------------------------------------------
@@ -571,15 +567,17 @@ def destination_detail(request, code):
     except (Destination.DoesNotExist, ValueError):
         raise Http404(_("No destination with this country code.")) from None
     rows = list(destination.event_counts.all())
-    people = _with_display_names(user, _people_released(user, Release.objects.filter(destination=destination)))
+    first_page, counts = people_first_page(user, without_drafts(user, Release.objects.filter(destination=destination)))
+    people = _with_display_names(user, first_page)
     mask_texts_naming_withheld(user, [destination, *people])
-    freed_listed = sum(1 for release in people if release.outcome in FREED_OUTCOMES)
     context = {
         "destination": destination,
         "event_rows": rows,
         "reported_total": sum(row.reported_count for row in rows) if rows else None,
         "people": people,
-        "not_listed_count": max(destination.named_count - freed_listed, 0),
+        "people_count": counts["listed"],
+        "people_url": f"{reverse('prisoner-list-page')}?destination={destination.code}",
+        "not_listed_count": max(destination.named_count - counts["freed"], 0),
     }
     return render(request, "pages/destination_detail.html", context)
 

@@ -59,6 +59,7 @@ from releases.selectors import (
     events_with_named_counts,
     latest_counts,
     reconcile_event,
+    release_tallies_by_event,
 )
 from releases.stats import all_stats
 from tracker.api.permissions import ReadOnly
@@ -131,9 +132,6 @@ class ReleaseEventViewSet(RecordViewSet):
         events = visible_events(user, ReleaseEvent.objects.select_related("deal"))
         queryset = events_with_named_counts(events).prefetch_related(
             Prefetch("destination_counts", queryset=EventDestination.objects.select_related("destination")),
-            Prefetch(
-                "releases", queryset=without_drafts(user, Release.objects.select_related("prisoner", "destination"))
-            ),
         )
         if self.wants_csv() or self.action != "list":
             queryset = queryset.prefetch_related(
@@ -148,6 +146,21 @@ class ReleaseEventViewSet(RecordViewSet):
                 *source_prefetches(user, "party_roles__sources", "reported_counts__sources", "group_releases__sources"),
             )
         return queryset
+
+    def _with_release_tallies(self, events):
+        """Count the releases of these events in one query, for their named counts by destination."""
+        releases = without_drafts(self.request.user, Release.objects.all())
+        tallies = release_tallies_by_event(releases, events)
+        for event in events:
+            event.release_tallies = tallies[event.pk]
+        return events
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return None if page is None else self._with_release_tallies(page)
+
+    def get_object(self):
+        return self._with_release_tallies([super().get_object()])[0]
 
     def delete_record(self, instance):
         release_services.delete_release_event(actor=self.request.user, event=instance)
@@ -364,10 +377,6 @@ class DestinationViewSet(RecordViewSet):
                 Prefetch(
                     "event_counts",
                     queryset=without_drafts(self.request.user, EventDestination.objects.select_related("event")),
-                ),
-                Prefetch(
-                    "releases",
-                    queryset=without_drafts(self.request.user, Release.objects.select_related("prisoner", "event")),
                 ),
             )
         return queryset
