@@ -20,6 +20,7 @@ from prisoners.visibility import (
     without_drafts,
 )
 from releases import services as release_services
+from releases.api.csv_rows import release_csv_rows
 from releases.api.serializers import (
     DestinationDetailSerializer,
     DestinationSerializer,
@@ -246,6 +247,10 @@ class ReleaseViewSet(RecordViewSet):
 
     def delete_record(self, instance):
         release_services.delete_release(actor=self.request.user, release=instance)
+
+    def csv_rows(self, queryset):
+        """The whole list from plain values, a chunk at a time (`releases.api.csv_rows`)."""
+        return release_csv_rows(self.request, queryset.prefetch_related(None))
 
     def text_records(self, release):
         return [release, *release.reported_values.all()]

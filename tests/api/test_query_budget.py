@@ -94,4 +94,4 @@ def test_lists_details_and_exports_run_a_fixed_number_of_queries(crowd, build, d
     with django_assert_num_queries(LISTS["/api/v1/prisoners/"] + 1):
         response = client.get("/api/v1/prisoners/", {"format": "csv"})
         lines = b"".join(response.streaming_content).decode().splitlines()
-    assert len(lines) == PEOPLE + 1
+    assert len(lines) == PEOPLE + 2 and lines[-1] == f"# complete: {PEOPLE} rows"
