@@ -19,6 +19,7 @@ from prisoners.names import matching as name_matching
 from prisoners.timeline import DetentionSpan, ReleaseStep, status_for
 from prisoners.visibility import imported_as_draft
 from releases.models import Destination, Release, effective_date_of
+from tracker.read_cache import bump_records_version
 
 PREVIEW_ROWS = 20
 
@@ -363,6 +364,7 @@ class BatchWriter:
 
     # Writing ----------------------------------------------------------------------------------
     def save(self):
+        bump_records_version()  # COPY and bulk updates send no signal: the cached reads are stale
         user = self.run.user
         history = {"default_user": user, "default_date": self.now, "batch_size": 1000}
         use_copy = connection.vendor == "postgresql" and setting("IMPORT_USE_COPY", True)

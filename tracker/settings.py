@@ -50,10 +50,19 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tracker.read_cache.AnonymousReadCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
+
+# Release-day reads (tracker/read_cache.py): anonymous GETs and the stats cached under a version every write
+# bumps; 0 turns a cache off (the test suite does, except the tests of the cache itself).
+READ_CACHE_PAGE_SECONDS = env.int("READ_CACHE_PAGE_SECONDS", default=300)
+READ_CACHE_SUMMARY_SECONDS = env.int("READ_CACHE_SUMMARY_SECONDS", default=3600)
+READ_CACHE_VERSION_SECONDS = 1
+READ_CACHE_APPS = ("prisoners", "releases")
+READ_CACHE_SKIP_PATHS = ("/admin/", "/api/v1/imports/", "/health/", "/accounts/", "/static/", "/media/")
 
 ROOT_URLCONF = "tracker.urls"
 
