@@ -105,6 +105,11 @@ def _key(*parts):
 _MISSING = object()
 
 
+def summaries_cached():
+    """Whether `cached_summary` caches now (on in production, off in tests unless a test turns it on)."""
+    return _enabled("READ_CACHE_SUMMARY_SECONDS")
+
+
 def cached_summary(function):
     """Cache `function`'s (plain, picklable) result under the records' version, the language and the arguments."""
 

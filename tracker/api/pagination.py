@@ -32,9 +32,12 @@ MAX_OFFSET = 100_000
 
 
 def _plain(value):
+    """A sort value as JSON can carry it: dates as ISO text, countries and other values as their text."""
     if isinstance(value, datetime | date):
         return value.isoformat()
-    return value
+    if isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
 
 
 def sort_terms(queryset):
