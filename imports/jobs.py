@@ -4,10 +4,12 @@
 the upload in the database and enqueues its task after commit; `imports.run` does the rest.
 """
 
+import hashlib
 import os
+import re
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,10 +25,45 @@ ERRORS_SHOWN = 1000
 class ImportRejected(Exception):
     """The upload or its options are plainly unusable: answered at once (400), no job is run."""
 
-    def __init__(self, message, field="file"):
+    def __init__(self, message, field="file", status=400):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.status = status
+
+
+IDEMPOTENCY_KEY = "Idempotency-Key"
+_IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
+
+
+def check_idempotency_key(key):
+    if key and not _IDEMPOTENCY_KEY.match(key):
+        raise ImportRejected(_("Use 1 to 200 printable ASCII characters, no spaces."), IDEMPOTENCY_KEY)
+
+
+def _upload_sha256(fileobj):
+    digest = hashlib.sha256()
+    fileobj.seek(0)
+    while piece := fileobj.read(1024 * 1024):
+        digest.update(piece)
+    fileobj.seek(0)
+    return digest.hexdigest()
+
+
+def _replay(user, key, fileobj):
+    """The job this user already created with this key, if any (the same file, or a 409)."""
+    job = ImportJob.objects.filter(created_by=user, idempotency_key=key).first()
+    if job is None:
+        return None
+    if job.file_sha256 != _upload_sha256(fileobj):
+        raise ImportRejected(
+            _("This Idempotency-Key was used for another file (job %(id)s); use a new key for a new upload.")
+            % {"id": job.pk},
+            IDEMPOTENCY_KEY,
+            status=409,
+        )
+    job.replayed = True
+    return job
 
 
 @transaction.atomic
@@ -41,12 +78,20 @@ def create_import_job(
     default_visibility="",
     source_list="",
     enqueue=True,
+    idempotency_key="",
 ) -> ImportJob:
     """Check the upload, store it in the database and (after commit) enqueue its task.
 
     Raises ImportRejected for what can be told at once: too large, empty, binary, not CSV/JSON/XLSX,
-    an undecodable declared encoding, no header, an unknown profile or option.
+    an undecodable declared encoding, no header, an unknown profile or option. With an
+    `idempotency_key` already used by this user for the same file, returns that job (`replayed`).
     """
+    creator = user if user is not None and user.is_authenticated else None
+    check_idempotency_key(idempotency_key)
+    if idempotency_key and creator is not None:
+        replayed = _replay(creator, idempotency_key, fileobj)
+        if replayed is not None:
+            return replayed
     size = getattr(fileobj, "size", None)
     if size is None:
         fileobj.seek(0, os.SEEK_END)
@@ -82,8 +127,9 @@ def create_import_job(
         if "full_name" not in columns.columns:
             raise ImportRejected(columns.missing_full_name_message())
 
-    job = ImportJob.objects.create(
-        created_by=user if user is not None and user.is_authenticated else None,
+    fields = dict(
+        created_by=creator,
+        idempotency_key=idempotency_key if creator is not None else "",
         file_name=os.path.basename(file_name)[:255] or "upload",
         file_format=sniffed.file_format,
         encoding=sniffed.encoding,
@@ -95,6 +141,14 @@ def create_import_job(
         ],
         default_visibility=default_visibility or settings.DEFAULT_VISIBILITY,
     )
+    try:
+        with transaction.atomic():
+            job = ImportJob.objects.create(**fields)
+    except IntegrityError:  # the same key, sent twice at once: the other request created the job
+        replayed = _replay(creator, idempotency_key, fileobj) if idempotency_key else None
+        if replayed is None:
+            raise
+        return replayed
     store_upload(job, fileobj)
     if enqueue:
         enqueue_import(job)
@@ -103,10 +157,10 @@ def create_import_job(
 
 def enqueue_import(job) -> None:
     """Send the job to a worker once the transaction that created it has committed."""
-    from imports.tasks import run_import_job
+    from imports.tasks import send_import
 
     ImportJob.objects.filter(pk=job.pk).update(enqueued_at=timezone.now())
-    transaction.on_commit(lambda: run_import_job.delay(job.pk))
+    transaction.on_commit(lambda: send_import(job.pk))
 
 
 def visible_jobs(user):

@@ -70,7 +70,7 @@ def heartbeat(job_id, worker_id):
 
 def recover_stalled_jobs():
     """Re-enqueue jobs whose worker stopped renewing the lease (or whose message was lost)."""
-    from imports.tasks import run_import_job
+    from imports.tasks import send_import
 
     now = timezone.now()
     lease = timedelta(seconds=setting("IMPORT_LEASE_SECONDS", 30))
@@ -85,8 +85,8 @@ def recover_stalled_jobs():
     for job_id, enqueued_at in candidates.values_list("pk", "enqueued_at"):
         # Compare-and-set on enqueued_at: two watchdogs never send the same job twice at once.
         if ImportJob.objects.filter(pk=job_id, enqueued_at=enqueued_at).update(enqueued_at=now):
-            run_import_job.delay(job_id)
-            recovered.append(job_id)
+            if send_import(job_id, from_watchdog=True):
+                recovered.append(job_id)
     if recovered:
         logger.warning("Re-enqueued stalled import jobs: %s", recovered)
     return recovered

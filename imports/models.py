@@ -161,11 +161,20 @@ class ImportJob(models.Model):
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     enqueued_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # The client's Idempotency-Key: a retried upload returns this job instead of creating another.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         permissions = [("import_records", "Can import records and see every import job")]
         indexes = [models.Index(fields=["status", "heartbeat_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="import_idempotency_key_once",
+            )
+        ]
 
     def __str__(self):
         return f"Import #{self.pk}: {self.file_name}"

@@ -7,11 +7,13 @@ waiting for the broker's visibility timeout (an hour on Redis).
 
 import logging
 import threading
+import time
 
 from celery import shared_task
 from celery.signals import worker_ready
 from django.conf import settings
 from django.db import close_old_connections
+from kombu.exceptions import OperationalError
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +23,28 @@ def run_import_job(job_id):
     from imports.run import run_import
 
     run_import(job_id)
+
+
+BROKER_RETRY_SECONDS = 30.0
+_broker_down_until = 0.0
+
+
+def send_import(job_id, *, from_watchdog=False) -> bool:
+    """Hand the job to the broker; False (logged) when the broker is down: the job stays pending and
+    the watchdog sends it once the broker is back, so the upload is still answered 202. After a failed
+    send, requests in this process do not try again for BROKER_RETRY_SECONDS (only one pays the wait);
+    the watchdog always tries."""
+    global _broker_down_until
+    if not from_watchdog and time.monotonic() < _broker_down_until:
+        logger.warning("Import job %s: broker unreachable; the watchdog will send it.", job_id)
+        return False
+    try:
+        run_import_job.apply_async((job_id,), retry=False)
+    except (OperationalError, OSError) as exc:
+        _broker_down_until = time.monotonic() + BROKER_RETRY_SECONDS
+        logger.warning("Import job %s: broker unreachable (%s); the watchdog will send it.", job_id, exc)
+        return False
+    return True
 
 
 @shared_task(name="imports.recover_stalled_imports", ignore_result=True)

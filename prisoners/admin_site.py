@@ -1,15 +1,15 @@
 """The admin site of the Release Tracker: its name, a domain-first index and links to the daily work.
 
-Installed as `prisoners.admin_site.TrackerAdminConfig` in place of `django.contrib.admin` (its
+Installed through `prisoners.admin_config.TrackerAdminConfig` in place of `django.contrib.admin` (its
 `default_site`), so `admin.site` everywhere is this site. The index lists people, events and
 releases, deals, sources, imports, then accounts, and links to the review queue, the likely
 duplicates and the import page.
 """
 
-from django.contrib import admin
-from django.contrib.admin.apps import AdminConfig
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+
+from tracker.admin_site import TrackerAdminSite as SecureAdminSite
 
 # (app label, model name) in the order the index shows them; anything else follows, accounts last.
 INDEX_ORDER = (
@@ -43,7 +43,9 @@ def _app_rank(app):
     return (1, 0)
 
 
-class TrackerAdminSite(admin.AdminSite):
+class TrackerAdminSite(SecureAdminSite):
+    """The base site's two-factor sign-in (tracker.admin_site), with the editors' index."""
+
     site_header = _("Release Tracker administration")
     site_title = _("Release Tracker administration")
     index_title = _("The editors' workplace")
@@ -79,7 +81,3 @@ class TrackerAdminSite(admin.AdminSite):
             except NoReverseMatch:  # the import app's admin is not installed
                 pass
         return links
-
-
-class TrackerAdminConfig(AdminConfig):
-    default_site = "prisoners.admin_site.TrackerAdminSite"

@@ -146,17 +146,18 @@ def named_by_destination(tallies):
     return dict(named)
 
 
-def people_first_page(user, releases, size=PEOPLE_FIRST_PAGE):
+def people_first_page(user, releases, size=PEOPLE_FIRST_PAGE, prepare=None):
     """The first `size` of `releases` whose people the reader may see, in reading order, and their counts.
 
     Returns (releases, {"listed": all the reader may see, "freed": those of them freed}): a page never grows
-    with the data; the rest is in the filtered list the page links to.
+    with the data; the rest is in the filtered list the page links to. `prepare` may add prefetches.
     """
     visible = visible_releases(user, releases)
     counts = visible.order_by().aggregate(listed=Count("id"), freed=Count("id", filter=Q(outcome__in=FREED_OUTCOMES)))
     first = visible.select_related("prisoner", "destination", "event").order_by(
         *name_ordering(user, prefix="prisoner__")
     )
+    first = prepare(first) if prepare else first
     return list(first[:size]), counts
 
 

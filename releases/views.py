@@ -13,12 +13,13 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_countries import countries as country_names
 
 from prisoners.models import ReportedValue
+from prisoners.scripts import with_native_variants
 from prisoners.values import parse_country
 from prisoners.visibility import (
     display_name,
@@ -117,6 +118,11 @@ def _with_uncertain_fields(objects):
 _UNCERTAIN_FIELDS = Prefetch(
     "reported_values", queryset=ReportedValue.objects.only("field", "object_id", "content_type")
 )
+
+
+def _in_reading_script(releases):
+    """The people's native-script variants, where the reader's language uses Cyrillic."""
+    return with_native_variants(releases, get_language(), prefix="prisoner__")
 
 
 def _with_display_names(user, releases):
@@ -412,7 +418,7 @@ def release_event_detail(request, slug):
     _with_uncertain_fields([event])
     releases = without_drafts(user, Release.objects.filter(event=event))
     reconciliation = reconcile_event(event, release_tallies(releases))
-    first_page, counts = people_first_page(user, releases)
+    first_page, counts = people_first_page(user, releases, prepare=_in_reading_script)
     people = _with_display_names(user, _with_sources(user, first_page))
     parts = [*event.party_roles.all(), *event.reported_counts.all(), *event.group_releases.all()]
     mask_texts_naming_withheld(
@@ -567,7 +573,9 @@ def destination_detail(request, code):
     except (Destination.DoesNotExist, ValueError):
         raise Http404(_("No destination with this country code.")) from None
     rows = list(destination.event_counts.all())
-    first_page, counts = people_first_page(user, without_drafts(user, Release.objects.filter(destination=destination)))
+    first_page, counts = people_first_page(
+        user, without_drafts(user, Release.objects.filter(destination=destination)), prepare=_in_reading_script
+    )
     people = _with_display_names(user, first_page)
     mask_texts_naming_withheld(user, [destination, *people])
     context = {

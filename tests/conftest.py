@@ -79,6 +79,12 @@ def build():
     return builders
 
 
+@pytest.fixture(autouse=True)
+def no_page_throttle(settings):
+    """The whole suite reads pages from one address: the page throttle is off unless a test turns it on."""
+    settings.PAGE_THROTTLE_RATE = None
+
+
 @pytest.fixture(autouse=True, scope="session")
 def fast_password_hasher():
     """Tests create and log in many users: a fast hasher, for tests only (production keeps PBKDF2)."""

@@ -8,3 +8,7 @@ class TrackerConfig(AppConfig):
         from tracker.celery_app import ensure_queue_folders
 
         ensure_queue_folders()
+
+        from tracker import security_log
+
+        security_log.connect_axes()

@@ -4,10 +4,15 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_noop
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
+# DJANGO_ENV_FILE names a file of KEY=value lines (e.g. .env made from .env.example); variables already
+# set in the environment win over it.
+if env.str("DJANGO_ENV_FILE", default=""):
+    environ.Env.read_env(env.str("DJANGO_ENV_FILE"))
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -21,7 +26,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "prisoners.admin_site.TrackerAdminConfig",  # django.contrib.admin with the tracker's site
+    # Before admin: registers releases/translation.py and patches admin for side-by-side editing.
+    "modeltranslation",
+    "prisoners.admin_config.TrackerAdminConfig",  # django.contrib.admin with the tracker's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -36,6 +43,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_countries",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "tracker.apps.TrackerConfig",
     "prisoners",
     "releases",
@@ -46,14 +56,20 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "tracker.locale.ReaderLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "tracker.read_cache.AnonymousReadCacheMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "tracker.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "tracker.middleware.PageThrottleMiddleware",
+    "tracker.middleware.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",
+    # Innermost: throttles, security headers and two-factor run around a cached answer too.
+    "tracker.read_cache.AnonymousReadCacheMiddleware",
 ]
 
 # Release-day reads (tracker/read_cache.py): anonymous GETs and the stats cached under a version every write
@@ -102,6 +118,8 @@ if IS_POSTGRES:
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# `manage.py backup` writes JSON Lines that keep times to the microsecond.
+SERIALIZATION_MODULES = {"exactjsonl": "tracker.exact_jsonl"}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -110,12 +128,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Languages (docs/i18n.md): pages under /be/, /ru/, /uk/ and unprefixed English; the API and admin
+# answer in the Accept-Language language. Catalogues in locale/, compiled by `manage.py compile_translations`.
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGES = [
+    ("en", gettext_noop("English")),
+    ("be", gettext_noop("Belarusian")),
+    ("ru", gettext_noop("Russian")),
+    ("uk", gettext_noop("Ukrainian")),
+]
+# locale/: the interface (makemessages); locale-names/: month and country names the libraries lack in Belarusian.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale-names"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Dates and numbers per locale ("13 снежня 2025", "1 000"); our own formats per language in tracker/formats/.
+FORMAT_MODULE_PATH = ["tracker.formats"]
+USE_THOUSAND_SEPARATOR = True
+LANGUAGE_COOKIE_NAME = "tracker_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Content in several languages (releases/translation.py): English is the fallback of every text.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "be", "ru", "uk")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# A record created through the plain field name (`title=`) in another language also gets it as English.
+MODELTRANSLATION_AUTO_POPULATE = "default"
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -127,12 +165,31 @@ MEDIA_URL = "media/"
 
 LOGIN_URL = "admin:login"
 
+# --- Staff accounts (docs/security.md) ---------------------------------------------------------
+# Lockout per account and per address (django-axes); the API's token check uses the same limits.
+AUTHENTICATION_BACKENDS = ["tracker.lockout.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("LOGIN_LOCKOUT_HOURS", default=1.0)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "tracker.client_ip.axes_client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# Two-factor sign-in (TOTP) for users who may see withheld people or import records.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=False)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Release Tracker")
+# A signed-in session ends SESSION_COOKIE_AGE seconds after sign-in (not renewed: no write per request).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+
 # Redis: cache and Celery broker when REDIS_URL is set; an embedded default otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    from tracker.cache import redis_cache_settings
+
+    # Falls back to a per-process cache (logged) while Redis is down, so reads and throttles keep working.
+    CACHES = {"default": redis_cache_settings(REDIS_URL)}
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    # A dead broker answers an enqueue within seconds (the job stays pending; the watchdog sends it later).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # kombu's filesystem transport: a real worker in the background with no broker server.
@@ -184,7 +241,7 @@ REVIEW_BEFORE_PUBLISHING = env.bool("REVIEW_BEFORE_PUBLISHING", default=True)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "tracker.api.authentication.LockoutTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -193,9 +250,19 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": env.str("ANON_THROTTLE_RATE", default="120/minute")},
+    # Throttles per door (tracker/api/throttling.py), counting the real client behind NUM_PROXIES proxies.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
+    "DEFAULT_THROTTLE_CLASSES": ["tracker.api.throttling.AnonThrottle", "tracker.api.throttling.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("ANON_THROTTLE_RATE", default="120/minute"),
+        "user": env.str("USER_THROTTLE_RATE", default="1200/minute"),
+        "imports": env.str("IMPORT_THROTTLE_RATE", default="60/hour"),
+    },
+    # 404s in the Accept-Language language (tracker/api/exceptions.py).
+    "EXCEPTION_HANDLER": "tracker.api.exceptions.exception_handler",
 }
+# HTML pages and feeds, per client address (tracker/middleware.py); empty: off.
+PAGE_THROTTLE_RATE = env.str("PAGE_THROTTLE_RATE", default="120/minute")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Release Tracker API",
@@ -213,12 +280,32 @@ SPECTACULAR_SETTINGS = {
         "NameVariantKindEnum": "prisoners.models.NameVariant.Kind",
         "ReleaseEventKindEnum": "releases.models.ReleaseEvent.Kind",
         "VisibilityEnum": "prisoners.models.Visibility",
+        "DatePrecisionEnum": "prisoners.models.DatePrecision",
+        "QualifierEnum": "releases.models.Qualifier",
+        "PartyKindEnum": "releases.models.Party.Kind",
+        "ReliefMeasureKindEnum": "releases.models.ReliefMeasure.Kind",
+        "ReliefMeasureStatusEnum": "releases.models.ReliefMeasure.Status",
+        "ReleaseOutcomeEnum": "releases.models.Release.Outcome",
+        "GroupReleaseOutcomeEnum": "releases.models.GroupRelease.Outcome",
     },
 }
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
     CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+
+# --- HTTPS and headers (docs/security.md; .env.example turns them all on) -----------------------
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # the load balancer polls over plain HTTP
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
+    # Only behind a proxy that sets X-Forwarded-Proto itself (and strips the client's).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy and Permissions-Policy: tracker/middleware.py (SecurityHeadersMiddleware).
 
 LOGGING = {
     "version": 1,

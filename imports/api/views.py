@@ -8,9 +8,9 @@ from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
@@ -19,9 +19,11 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from imports.api.serializers import ImportJobSerializer, ImportUploadSerializer
-from imports.jobs import ImportRejected, create_import_job, job_errors, visible_jobs
+from imports.jobs import IDEMPOTENCY_KEY, ImportRejected, create_import_job, job_errors, visible_jobs
 from imports.models import IMPORT_PERMISSION, ImportFileChunk, ImportJob
+from tracker.api.authentication import LockoutTokenAuthentication
 from tracker.api.csv_export import csv_lines
+from tracker.api.throttling import AnonThrottle, ImportUploadThrottle, UserThrottle
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"", "0", "false", "no", "off"}
@@ -46,7 +48,7 @@ class ImportJobPagination(PageNumberPagination):
 
 
 class ImportJobViewMixin:
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [LockoutTokenAuthentication, SessionAuthentication]
     permission_classes = [CanImport]
     serializer_class = ImportJobSerializer
     requires_import_permission = True
@@ -57,6 +59,7 @@ class ImportJobViewMixin:
 
 class ImportJobListCreateView(ImportJobViewMixin, GenericAPIView):
     parser_classes = [MultiPartParser, FormParser]
+    throttle_classes = [AnonThrottle, UserThrottle, ImportUploadThrottle]
     pagination_class = ImportJobPagination
 
     @extend_schema(operation_id="imports_list", responses=ImportJobSerializer(many=True))
@@ -68,7 +71,20 @@ class ImportJobListCreateView(ImportJobViewMixin, GenericAPIView):
     @extend_schema(
         request={"multipart/form-data": ImportUploadSerializer},
         operation_id="imports_create",
-        responses={202: ImportJobSerializer, 400: OpenApiResponse(description="The file or an option is unusable.")},
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_KEY,
+                str,
+                OpenApiParameter.HEADER,
+                description="Any unique string (1-200 printable ASCII characters): a retry with the same key "
+                "and file returns the first job instead of creating a second one.",
+            )
+        ],
+        responses={
+            202: ImportJobSerializer,
+            400: OpenApiResponse(description="The file or an option is unusable."),
+            409: OpenApiResponse(description="The Idempotency-Key was used for another file."),
+        },
     )
     def post(self, request):
         limit = getattr(settings, "IMPORT_MAX_BYTES", 512 * 1024 * 1024)
@@ -94,11 +110,15 @@ class ImportJobListCreateView(ImportJobViewMixin, GenericAPIView):
                 encoding=str(request.data.get("encoding", "")).strip(),
                 default_visibility=str(request.data.get("default_visibility", "")).strip(),
                 source_list=str(request.data.get("source_list", "")).strip(),
+                idempotency_key=request.headers.get(IDEMPOTENCY_KEY, "").strip(),
             )
         except ImportRejected as exc:
-            return Response({exc.field: [exc.message]}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({exc.field: [exc.message]}, status=exc.status)
         data = ImportJobSerializer(job, context={"request": request}).data
-        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
+        headers = {"Location": data["url"]}
+        if getattr(job, "replayed", False):
+            headers["Idempotent-Replayed"] = "true"
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers=headers)
 
 
 class ImportJobDetailView(ImportJobViewMixin, GenericAPIView):

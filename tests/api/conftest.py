@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -18,9 +19,13 @@ WITHHELD_WORDS = (WITHHELD_FULL_NAME, WITHHELD_VARIANT, WITHHELD_NATIVE, PRIVATE
 
 
 @pytest.fixture(autouse=True)
-def no_throttling(monkeypatch):
-    """Throttle counts live in the shared cache across runs: switch the anonymous rate off unless a test sets it."""
+def no_throttling(monkeypatch, settings):
+    """Throttle counts live in the shared cache across runs: switch the anonymous rate off unless a test sets it;
+    the invalid-token lockout (tested in tests/security) is out of the way too."""
     monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "anon", None)
+    settings.AXES_FAILURE_LIMIT = 10_000
+    yield
+    cache.clear()  # no invalid-token counts left for the tests after these
 
 
 @pytest.fixture

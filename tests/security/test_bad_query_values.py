@@ -84,3 +84,19 @@ def test_every_list_page_answers_hostile_values_without_a_server_error(client, u
         for value in HOSTILE:
             response = client.get(url, {name: value})
             assert response.status_code in (200, 400), (url, name, value)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [("/api/v1/deals/", {"title": "Synthetic deal"}), ("/api/v1/destinations/", {"country": "BY"})],
+)
+def test_a_created_record_is_answered_as_its_schema_says(build, url, body):
+    """Found by the fuzzer: a new deal or destination came back without its named_count."""
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(build.user(superuser=True))
+    response = api.post(url, body, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["named_count"] == 0

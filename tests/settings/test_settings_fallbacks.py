@@ -77,7 +77,7 @@ def test_without_redis_url_the_broker_needs_no_server():
 def test_redis_url_is_the_broker_and_the_cache():
     settings = settings_with(SECRET_KEY="x", REDIS_URL="redis://cache.internal:6379/2")
     assert settings["broker"] == "redis://cache.internal:6379/2"
-    assert settings["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings["cache"] == "tracker.cache.ResilientRedisCache"  # Redis, falling back while it is down
 
 
 def test_allowed_hosts_default_and_override():

@@ -114,6 +114,8 @@ class RecordViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer):
         with service_errors_as_responses():
             serializer.save(actor=self.request.user)
+        # Answer with the record as its detail shows it (annotated counts included), if the reader may see it.
+        serializer.instance = self.get_queryset().filter(pk=serializer.instance.pk).first() or serializer.instance
         self.mask_texts(serializer.instance)  # the write's own response is a read too
 
     def perform_update(self, serializer):

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('prisoners', '0006_drafts'),
-        ('releases', '0003_drafts'),
+        ('releases', '0004_translations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,116 @@
+"""Middleware of the project: two-factor enforcement, the page throttle and the security headers.
+
+PageThrottleMiddleware limits how fast one client (tracker.client_ip) may fetch the HTML pages and
+feeds (PAGE_THROTTLE_RATE, e.g. "120/minute"; empty: off). The API has its own throttles (DRF);
+static files, /health/ and signed-in staff are not counted. Counts live in the cache, which
+falls back to a per-process cache while Redis is down.
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.http import HttpResponse
+
+from tracker.client_ip import client_ip
+
+NOT_THROTTLED = ("/api/", "/static/", "/media/", "/health/")
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate):
+    """ "120/minute" -> (120, 60); None or "" -> None."""
+    if not rate:
+        return None
+    count, _slash, period = str(rate).partition("/")
+    return int(count), PERIODS[period.strip()[0]]
+
+
+class TwoFactorMiddleware:
+    """A signed-in user who must use two-factor (TWO_FACTOR_REQUIRED) but has not is anonymous everywhere
+    except the admin's login and logout and the enrolment page: a password alone never shows a withheld
+    name, on a page, in the admin or through the API's session auth. (API tokens are their own credential.)"""
+
+    OPEN = ("/admin/login/", "/admin/logout/", "/account/two-factor/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if getattr(settings, "TWO_FACTOR_REQUIRED", False) and not request.path.startswith(self.OPEN):
+            from tracker.two_factor import two_factor_satisfied
+
+            if not two_factor_satisfied(request):
+                request.user = AnonymousUser()
+        return self.get_response(request)
+
+
+class PageThrottleMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limited = self.too_many(request)
+        if limited is not None:
+            return limited
+        return self.get_response(request)
+
+    def too_many(self, request):
+        rate = parse_rate(getattr(settings, "PAGE_THROTTLE_RATE", None))
+        if rate is None or request.path.startswith(NOT_THROTTLED):
+            return None
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_staff:
+            return None
+        limit, period = rate
+        now = time.time()
+        window = int(now // period)
+        key = f"page-throttle:{client_ip(request)}:{window}"
+        cache.add(key, 0, period)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, period)
+            count = 1
+        if count <= limit:
+            return None
+        wait = max(1, int((window + 1) * period - now))
+        response = HttpResponse(
+            "Too many requests from your address; please wait a moment and try again.\n",
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = str(wait)
+        return response
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy (the site's own assets only) and Permissions-Policy on every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", content_security_policy())
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=(), xr-spatial-tracking=()"
+)
+
+
+def content_security_policy():
+    from tracker.csp import style_attribute_hashes
+
+    styles = " ".join(f"'{digest}'" for digest in style_attribute_hashes())
+    style_src = f"style-src 'self' 'unsafe-hashes' {styles}" if styles else "style-src 'self'"
+    return (
+        "default-src 'self'; script-src 'self'; "
+        f"{style_src}; img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
