@@ -10,8 +10,9 @@
   language, path, query and `Accept`; never a response to someone logged in, with a session, or sending a
   token, never one that sets a cookie, never admin or imports.
 
-Each process remembers the version for at most `READ_CACHE_VERSION_SECONDS` (1 s): another process's write
-reaches it within that time; its own writes at once.
+A process may remember the version for `READ_CACHE_VERSION_SECONDS`; the setting is 0 (one cache read per
+request), so a write, in whichever process, invalidates every cached read at once: a person withheld a moment
+ago is never shown by name from the cache.
 """
 
 import functools
@@ -39,14 +40,14 @@ def _seconds(name, default):
 def records_version():
     """The current version of the records (a number that only grows)."""
     now = time.monotonic()
-    if _memo["version"] is not None and now < _memo["until"]:
+    if _memo["version"] is not None and now < _memo["until"]:  # only with READ_CACHE_VERSION_SECONDS > 0
         return _memo["version"]
     version = cache.get(VERSION_KEY)
     if version is None:
         version = int(time.time() * 1000)  # a fresh cache starts above any version cached before it was emptied
         cache.add(VERSION_KEY, version, None)
         version = cache.get(VERSION_KEY, version)
-    _memo.update(version=version, until=now + _seconds("READ_CACHE_VERSION_SECONDS", 1))
+    _memo.update(version=version, until=now + _seconds("READ_CACHE_VERSION_SECONDS", 0))
     return version
 
 
@@ -56,7 +57,7 @@ def _bump():
     except ValueError:  # not there (emptied cache): start again above the time
         version = int(time.time() * 1000)
         cache.set(VERSION_KEY, version, None)
-    _memo.update(version=version, until=time.monotonic() + _seconds("READ_CACHE_VERSION_SECONDS", 1))
+    _memo.update(version=version, until=time.monotonic() + _seconds("READ_CACHE_VERSION_SECONDS", 0))
 
 
 def bump_records_version():

@@ -89,3 +89,15 @@ def test_a_staff_view_is_never_cached_nor_served_to_the_public(cache_on, world, 
     token.force_authenticate(build.user(perms=["prisoners.view_withheld"]))
     assert "Synthetic Cached Two" in token.get("/api/v1/release-events/synthetic-cached/").content.decode()
     assert "Synthetic Cached Two" not in client.get("/api/v1/release-events/synthetic-cached/").content.decode()
+
+
+def test_a_person_withheld_after_a_page_was_cached_is_never_shown_from_the_cache(cache_on, client, world):
+    from prisoners import services as prisoner_services
+    from prisoners.models import Prisoner
+
+    assert "Synthetic Cached One" in client.get("/releases/synthetic-cached/").content.decode()
+    assert client.get("/releases/synthetic-cached/")["X-Read-Cache"] == "hit"
+    person = Prisoner.objects.get(full_name="Synthetic Cached One")
+    prisoner_services.update_prisoner(prisoner=person, visibility="anonymized")
+    for url in ("/releases/synthetic-cached/", "/api/v1/release-events/synthetic-cached/", "/api/v1/prisoners/"):
+        assert "Synthetic Cached One" not in client.get(url).content.decode(), url
