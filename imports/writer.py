@@ -18,7 +18,8 @@ from prisoners.names import keys as name_keys
 from prisoners.names import matching as name_matching
 from prisoners.timeline import DetentionSpan, ReleaseStep, status_for
 from prisoners.visibility import imported_as_draft
-from releases.models import Destination, Release
+from releases.models import Destination, Release, effective_date_of
+from tracker.read_cache import bump_records_version
 
 PREVIEW_ROWS = 20
 
@@ -242,7 +243,11 @@ class BatchWriter:
                     release_match.date,
                     release_match.date_precision,
                 ):
-                    release_changes.update(date=wanted.date, date_precision=wanted.date_precision)
+                    release_changes.update(
+                        date=wanted.date,
+                        date_precision=wanted.date_precision,
+                        effective_date=effective_date_of(wanted.date, None),
+                    )
                 if wanted.destination and (destination_id is None or destination_id != release_match.destination_id):
                     release_changes["destination_id"] = destination_id
 
@@ -351,6 +356,7 @@ class BatchWriter:
             prisoner_id=prisoner_id,
             event_id=r.event_id,
             date=r.date,
+            effective_date=effective_date_of(r.date, self.run.event_dates.get(r.event_id)),
             date_precision=r.date_precision,
             destination_id=destination_id,
             is_draft=imported_as_draft(),
@@ -358,6 +364,7 @@ class BatchWriter:
 
     # Writing ----------------------------------------------------------------------------------
     def save(self):
+        bump_records_version()  # COPY and bulk updates send no signal: the cached reads are stale
         user = self.run.user
         history = {"default_user": user, "default_date": self.now, "batch_size": 1000}
         use_copy = connection.vendor == "postgresql" and setting("IMPORT_USE_COPY", True)

@@ -30,6 +30,7 @@ from prisoners.names.keys import refresh_name_keys
 from prisoners.timeline import KEPT_WHILE_HELD, DetentionSpan, ReleaseStep, status_for
 from prisoners.visibility import created_as_draft, may_change_visibility, may_publish
 from tracker.history import acting_as
+from tracker.read_cache import bump_records_version
 
 REFUSED_VISIBILITY = "Making a withheld record more visible needs the permission to see withheld records."
 
@@ -196,6 +197,7 @@ def mark_published(*, actor, model, records):
         record.is_draft, record.published_at, record.published_by = False, now, actor
     if records:
         bulk_update_with_history(records, model, PUBLISHED_FIELDS, default_user=actor, batch_size=500)
+        bump_records_version()  # a bulk update sends no signal: the cached reads are stale
     return records
 
 

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from prisoners.models import Detention, IncommunicadoPeriod, NameVariant, Prisoner, ReportedValue, Source, Visibility
 from tracker.history import SYSTEM_USERNAME
+from tracker.read_cache import cached_summary, summaries_cached
 
 WITHHELD_NAME = _("Name withheld")
 VIEW_WITHHELD_PERMISSION = "prisoners.view_withheld"
@@ -293,11 +294,25 @@ def withheld_people_sources():
     )
 
 
+@cached_summary
+def _withheld_source_ids():
+    return sorted(withheld_people_sources().values_list("pk", flat=True))
+
+
+def withheld_source_ids():
+    """`withheld_people_sources` as ids, computed once per change of the records (`tracker.read_cache`: every
+    write bumps the version, so a person withheld a moment ago hides their sources at once); a subquery when
+    the cache of summaries is off."""
+    if not summaries_cached():
+        return withheld_people_sources().values("pk")
+    return _withheld_source_ids()
+
+
 def visible_sources(user, queryset=None):
     """Sources the reader may see, marked as such; for the public, less every source cited for someone withheld."""
     queryset = Source.objects.all() if queryset is None else queryset
     if not can_view_withheld(user):
-        queryset = queryset.exclude(pk__in=withheld_people_sources().values("pk"))
+        queryset = queryset.exclude(pk__in=withheld_source_ids())
     return queryset.annotate(**{SHOWN_FLAG: Value(True, output_field=BooleanField())})
 
 

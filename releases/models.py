@@ -6,7 +6,7 @@ Named counts and reconciliation are derived (`releases.selectors`), never stored
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -435,14 +435,23 @@ class EventDestination(models.Model):
         return f"{self.destination}: {self.reported_count}"
 
 
-# A release's effective date: its own, or its event's. The one rule every door reads (`with_effective_date`
-# in queries, `Release.effective_date` in memory).
-EFFECTIVE_DATE = Coalesce("date", "event__date")
+# A release's effective date: its own, or its event's. Stored in `Release.effective_date` (kept by the
+# services and the import's writer through `effective_date_of`, indexed for the readers' sort orders);
+# `EFFECTIVE_DATE` is the expression queries read.
+EFFECTIVE_DATE = F("effective_date")
+# The same rule computed from the source columns (to check the stored value, and to fill it once).
+EFFECTIVE_DATE_FROM_SOURCES = Coalesce("date", "event__date")
+
+
+def effective_date_of(date, event_date):
+    """The one rule: a release's own date, else its event's."""
+    return date or event_date
 
 
 class ReleaseQuerySet(models.QuerySet):
     def with_effective_date(self):
-        return self.annotate(effective_date=EFFECTIVE_DATE)
+        """Kept for callers written before the date was stored: the column is there already."""
+        return self
 
 
 class Release(PublishableModel, TimestampedModel):
@@ -461,6 +470,12 @@ class Release(PublishableModel, TimestampedModel):
     prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="releases")
     event = models.ForeignKey(ReleaseEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="releases")
     date = models.DateField(_("date"), null=True, blank=True, help_text=_("Blank: the event's date."))
+    effective_date = models.DateField(
+        _("effective date"),
+        null=True,
+        editable=False,
+        help_text=_("The release's own date, else its event's (kept by the services)."),
+    )
     date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
     destination = models.ForeignKey(
         Destination, on_delete=models.PROTECT, null=True, blank=True, related_name="releases"
@@ -490,6 +505,11 @@ class Release(PublishableModel, TimestampedModel):
             models.Index(fields=["date"]),
             models.Index(fields=["outcome"]),
             models.Index(fields=["is_draft"]),
+            # The releases list's order (newest first, then id) and its date filters.
+            models.Index(F("effective_date").desc(), "id", name="release_effective_date_id"),
+            # An event's or a destination's people, and their named counts.
+            models.Index(fields=["event", "outcome"], name="release_event_outcome"),
+            models.Index(fields=["destination", "outcome"], name="release_destination_outcome"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -515,16 +535,9 @@ class Release(PublishableModel, TimestampedModel):
     def __str__(self):
         return f"{self.prisoner} ({self.event or self.date})"
 
-    @property
-    def effective_date(self):
-        """The release's own date, or its event's (`with_effective_date` computes the same in SQL)."""
-        if "_effective_date" in self.__dict__:
-            return self.__dict__["_effective_date"]
-        return self.date or (self.event.date if self.event_id else None)
-
-    @effective_date.setter
-    def effective_date(self, value):
-        self.__dict__["_effective_date"] = value
+    def refresh_effective_date(self):
+        """Set the stored `effective_date` from the release's date and its event's (the services call this)."""
+        self.effective_date = effective_date_of(self.date, self.event.date if self.event_id else None)
 
     CONDITIONS = (
         "forced_exile",

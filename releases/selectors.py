@@ -3,11 +3,11 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils.translation import gettext as _
 
-from prisoners.visibility import published, published_release_q
+from prisoners.visibility import name_ordering, published, published_release_q, visible_releases
 from releases.models import (
     Destination,
     EventDestination,
@@ -23,6 +23,8 @@ FREED_OUTCOMES = (Release.Outcome.FREED, Release.Outcome.FREED_CONDITIONALLY)
 GROUP_FREED_OUTCOMES = (GroupRelease.Outcome.FREED, GroupRelease.Outcome.FREED_CONDITIONALLY)
 # Where a named person freed at home is counted in `named_by_destination` (not "" = not recorded).
 AT_HOME = "home"
+# How many people an event's or a destination's page and API detail list; the rest is one link away.
+PEOPLE_FIRST_PAGE = 50
 
 
 # Country scope: the releasing country of events, releases, deals and destinations -------------------
@@ -115,22 +117,89 @@ class Reconciliation:
         return not self.warnings
 
 
-def reconcile_event(event) -> Reconciliation:
-    """Named vs reported, and destination breakdown vs total, with a warning for each mismatch."""
-    # Uses the caller's prefetch (admin and list pages prefetch these) instead of querying per event.
-    if "releases" in getattr(event, "_prefetched_objects_cache", {}):
-        releases = [
-            (r.outcome, AT_HOME if r.freed_at_home else (r.destination.country.code if r.destination_id else None))
+def release_tallies(releases):
+    """`releases` counted in SQL by (outcome, destination country or "", freed at home): [(o, dest, home, n)]."""
+    rows = releases.order_by().values_list("outcome", "destination__country", "freed_at_home").annotate(n=Count("id"))
+    return [(outcome, dest or "", bool(home), n) for outcome, dest, home, n in rows]
+
+
+def release_tallies_by_event(releases, events):
+    """`release_tallies` of several events in one query: {event id: [(o, dest, home, n)]} (every event a key)."""
+    tallies = {event.pk: [] for event in events}
+    rows = (
+        releases.filter(event__in=list(tallies))
+        .order_by()
+        .values_list("event", "outcome", "destination__country", "freed_at_home")
+        .annotate(n=Count("id"))
+    )
+    for event_id, outcome, dest, home, n in rows:
+        tallies[event_id].append((outcome, dest or "", bool(home), n))
+    return tallies
+
+
+def named_by_destination(tallies):
+    """Named people freed, per destination country ("" when not recorded, freed at home included)."""
+    named = Counter()
+    for outcome, dest, _home, n in tallies:
+        if outcome in FREED_OUTCOMES:
+            named[dest] += n
+    return dict(named)
+
+
+def people_first_page(user, releases, size=PEOPLE_FIRST_PAGE, prepare=None):
+    """The first `size` of `releases` whose people the reader may see, in reading order, and their counts.
+
+    Returns (releases, {"listed": all the reader may see, "freed": those of them freed}): a page never grows
+    with the data; the rest is in the filtered list the page links to. `prepare` may add prefetches.
+    """
+    visible = visible_releases(user, releases)
+    counts = visible.order_by().aggregate(listed=Count("id"), freed=Count("id", filter=Q(outcome__in=FREED_OUTCOMES)))
+    first = visible.select_related("prisoner", "destination", "event").order_by(
+        *name_ordering(user, prefix="prisoner__")
+    )
+    first = prepare(first) if prepare else first
+    return list(first[:size]), counts
+
+
+def people_first_page_by_event(user, releases, size=PEOPLE_FIRST_PAGE):
+    """`people_first_page` per event, in two queries: ({event id: releases}, {"listed": {event id: n},
+    "events": {event id: event}}). Releases outside any event are left out."""
+    visible = visible_releases(user, releases).filter(event__isnull=False)
+    listed = dict(visible.order_by().values_list("event").annotate(n=Count("id")))
+    ranked = (
+        visible.annotate(
+            rank=Window(RowNumber(), partition_by=[F("event")], order_by=name_ordering(user, prefix="prisoner__"))
+        )
+        .filter(rank__lte=size)
+        .select_related("prisoner", "destination", "event")
+        .order_by("event", "rank")
+    )
+    people, events = {}, {}
+    for release in ranked:
+        people.setdefault(release.event_id, []).append(release)
+        events[release.event_id] = release.event
+    return people, {"listed": listed, "events": events}
+
+
+def reconcile_event(event, tallies=None) -> Reconciliation:
+    """Named vs reported, and destination breakdown vs total, with a warning for each mismatch.
+
+    `tallies` (from `release_tallies`) are the event's releases counted in SQL; without them the event's
+    `release_tallies` attribute, then a prefetch of `releases`, then one grouped query is used.
+    """
+    tallies = tallies if tallies is not None else getattr(event, "release_tallies", None)
+    if tallies is None and "releases" in getattr(event, "_prefetched_objects_cache", {}):
+        tallies = [
+            (r.outcome, r.destination.country.code if r.destination_id else "", r.freed_at_home, 1)
             for r in event.releases.all()
         ]
-    else:
-        releases = [
-            (outcome, AT_HOME if at_home else dest)
-            for outcome, dest, at_home in Release.objects.filter(event=event).values_list(
-                "outcome", "destination__country", "freed_at_home"
-            )
-        ]
-    named = [dest for outcome, dest in releases if outcome in FREED_OUTCOMES]
+    elif tallies is None:
+        tallies = release_tallies(Release.objects.filter(event=event))
+    named = Counter()
+    for outcome, dest, home, n in tallies:
+        if outcome in FREED_OUTCOMES:
+            named[AT_HOME if home else dest] += n
+    release_count = sum(n for *_row, n in tallies)
     if "group_releases" in getattr(event, "_prefetched_objects_cache", {}):
         groups = [(group.outcome, group.count) for group in event.group_releases.all()]
     else:
@@ -143,11 +212,11 @@ def reconcile_event(event) -> Reconciliation:
     result = Reconciliation(
         reported_count=event.reported_count,
         qualifier=event.reported_count_qualifier,
-        named_count=len(named),
-        returned_count=len(releases) - len(named),
+        named_count=sum(named.values()),
+        returned_count=release_count - sum(named.values()),
         breakdown_total=sum(breakdown.values()) if breakdown else None,
         breakdown=breakdown,
-        named_by_destination=dict(Counter(dest or "" for dest in named)),
+        named_by_destination=dict(named),
         grouped_count=sum(count for outcome, count in groups if outcome in GROUP_FREED_OUTCOMES),
         refused_count=sum(count for outcome, count in groups if outcome == GroupRelease.Outcome.REFUSED),
         kept_back_count=sum(count for outcome, count in groups if outcome == GroupRelease.Outcome.KEPT_BACK),

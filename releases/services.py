@@ -124,6 +124,8 @@ def update_release_event(*, actor=None, event, destination_counts=None, sources=
                 set_event_destination_count(event=event, country=country, reported_count=count)
         _set_sources(event, sources, replace=True)
         if before is not None and before != event.date:
+            # The stored date of the releases that take the event's (a derived value: no history row).
+            Release.objects.filter(event=event, date__isnull=True).update(effective_date=event.date)
             refresh_statuses(Release.objects.filter(event=event).values_list("prisoner_id", flat=True))
         return event
 
@@ -183,6 +185,7 @@ def record_release(*, actor=None, prisoner, event=None, date=None, destination=N
             destination = destination_for(destination)
         release = assign(Release(prisoner=prisoner, event=event, date=date, destination=destination), fields)
         release.is_draft = created_as_draft(actor)
+        release.refresh_effective_date()
         release.full_clean()
         release.save()
         _set_sources(release, sources, replace=False)
@@ -198,6 +201,7 @@ def update_release(*, actor=None, release, sources=None, **fields) -> Release:
         if fields.get("destination") is not None:
             fields["destination"] = destination_for(fields["destination"])
         assign(release, fields)
+        release.refresh_effective_date()
         release.full_clean()
         release.save()
         _set_sources(release, sources, replace=True)

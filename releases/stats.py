@@ -1,5 +1,8 @@
 """Numbers for the dashboard and `/api/v1/stats/`: one query each, plain values, no names.
 
+Each is cached (`tracker.read_cache.cached_summary`) under the records' version, which every write bumps: the
+dashboard and the stats compute once per change, whoever reads; `f.uncached` computes afresh.
+
 Counts include every record, withheld or not (totals count all; lists name none), so nothing here
 returns a person; drafts awaiting review are not counted until published (`prisoners.visibility.published`).
 "Reported" numbers are what someone announced; "named" numbers count the people
@@ -44,6 +47,7 @@ from releases.selectors import (
     events_released_by,
     releases_released_by,
 )
+from tracker.read_cache import cached_summary
 
 HELD_STATUSES = tuple(sorted(HELD))
 FREED_STATUSES = (PrisonerStatus.RELEASED, PrisonerStatus.RELEASED_CONDITIONALLY)
@@ -64,6 +68,7 @@ def _freed_releases(country=None):
     return releases_released_by(releases, country) if country else releases
 
 
+@cached_summary
 def people_by_status(country=None):
     """Every status with its number of named people (zero included), in the token order."""
     counts = dict(_people(country).order_by().values_list("status").annotate(n=Count("id")))
@@ -73,6 +78,7 @@ def people_by_status(country=None):
     ]
 
 
+@cached_summary
 def named_totals(country=None):
     """How many people are named in all, held, and freed."""
     return _people(country).aggregate(
@@ -82,6 +88,7 @@ def named_totals(country=None):
     )
 
 
+@cached_summary
 def released_per_month(country=None):
     """Named people freed per month (a release's own date, else its event's), and people freed in described
     groups (a group's own date, else its event's)."""
@@ -106,6 +113,7 @@ def released_per_month(country=None):
     ]
 
 
+@cached_summary
 def released_per_destination(country=None):
     """Per destination: the reported total over all events' breakdowns, and the named people taken there."""
     breakdowns = published(EventDestination.objects.filter(destination=OuterRef("pk")))
@@ -135,6 +143,7 @@ def released_per_destination(country=None):
     ]
 
 
+@cached_summary
 def released_per_event(country=None):
     """Per event, newest first: the reported count (with its qualifier), the named people, and whether it was a
     process (an end date, or still going on)."""
@@ -184,6 +193,7 @@ def processes(per_event):
     ]
 
 
+@cached_summary
 def released_per_deal(country=None):
     """Per deal: its events, the sum of their reported counts, and the named people freed under it."""
     deals = deals_with_counts()
@@ -209,6 +219,7 @@ def _total_row(total):
     }
 
 
+@cached_summary
 def latest_reported_totals(limit=10, country=None):
     """The newest totals as reported (who said it, when, what it counts), newest first."""
     totals = ReportedTotal.objects.all()
@@ -228,17 +239,23 @@ def latest_still_held_totals(country=None, queryset=None):
     return latest
 
 
-def still_held_by_country(country=None, latest=None):
-    """Per country, the latest reported "still held" total, labelled with its country, next to the named people
-    held there; one figure is never shown as if it were everyone's. Totals without a country come last."""
-    latest = latest_still_held_totals(country) if latest is None else latest
-    held = dict(
+@cached_summary
+def named_held_by_country(codes):
+    """{country: named people held there} for these country codes."""
+    return dict(
         published(Prisoner.objects.all())
-        .filter(status__in=HELD_STATUSES, country__in=[code for code in latest if code])
+        .filter(status__in=HELD_STATUSES, country__in=codes)
         .order_by()
         .values_list("country")
         .annotate(n=Count("id"))
     )
+
+
+def still_held_by_country(country=None, latest=None):
+    """Per country, the latest reported "still held" total, labelled with its country, next to the named people
+    held there; one figure is never shown as if it were everyone's. Totals without a country come last."""
+    latest = latest_still_held_totals(country) if latest is None else latest
+    held = named_held_by_country(tuple(sorted(code for code in latest if code)))
     rows = []
     for code in sorted(latest, key=lambda code: (code == "", code)):
         total = latest[code]
@@ -257,6 +274,7 @@ def still_held_by_country(country=None, latest=None):
     return rows
 
 
+@cached_summary
 def still_held_side_by_side(country=None):
     """The latest reported "still held" total next to the number of named people held, and the same per country.
 
@@ -282,6 +300,7 @@ def still_held_side_by_side(country=None):
     }
 
 
+@cached_summary
 def all_stats(country=None):
     """Everything `/api/v1/stats/` answers, in one dict (narrowed to a releasing country when given)."""
     per_event = released_per_event(country)

@@ -8,7 +8,7 @@ from datetime import date
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -56,7 +56,9 @@ from releases.selectors import (
     events_released_by,
     events_with_named_counts,
     latest_counts,
+    people_first_page,
     reconcile_event,
+    release_tallies,
 )
 from releases.templatetags.citations import by_field
 from tracker import glossary
@@ -121,13 +123,8 @@ _UNCERTAIN_FIELDS = Prefetch(
 )
 
 
-def _people_released(user, releases):
-    """Releases of the people this reader may see, by name (withheld names never placed alphabetically)."""
-    releases = (
-        visible_releases(user, releases)
-        .select_related("prisoner", "destination", "event")
-        .order_by(*name_ordering(user, prefix="prisoner__"))
-    )
+def _in_reading_script(releases):
+    """The people's native-script variants, where the reader's language uses Cyrillic."""
     return with_native_variants(releases, get_language(), prefix="prisoner__")
 
 
@@ -436,24 +433,19 @@ def release_event_detail(request, slug):
         EventDestination.objects.select_related("destination").prefetch_related(*source_prefetches(user, "sources")),
     ).prefetch_related(
         *source_prefetches(user, "sources"),
-        Prefetch("releases", queryset=without_drafts(user, Release.objects.select_related("destination"))),
         *reported_value_prefetches(user, "reported_values"),
         *_event_parts_prefetches(user),
     )
     event = get_object_or_404(queryset, slug=slug)
     _with_uncertain_fields([event])
-    reconciliation = reconcile_event(event)
-    people = _with_display_names(
-        request.user,
-        _people_released(user, Release.objects.filter(event=event)).prefetch_related(
-            *source_prefetches(user, "sources"), *reported_value_prefetches(user, "reported_values")
-        ),
-    )
+    releases = without_drafts(user, Release.objects.filter(event=event))
+    reconciliation = reconcile_event(event, release_tallies(releases))
+    first_page, counts = people_first_page(user, releases, prepare=_in_reading_script)
+    people = _with_display_names(user, _with_sources(user, first_page))
     parts = [*event.party_roles.all(), *event.reported_counts.all(), *event.group_releases.all()]
     mask_texts_naming_withheld(
         user, [event, *event.reported_values.all(), *people, *_reported_values_of(people), *parts]
     )
-    freed_listed = sum(1 for release in people if release.outcome in FREED_OUTCOMES)
     destination_rows = _destination_rows(event, reconciliation, list(event.reported_values.all()))
     shown_next_to_rows = {value.pk for row in destination_rows for value in row.get("disputed_values", ())}
     # Said once: an editors' note that repeats the description is not shown again under "What is uncertain".
@@ -471,9 +463,19 @@ def release_event_detail(request, slug):
         "reconciliation": reconciliation,
         "destination_rows": destination_rows,
         "people": people,
-        "not_listed_count": max(reconciliation.named_count - freed_listed, 0),
+        "people_count": counts["listed"],
+        "people_url": f"{reverse('prisoner-list-page')}?release_event={event.slug}",
+        "not_listed_count": max(reconciliation.named_count - counts["freed"], 0),
     }
     return render(request, "pages/release_event_detail.html", context)
+
+
+def _with_sources(user, releases):
+    """A first page of releases with their sources and reported values (two queries, whatever the page)."""
+    prefetch_related_objects(
+        releases, *source_prefetches(user, "sources"), *reported_value_prefetches(user, "reported_values")
+    )
+    return releases
 
 
 # Deals ----------------------------------------------------------------------------------------------
@@ -601,15 +603,19 @@ def destination_detail(request, code):
     except (Destination.DoesNotExist, ValueError):
         raise Http404(_("No destination with this country code.")) from None
     rows = list(destination.event_counts.all())
-    people = _with_display_names(user, _people_released(user, Release.objects.filter(destination=destination)))
+    first_page, counts = people_first_page(
+        user, without_drafts(user, Release.objects.filter(destination=destination)), prepare=_in_reading_script
+    )
+    people = _with_display_names(user, first_page)
     mask_texts_naming_withheld(user, [destination, *people])
-    freed_listed = sum(1 for release in people if release.outcome in FREED_OUTCOMES)
     context = {
         "destination": destination,
         "event_rows": rows,
         "reported_total": sum(row.reported_count for row in rows) if rows else None,
         "people": people,
-        "not_listed_count": max(destination.named_count - freed_listed, 0),
+        "people_count": counts["listed"],
+        "people_url": f"{reverse('prisoner-list-page')}?destination={destination.code}",
+        "not_listed_count": max(destination.named_count - counts["freed"], 0),
     }
     return render(request, "pages/destination_detail.html", context)
 

@@ -54,6 +54,13 @@ SERVICE_CHECKS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _reads_cache_off(settings):
+    """The cached reads (tracker/read_cache.py) are off in tests, except where a test turns them on."""
+    settings.READ_CACHE_PAGE_SECONDS = 0
+    settings.READ_CACHE_SUMMARY_SECONDS = 0
+
+
 def pytest_runtest_setup(item):
     for marker, check in SERVICE_CHECKS.items():
         if item.get_closest_marker(marker) is None:

@@ -20,6 +20,7 @@ from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.dates import MONTHS, MONTHS_3, MONTHS_ALT
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -29,6 +30,21 @@ from tracker.filters import CountryFilter, IsoDateFilter
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 PAGE_SIZE_CHOICES = (25, 50, 100, 250, 500)
+# A list page counts its rows up to this many and shows "more than 10,000" beyond: an exact COUNT(*) of a
+# million-row list on every view would cost more than the page itself.
+COUNT_LIMIT = 10_000
+
+
+class CappedPaginator(Paginator):
+    """A Paginator whose count stops at COUNT_LIMIT + 1 (`SELECT COUNT(*) FROM (... LIMIT 10001)`)."""
+
+    @cached_property
+    def count(self):
+        return self.object_list.order_by()[: COUNT_LIMIT + 1].count()
+
+    @property
+    def more_than(self):
+        return self.count > COUNT_LIMIT
 
 
 def clamp_page_size(raw, default=DEFAULT_PAGE_SIZE) -> int:
@@ -50,6 +66,8 @@ class ListContext:
     page_range: list
     ellipsis: str = Paginator.ELLIPSIS
     page_sizes: tuple = PAGE_SIZE_CHOICES
+    more_than: bool = False  # `total` is COUNT_LIMIT + 1: show "more than COUNT_LIMIT"
+    count_limit: str = f"{COUNT_LIMIT:,}"
 
 
 def export_urls(request, api_path):
@@ -65,7 +83,7 @@ def export_urls(request, api_path):
 
 def paginate(request, queryset, api_path) -> ListContext:
     page_size = clamp_page_size(request.GET.get("page_size"))
-    paginator = Paginator(queryset, page_size)
+    paginator = CappedPaginator(queryset, page_size)
     page = paginator.get_page(request.GET.get("page"))
     csv_url, json_url = export_urls(request, api_path)
     page_range = list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
@@ -76,6 +94,8 @@ def paginate(request, queryset, api_path) -> ListContext:
         csv_url=csv_url,
         json_url=json_url,
         page_range=page_range,
+        more_than=paginator.more_than,
+        count_limit=f"{COUNT_LIMIT:,}",
     )
 
 

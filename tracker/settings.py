@@ -69,7 +69,17 @@ MIDDLEWARE = [
     "tracker.middleware.PageThrottleMiddleware",
     "tracker.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: throttles, security headers and two-factor run around a cached answer too.
+    "tracker.read_cache.AnonymousReadCacheMiddleware",
 ]
+
+# Release-day reads (tracker/read_cache.py): anonymous GETs and the stats cached under a version every write
+# bumps; 0 turns a cache off (the test suite does, except the tests of the cache itself).
+READ_CACHE_PAGE_SECONDS = env.int("READ_CACHE_PAGE_SECONDS", default=300)
+READ_CACHE_SUMMARY_SECONDS = env.int("READ_CACHE_SUMMARY_SECONDS", default=3600)
+READ_CACHE_VERSION_SECONDS = 0  # read the version from the cache on every request: a withheld name never lingers
+READ_CACHE_APPS = ("prisoners", "releases")
+READ_CACHE_SKIP_PATHS = ("/admin/", "/api/v1/imports/", "/health/", "/accounts/", "/static/", "/media/")
 
 ROOT_URLCONF = "tracker.urls"
 

@@ -4,6 +4,7 @@ from django.db.models import F, Prefetch
 from django.urls import reverse
 
 from prisoners import services as prisoner_services
+from prisoners.api.csv_rows import person_csv_rows
 from prisoners.api.serializers import PrisonerDetailSerializer, PrisonerSerializer, SourceSerializer
 from prisoners.filtersets import PrisonerFilterSet, SourceFilterSet
 from prisoners.models import Detention, Prisoner, Source
@@ -102,6 +103,11 @@ class PrisonerViewSet(RecordViewSet):
 
     def delete_record(self, instance):
         prisoner_services.delete_prisoner(actor=self.request.user, prisoner=instance)
+
+    def csv_rows(self, queryset):
+        """The whole list from plain values, a chunk at a time (`prisoners.api.csv_rows`)."""
+        releases = without_drafts(self.request.user, timeline_releases())
+        return person_csv_rows(self.request, queryset.prefetch_related(None), releases)
 
     def csv_row(self, prisoner):
         withheld = is_withheld_for(self.request.user, prisoner)

@@ -5,12 +5,13 @@ Nested lists of people never include a person absent for the reader, and show wi
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from prisoners import services as prisoner_services
 from prisoners.values import parse_country
-from prisoners.visibility import redact, sort_key
+from prisoners.visibility import redact, without_drafts
 from releases import services as release_services
 from releases.models import (
     DealClaim,
@@ -26,7 +27,14 @@ from releases.models import (
     ReportedTotal,
     SanctionsDeal,
 )
-from releases.selectors import FREED_OUTCOMES, latest_counts, reconcile_event
+from releases.selectors import (
+    latest_counts,
+    named_by_destination,
+    people_first_page,
+    people_first_page_by_event,
+    reconcile_event,
+    release_tallies,
+)
 from tracker.api.fields import CountryCodeField, PartialDateField
 from tracker.api.refs import (
     DealRefSerializer,
@@ -39,7 +47,6 @@ from tracker.api.refs import (
     VisiblePrisonerField,
     reader,
     source_ids_field,
-    visible_to_reader,
     withheld_for_reader,
 )
 
@@ -79,11 +86,11 @@ def _with_nested(service, *, parent, writers):
     return write
 
 
-def people_in_reading_order(serializer, releases):
-    """Releases of people the reader may see, by the name as the reader sees it (withheld ones together)."""
-    user = reader(serializer)
-    visible = [release for release in releases if visible_to_reader(serializer, release.prisoner)]
-    return sorted(visible, key=lambda release: sort_key(user, release.prisoner))
+def people_list_url(serializer, name, value):
+    """The API list of people filtered by `name=value` (where a detail's first page of people continues)."""
+    path = f"{reverse('api-prisoner-list')}?{name}={value}"
+    request = serializer.context.get("request")
+    return request.build_absolute_uri(path) if request else path
 
 
 def _reported_values_field():
@@ -370,12 +377,11 @@ class ReleaseEventSerializer(StrictSerializerMixin, serializers.ModelSerializer)
         return data
 
     def _named_by_destination(self, event):
-        named = {}
-        for release in event.releases.all():
-            if release.outcome in FREED_OUTCOMES:
-                code = release.destination.code if release.destination_id else ""
-                named[code] = named.get(code, 0) + 1
-        return named
+        # The view counts a page of events in one query (`release_tallies`); a lone event counts its own.
+        if getattr(event, "release_tallies", None) is None:
+            releases = without_drafts(reader(self), Release.objects.filter(event=event))
+            event.release_tallies = release_tallies(releases)
+        return named_by_destination(event.release_tallies)
 
     def validate_destination_counts(self, counts):
         try:
@@ -406,7 +412,11 @@ class ReleaseEventSerializer(StrictSerializerMixin, serializers.ModelSerializer)
 class ReleaseEventDetailSerializer(ReleaseEventSerializer):
     """An event in full: the named people with where each went, the deal, and the reconciliation."""
 
-    people = serializers.SerializerMethodField(help_text="Named people the reader may see, with where each went.")
+    people = serializers.SerializerMethodField(
+        help_text="The first 50 named people the reader may see, by name, with where each went; all at `people_url`."
+    )
+    people_count = serializers.SerializerMethodField(help_text="How many named people the reader may see here.")
+    people_url = serializers.SerializerMethodField(help_text="All of them, as the filtered list of people.")
     reconciliation = serializers.SerializerMethodField()
     sources = SourceRefSerializer(many=True, read_only=True)
     reported_values = _reported_values_field()
@@ -430,6 +440,8 @@ class ReleaseEventDetailSerializer(ReleaseEventSerializer):
             "latest_counts",
             "group_releases",
             "people",
+            "people_count",
+            "people_url",
             "reconciliation",
             "sources",
             "reported_values",
@@ -449,10 +461,23 @@ class ReleaseEventDetailSerializer(ReleaseEventSerializer):
             for basis in ReportedCount.Basis.values
         }
 
+    def _people_page(self, event):
+        if not hasattr(event, "people_page"):
+            releases = without_drafts(reader(self), Release.objects.filter(event=event))
+            event.people_page = people_first_page(reader(self), releases)
+        return event.people_page
+
     @extend_schema_field(NamedReleaseSerializer(many=True))
     def get_people(self, event):
-        releases = people_in_reading_order(self, event.releases.all())
+        releases, _counts = self._people_page(event)
         return NamedReleaseSerializer(releases, many=True, context=self.context).data
+
+    def get_people_count(self, event) -> int:
+        return self._people_page(event)[1]["listed"]
+
+    @extend_schema_field(serializers.URLField())
+    def get_people_url(self, event) -> str:
+        return people_list_url(self, "release_event", event.slug)
 
     @extend_schema_field(ReconciliationSerializer)
     def get_reconciliation(self, event):
@@ -639,7 +664,11 @@ class DestinationSerializer(StrictSerializerMixin, serializers.ModelSerializer):
 class DestinationEventSerializer(serializers.Serializer):
     event = EventRefSerializer(read_only=True)
     reported_count = serializers.IntegerField(allow_null=True, help_text="The event's reported number for here.")
-    people = NamedReleaseSerializer(many=True, read_only=True)
+    people = NamedReleaseSerializer(
+        many=True, read_only=True, help_text="The first 50 named people the reader may see, by name."
+    )
+    people_count = serializers.IntegerField(help_text="How many named people taken here the reader may see.")
+    people_url = serializers.URLField(help_text="All of them, as the filtered list of people.")
 
 
 class DestinationDetailSerializer(DestinationSerializer):
@@ -653,18 +682,20 @@ class DestinationDetailSerializer(DestinationSerializer):
 
     @extend_schema_field(DestinationEventSerializer(many=True))
     def get_events(self, destination):
+        user = reader(self)
+        releases = without_drafts(user, Release.objects.filter(destination=destination))
+        people, counts = people_first_page_by_event(user, releases)
         by_event = {}
         for row in destination.event_counts.all():
-            by_event[row.event_id] = {"event": row.event, "reported_count": row.reported_count, "people": []}
-        for release in destination.releases.all():
-            if release.event_id is None or not visible_to_reader(self, release.prisoner):
-                continue
-            entry = by_event.setdefault(
-                release.event_id, {"event": release.event, "reported_count": None, "people": []}
+            by_event[row.event_id] = {"event": row.event, "reported_count": row.reported_count}
+        for event_id, event in counts["events"].items():
+            by_event.setdefault(event_id, {"event": event, "reported_count": None})
+        for event_id, entry in by_event.items():
+            entry["people"] = people.get(event_id, [])
+            entry["people_count"] = counts["listed"].get(event_id, 0)
+            entry["people_url"] = people_list_url(self, "destination", destination.code) + (
+                f"&release_event={entry['event'].slug}"
             )
-            entry["people"].append(release)
-        for entry in by_event.values():
-            entry["people"] = people_in_reading_order(self, entry["people"])
         entries = sorted(by_event.values(), key=lambda entry: (entry["event"].date, entry["event"].pk), reverse=True)
         return DestinationEventSerializer(entries, many=True, context=self.context).data
 

@@ -20,6 +20,7 @@ from prisoners.visibility import (
     without_drafts,
 )
 from releases import services as release_services
+from releases.api.csv_rows import release_csv_rows
 from releases.api.serializers import (
     DestinationDetailSerializer,
     DestinationSerializer,
@@ -59,6 +60,7 @@ from releases.selectors import (
     events_with_named_counts,
     latest_counts,
     reconcile_event,
+    release_tallies_by_event,
 )
 from releases.stats import all_stats
 from tracker.api.permissions import ReadOnly
@@ -131,9 +133,6 @@ class ReleaseEventViewSet(RecordViewSet):
         events = visible_events(user, ReleaseEvent.objects.select_related("deal"))
         queryset = events_with_named_counts(events).prefetch_related(
             Prefetch("destination_counts", queryset=EventDestination.objects.select_related("destination")),
-            Prefetch(
-                "releases", queryset=without_drafts(user, Release.objects.select_related("prisoner", "destination"))
-            ),
         )
         if self.wants_csv() or self.action != "list":
             queryset = queryset.prefetch_related(
@@ -148,6 +147,21 @@ class ReleaseEventViewSet(RecordViewSet):
                 *source_prefetches(user, "party_roles__sources", "reported_counts__sources", "group_releases__sources"),
             )
         return queryset
+
+    def _with_release_tallies(self, events):
+        """Count the releases of these events in one query, for their named counts by destination."""
+        releases = without_drafts(self.request.user, Release.objects.all())
+        tallies = release_tallies_by_event(releases, events)
+        for event in events:
+            event.release_tallies = tallies[event.pk]
+        return events
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return None if page is None else self._with_release_tallies(page)
+
+    def get_object(self):
+        return self._with_release_tallies([super().get_object()])[0]
 
     def delete_record(self, instance):
         release_services.delete_release_event(actor=self.request.user, event=instance)
@@ -233,6 +247,10 @@ class ReleaseViewSet(RecordViewSet):
 
     def delete_record(self, instance):
         release_services.delete_release(actor=self.request.user, release=instance)
+
+    def csv_rows(self, queryset):
+        """The whole list from plain values, a chunk at a time (`releases.api.csv_rows`)."""
+        return release_csv_rows(self.request, queryset.prefetch_related(None))
 
     def text_records(self, release):
         return [release, *release.reported_values.all()]
@@ -364,10 +382,6 @@ class DestinationViewSet(RecordViewSet):
                 Prefetch(
                     "event_counts",
                     queryset=without_drafts(self.request.user, EventDestination.objects.select_related("event")),
-                ),
-                Prefetch(
-                    "releases",
-                    queryset=without_drafts(self.request.user, Release.objects.select_related("prisoner", "event")),
                 ),
             )
         return queryset

@@ -5,6 +5,7 @@ import io
 
 import pytest
 
+from tests.csv_download import csv_text
 from tracker.api.csv_export import neutralise
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +16,7 @@ def rows_of(response):
     assert response.streaming, "a CSV export must stream, not sit in memory"
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    return list(csv.reader(io.StringIO(csv_text(response))))  # a whole list ends with its row count
 
 
 @pytest.mark.parametrize(
@@ -72,3 +73,26 @@ def test_release_csv_of_the_december_event_narrowed_to_ukraine(client, december)
         "Maria Kalesnikava",
         "Name withheld",
     ]
+
+
+def test_a_whole_list_ends_with_its_row_count_so_a_cut_file_is_told_apart(client, build):
+    for n in range(3):
+        build.prisoner(f"Synthetic Counted {n}")
+    text = b"".join(client.get("/api/v1/prisoners/", {"format": "csv"}).streaming_content).decode()
+    assert text.endswith("\r\n# complete: 3 rows\r\n")
+    cut = text[: len(text) // 2]
+    assert "# complete:" not in cut
+
+
+def test_the_people_export_builds_no_model_instance_per_row(client, build, monkeypatch):
+    from prisoners.api.views import PrisonerViewSet
+    from prisoners.models import Prisoner
+
+    for n in range(3):
+        build.prisoner(f"Synthetic Plain {n}")
+    built = []
+    original = Prisoner.from_db.__func__
+    monkeypatch.setattr(Prisoner, "from_db", classmethod(lambda cls, *a: built.append(1) or original(cls, *a)))
+    rows = rows_of(client.get("/api/v1/prisoners/", {"format": "csv"}))
+    assert len(rows) == 4 and built == []
+    assert PrisonerViewSet.csv_rows is not PrisonerViewSet.__mro__[1].csv_rows

@@ -38,15 +38,16 @@ def crowd(build):
 LISTS = {
     "/api/v1/prisoners/": 4,  # people, variants, detentions, releases (with event and destination)
     "/api/v1/releases/": 3,  # releases (with person, event, destination), sources, reported values
-    "/api/v1/release-events/": 3,  # events (with deal, named count), breakdown, releases
+    "/api/v1/release-events/": 3,  # events (with deal, named count), breakdown, releases counted by destination
     "/api/v1/destinations/": 1,  # counts are annotations
     "/api/v1/deals/": 1,
     "/api/v1/sources/": 1,  # the withheld-people exclusion is a subquery
 }
 DETAILS = {
     "/api/v1/prisoners/{person}/": 10,  # + incommunicado periods of the detentions
-    "/api/v1/release-events/budget-event/": 8,  # + parties, dated counts, groups (their sources when any)
-    "/api/v1/destinations/UA/": 4,
+    # + parties, dated counts, groups (their sources when any), the people's first page and their count
+    "/api/v1/release-events/budget-event/": 10,
+    "/api/v1/destinations/UA/": 5,  # destination, sources, breakdowns, people per event: first pages, counts
     "/api/v1/deals/budget-deal/": 7,  # + parties
     "/api/v1/releases/{release}/": 3,
     "/api/v1/sources/{source}/": 1,
@@ -93,4 +94,4 @@ def test_lists_details_and_exports_run_a_fixed_number_of_queries(crowd, build, d
     with django_assert_num_queries(LISTS["/api/v1/prisoners/"] + 1):
         response = client.get("/api/v1/prisoners/", {"format": "csv"})
         lines = b"".join(response.streaming_content).decode().splitlines()
-    assert len(lines) == PEOPLE + 1
+    assert len(lines) == PEOPLE + 2 and lines[-1] == f"# complete: {PEOPLE} rows"

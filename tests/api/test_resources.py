@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from prisoners.models import Prisoner
 from releases.models import Release
+from tests.csv_download import csv_text
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def test_done_when_a_script_lists_the_13_december_people_narrows_to_ukraine_and_
     assert len(same_by_releases["results"]) == 3
 
     download = client.get("/api/v1/prisoners/", {"release_event": EVENT, "destination": "UA", "format": "csv"})
-    rows = list(csv.DictReader(io.StringIO(b"".join(download.streaming_content).decode())))
+    rows = list(csv.DictReader(io.StringIO(csv_text(download))))
     assert [(row["full_name"], row["destination"]) for row in rows] == [
         ("Andrei Ukrainau", "UA"),
         ("Maria Kalesnikava", "UA"),

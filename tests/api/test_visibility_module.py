@@ -16,6 +16,7 @@ from prisoners.api.serializers import PrisonerDetailSerializer, PrisonerSerializ
 from prisoners.visibility import KEPT_WHEN_WITHHELD
 from releases.api.serializers import ReleaseSerializer
 from tests.api.conftest import WITHHELD_WORDS
+from tests.csv_download import csv_text
 
 ROOT = Path(settings.BASE_DIR)
 APPS = ("prisoners", "releases", "imports", "tracker")
@@ -112,7 +113,7 @@ def test_every_csv_column_of_a_withheld_person_is_kept_on_purpose_or_blank(decem
     import io
 
     response = client.get(url)
-    text = b"".join(response.streaming_content).decode()
+    text = csv_text(response)
     rows = list(csv.DictReader(io.StringIO(text)))
     withheld = [row for row in rows if row["withheld"] in ("True", "true", "1")]
     assert withheld  # the anonymized person is listed, as "Name withheld"

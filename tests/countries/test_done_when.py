@@ -8,6 +8,7 @@ import pytest
 
 from releases.models import ReliefMeasure
 from tests.countries.scenario import enter_four_countries
+from tests.csv_download import csv_text
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def entered(staff_api):
 def _csv(api, url):
     response = api.get(url, {"format": "csv"})
     assert response.status_code == 200
-    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    return list(csv.DictReader(io.StringIO(csv_text(response))))
 
 
 def test_a_process_event_keeps_every_dated_count_and_shows_the_latest_verified(entered, reader_api):

@@ -40,7 +40,8 @@ def test_post_answers_202_with_location_and_the_job_runs_after_commit(
         response = upload(api, GOOD)
 
     assert response.status_code == 202
-    assert len(callbacks) == 1  # the task is sent only once the job is committed
+    # the task is sent only once the job is committed (the import's writes then refresh the read cache's version)
+    assert len([c for c in callbacks if getattr(c, "__module__", "") != "tracker.read_cache"]) == 1
     job_url = response.headers["Location"]
     assert job_url == response.json()["url"] and job_url.endswith(f"/api/v1/imports/{response.json()['id']}/")
     job = api.get(job_url).json()

@@ -142,7 +142,9 @@ def test_export_links_answer_the_same_list_as_the_page(client, dec13):
     csv_response = client.get(listing.csv_url)
     assert csv_response.status_code == 200 and csv_response["Content-Type"].startswith("text/csv")
     content = b"".join(csv_response.streaming_content) if csv_response.streaming else csv_response.content
-    csv_names = [line.split(",")[2] for line in content.decode().splitlines()[1:]]
+    *rows, complete = content.decode().splitlines()[1:]
+    assert complete == f"# complete: {len(rows)} rows"
+    csv_names = [line.split(",")[2] for line in rows]
     assert sorted(csv_names) == sorted(names) == ["Maria Kalesnikava", "Name withheld"]
     json_response = client.get(listing.json_url)
     assert sorted(item["full_name"] for item in json_response.json()["results"]) == sorted(names)

@@ -57,19 +57,20 @@ def test_detail_pages_dashboard_and_feed_run_a_fixed_number_of_queries(client, m
     dec13, events, people = many
     bulk_event = events[0]  # 37 people, many sources
     pages = [
-        # event + named count, sources, destination counts + their sources, releases, reported values,
-        # people freed, their sources, their reported values; where the event has free text, one query for
+        # event + named count, sources, destination counts + their sources, releases counted by destination,
+        # reported values, the first page of people freed and their count, their sources, their reported
+        # values; where the event has free text, one query for
         # names of withheld people it might contain (prisoners.visibility.mask_texts_naming_withheld)
         # + the event's parties, dated counts and groups (their sources only where there are any)
-        (dec13.event.get_absolute_url(), 13),
-        (bulk_event.get_absolute_url(), 12),
+        (dec13.event.get_absolute_url(), 14),
+        (bulk_event.get_absolute_url(), 13),
         # deal, sources, relief measures + sources, claims + sources, events, their destination counts,
         # their sources, reported values, names of withheld people in its texts
         # + the deal's parties
         (dec13.deal.get_absolute_url(), 12),
-        # destination + named count, sources, event rows + sources, people freed
-        ("/destinations/LT/", 5),
-        ("/destinations/UA/", 5),
+        # destination + named count, sources, event rows + sources, the first page of people and their count
+        ("/destinations/LT/", 6),
+        ("/destinations/UA/", 6),
         # person, variants, sources, detentions + sources + reported values + incommunicado periods,
         # releases + sources + reported values, reported values
         (dec13.bialiatski.get_absolute_url(), 11),

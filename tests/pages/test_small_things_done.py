@@ -8,6 +8,7 @@ import pytest
 from django.test import override_settings
 
 from prisoners.models import Visibility
+from tests.csv_download import csv_text
 from tests.pages.scenario import ANONYMIZED_NAME
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +82,7 @@ def test_there_is_a_favicon_and_a_touch_icon(client, db):
 
 def _csv(response):
     assert response.status_code == 200
-    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    return list(csv.DictReader(io.StringIO(csv_text(response))))
 
 
 # Seen: the CSV is always prisoners.csv, its url is the API's, events are slugs, and no sources.

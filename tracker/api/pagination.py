@@ -2,8 +2,20 @@
 
 A page fetches `page_size + 1` rows: the extra row only tells whether a next page exists. No
 `COUNT(*)` runs, so a page costs the same on a table of a hundred rows or a million.
+
+The `next` link carries a `cursor` (keyset pagination) when the list's order is by plain columns or
+annotations: the next page is "the rows after this row's sort values", an index range scan however deep,
+where `?page=N` makes the database skip N pages of rows. Page numbers are still accepted up to `MAX_OFFSET`
+rows deep.
 """
 
+import base64
+import binascii
+import json
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
@@ -14,8 +26,60 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 PAGE_SIZE_PARAM = "page_size"
 PAGE_PARAM = "page"
-# The deepest row a page may start at: far beyond any real list, far below the database's bigint OFFSET.
-MAX_OFFSET = 10_000_000
+CURSOR_PARAM = "cursor"
+# The deepest row a page number may start at (an OFFSET scan costs this many rows); deeper, follow `next`.
+MAX_OFFSET = 100_000
+
+
+def _plain(value):
+    """A sort value as JSON can carry it: dates as ISO text, countries and other values as their text."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def sort_terms(queryset):
+    """The list's order as [(name, descending)], or None when a term is an expression (no cursor then)."""
+    terms = []
+    for term in queryset.query.order_by:
+        if not isinstance(term, str) or "__" in term or term.startswith("?"):
+            return None
+        name = term.removeprefix("-")
+        terms.append(("id" if name == "pk" else name, term.startswith("-")))
+    return terms or None
+
+
+def encode_cursor(terms, row):
+    """A cursor after `row`: its sort values (None when one is missing or null: no cursor then)."""
+    values = [getattr(row, name, None) for name, _descending in terms]
+    if any(value is None for value in values):
+        return None
+    payload = {
+        "o": [("-" if descending else "") + name for name, descending in terms],
+        "v": [_plain(v) for v in values],
+    }
+    return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def after_cursor(terms, cursor):
+    """A filter for the rows after the cursor's row in this order; ValueError when the cursor is not one of it."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        payload = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+        order, values = payload["o"], payload["v"]
+    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError, KeyError) as error:
+        raise ValueError(cursor) from error
+    if order != [("-" if descending else "") + name for name, descending in terms] or len(values) != len(terms):
+        raise ValueError(cursor)
+    after, equal = Q(), Q()
+    for (name, descending), value in zip(terms, values, strict=True):
+        if value is None:
+            raise ValueError(cursor)
+        after |= equal & Q(**{f"{name}__{'lt' if descending else 'gt'}": value})
+        equal &= Q(**{name: value})
+    return after
 
 
 def parse_page_size(value, default=DEFAULT_PAGE_SIZE):
@@ -48,28 +112,53 @@ class PageSizePagination(BasePagination):
         except ValueError:
             raise ValidationError({PAGE_PARAM: [_("Enter a whole number from 1.")]}) from None
         self.request = request
-        start = (self.page_number - 1) * self.page_size
+        self.terms = sort_terms(queryset)
+        cursor = request.query_params.get(CURSOR_PARAM)
+        start = 0
+        if cursor:
+            try:
+                if self.terms is None:
+                    raise ValueError(cursor)
+                queryset = queryset.filter(after_cursor(self.terms, cursor))
+            except (ValueError, DjangoValidationError):
+                raise ValidationError(
+                    {
+                        CURSOR_PARAM: [
+                            _("This cursor does not belong to this list and order; start from the first page.")
+                        ]
+                    }
+                ) from None
+        else:
+            start = (self.page_number - 1) * self.page_size
         if start > MAX_OFFSET:
             deepest = MAX_OFFSET // self.page_size + 1
             raise ValidationError(
                 {
                     PAGE_PARAM: [
-                        _("With page_size %(size)s the last page is %(deepest)s; use filters or ?format=csv.")
+                        _(
+                            "With page_size %(size)s the deepest page number is %(deepest)s; follow the `next` links "
+                            "(a cursor), narrow with filters or use ?format=csv."
+                        )
                         % {"size": self.page_size, "deepest": deepest}
                     ]
                 }
             )
         rows = list(queryset[start : start + self.page_size + 1])
         self.has_next = len(rows) > self.page_size
-        return rows[: self.page_size]
+        rows = rows[: self.page_size]
+        self.next_cursor = encode_cursor(self.terms, rows[-1]) if self.terms and rows and self.has_next else None
+        return rows
 
     def get_next_link(self):
         if not self.has_next:
             return None
-        return replace_query_param(self.request.build_absolute_uri(), PAGE_PARAM, self.page_number + 1)
+        url = self.request.build_absolute_uri()
+        if self.next_cursor:
+            return replace_query_param(remove_query_param(url, PAGE_PARAM), CURSOR_PARAM, self.next_cursor)
+        return replace_query_param(url, PAGE_PARAM, self.page_number + 1)
 
     def get_previous_link(self):
-        if self.page_number <= 1:
+        if self.page_number <= 1 or self.request.query_params.get(CURSOR_PARAM):
             return None
         url = self.request.build_absolute_uri()
         if self.page_number == 2:
@@ -108,6 +197,13 @@ class PageSizePagination(BasePagination):
                 "in": "query",
                 "description": str(_("Page number, from 1.")),
                 "schema": {"type": "integer", "minimum": 1},
+            },
+            {
+                "name": CURSOR_PARAM,
+                "required": False,
+                "in": "query",
+                "description": str(_("Where the next page starts: take it from the `next` link, never build it.")),
+                "schema": {"type": "string"},
             },
             {
                 "name": PAGE_SIZE_PARAM,

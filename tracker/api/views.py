@@ -93,11 +93,15 @@ class RecordViewSet(viewsets.ModelViewSet):
         renderer = getattr(self.request, "accepted_renderer", None)
         return renderer is not None and renderer.format == "csv"
 
+    def csv_rows(self, queryset):
+        """The rows of the whole filtered list; large lists override this to build rows from plain values."""
+        return (self.csv_row(obj) for obj in queryset.iterator(chunk_size=CHUNK_SIZE))
+
     def list(self, request, *args, **kwargs):
         if self.wants_csv():
             queryset = self.filter_queryset(self.get_queryset())
-            rows = (self.csv_row(obj) for obj in queryset.iterator(chunk_size=CHUNK_SIZE))
-            return streamed_csv(self.csv_columns, rows, self.get_csv_filename())
+            rows = self.csv_rows(queryset)
+            return streamed_csv(self.csv_columns, rows, self.get_csv_filename(), complete_marker=True)
         return super().list(request, *args, **kwargs)
 
     def retrieve(self, request, *args, **kwargs):

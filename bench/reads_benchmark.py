@@ -1,0 +1,438 @@
+"""Reads at a million people: each case of issue 16 timed next to one hand-written SQL query, in the same run.
+
+    createdb -h 127.0.0.1 -U postgres tracker_reads
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker_reads REDIS_URL=redis://127.0.0.1:6379/9 SECRET_KEY=bench \\
+        nice .venv/bin/python bench/reads_benchmark.py --people 1000000 --build     # once: builds the data
+    ... bench/reads_benchmark.py --people 1000000 [--runs 10] [--surge-seconds 15] [--csv]
+
+`--build` migrates and fills the database with the shape of the issue, in SQL (`generate_series`, a few
+minutes at a million): people (7% withheld: 5% anonymized, 2% private), a detention each, a third released
+across 22 events (the biggest with 49,000 people) to 9 destinations, a source on every tenth release. The
+name search keys are not built (see bench/search_bench.py for search at a million).
+
+Each case runs `--runs` times through Django's test client (anonymous reader, the page cache off, so the
+work itself is timed; summaries cached as in production, and the stats and dashboard also computed afresh),
+interleaved with its baseline: one SQL query returning the same rows as JSON. Then the
+same pages with the read cache on, then a surge: gunicorn started on loopback with docker-compose.yml's
+settings, 50 keep-alive connections from a threaded client for `--surge-seconds` per address, then stopped.
+Refuses a database whose name does not start with "tracker_reads" or end in "bench".
+"""
+
+import argparse
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from tracker.read_cache import uncached  # noqa: E402
+
+EVENTS = 22
+BIGGEST = 49_000
+DESTINATIONS = ["LT", "UA", "PL", "DE", "LV", "US", "GE", "CZ", "FR"]
+GIVEN = ["Aliaksandr", "Siarhei", "Dzmitry", "Andrei", "Ivan", "Maryia", "Volha", "Tatsiana", "Natallia", "Yury"]
+SURNAMES = ["Ivanou", "Kavaliou", "Novik", "Kazlou", "Lukashevich", "Markevich", "Babko", "Shymanski", "Zhuk", "Bialou"]
+
+
+def _sql(statement, params=None):
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall() if cursor.description else None
+
+
+def build(people):
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    for table in (
+        "releases_release_sources",
+        "releases_release",
+        "releases_eventdestination",
+        "releases_releaseevent",
+        "releases_destination",
+        "prisoners_detention",
+        "prisoners_prisoner_sources",
+        "prisoners_prisoner",
+        "prisoners_source",
+    ):
+        _sql(f"TRUNCATE {table} CASCADE")
+    now = "now()"
+    codes = ",".join(f"'{code}'" for code in DESTINATIONS)
+    given = "ARRAY[" + ",".join(f"'{g}'" for g in GIVEN) + "]"
+    surnames = "ARRAY[" + ",".join(f"'{s}'" for s in SURNAMES) + "]"
+    # People: names from two lists plus a number, so every name is its own but common words repeat.
+    _sql(
+        f"""
+        INSERT INTO prisoners_prisoner (id, created_at, updated_at, full_name, native_name, citizenship, country,
+            gender, birth_date_precision, biography, notes, visibility, status, name_keys, recognition, is_draft)
+        SELECT i, {now}, {now}, ({given})[1 + i % 10] || ' ' || ({surnames})[1 + (i / 10) % 10] || ' ' || i, '', 'BY',
+            'BY', CASE WHEN i % 3 = 0 THEN 'female' ELSE 'male' END, 'day', '', '',
+            CASE WHEN i % 100 < 5 THEN 'anonymized' WHEN i % 100 < 7 THEN 'private' ELSE 'public' END,
+            CASE WHEN i % 3 = 0 THEN 'released' ELSE 'held' END, '', '', false
+        FROM generate_series(1, {people}) AS i"""
+    )
+    _sql(
+        f"""
+        INSERT INTO prisoners_detention (id, created_at, updated_at, detained_on, detained_on_precision, charges,
+            court, sentenced_on_precision, sentence, place_of_detention, ended_on_precision, prisoner_id, regime)
+        SELECT i, {now}, {now}, date '2020-08-09' + (i % 1500), 'day', '342|130', '', 'day', '', '', 'day', i, ''
+        FROM generate_series(1, {people}) AS i"""
+    )
+    _sql(
+        f"""
+        INSERT INTO releases_destination (id, created_at, updated_at, country, description)
+        SELECT n, {now}, {now}, code, '' FROM unnest(ARRAY[{codes}]) WITH ORDINALITY AS t(code, n)"""
+    )
+    _sql(f"""
+        INSERT INTO releases_releaseevent (id, created_at, updated_at, title, slug, date, date_precision,
+            releasing_countries, kind, reported_count, reported_count_qualifier, envoy, description, uncertain,
+            uncertainty_note, end_date_precision, ongoing, is_draft)
+        SELECT n, {now}, {now}, 'Synthetic release ' || n, 'synthetic-release-' || n, date '2022-01-01' + n * 40, 'day',
+            'BY', 'release', CASE WHEN n = 1 THEN {BIGGEST} ELSE 1000 END, 'exactly', '', '', false, '', 'day', false,
+            false
+        FROM generate_series(1, {EVENTS}) AS n""")
+    _sql(f"""
+        INSERT INTO releases_eventdestination (event_id, destination_id, reported_count)
+        SELECT e, d, 100 FROM generate_series(1, {EVENTS}) AS e, generate_series(1, 3) AS d""")
+    # A third released: the first 49,000 released people in event 1, the rest spread over the other events.
+    _sql(
+        f"""
+        INSERT INTO releases_release (id, created_at, updated_at, event_id, date, effective_date, date_precision,
+            destination_id, forced_exile, without_documents, travel_ban, speaking_ban, outcome, confidence, notes,
+            prisoner_id, freed_at_home, reporting_duty, stripped_of_citizenship, is_draft)
+        SELECT r.n, {now}, {now}, r.event, NULL, date '2022-01-01' + r.event * 40, 'day',
+            CASE WHEN r.n % 10 = 0 THEN NULL ELSE 1 + r.n % {len(DESTINATIONS)} END, r.n % 2 = 0, false, false, false,
+            'freed', 'confirmed', '', r.n * 3, false, false, false, false
+        FROM (SELECT n, CASE WHEN n <= {BIGGEST} THEN 1 ELSE 2 + n % {EVENTS - 1} END AS event
+              FROM generate_series(1, {people // 3}) AS n) AS r"""
+    )
+    _sql(f"""
+        INSERT INTO prisoners_source (id, created_at, updated_at, link, title, publisher, kind, archived_link)
+        SELECT n, {now}, {now}, 'https://example.org/report/' || n, 'Report ' || n, 'Synthetic', 'news', ''
+        FROM generate_series(1, 1000) AS n""")
+    _sql(
+        f"""
+        INSERT INTO releases_release_sources (release_id, source_id)
+        SELECT n, 1 + n % 1000 FROM generate_series(10, {people // 3}, 10) AS n"""
+    )
+    for table in (
+        "prisoners_prisoner",
+        "prisoners_detention",
+        "releases_release",
+        "releases_releaseevent",
+        "releases_destination",
+        "prisoners_source",
+    ):
+        _sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+    with connection.cursor() as cursor:
+        connection.ensure_connection()
+        old = connection.connection.autocommit
+        connection.connection.autocommit = True
+        cursor.execute("VACUUM ANALYZE")
+        connection.connection.autocommit = old
+    print(f"built {people:,} people in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def pct(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def timed_pair(project, baseline, runs):
+    """Run project and baseline alternately; (project ms list, baseline ms list)."""
+    mine, base = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        project()
+        mine.append((time.perf_counter() - started) * 1000)
+        if baseline is not None:
+            started = time.perf_counter()
+            baseline()
+            base.append((time.perf_counter() - started) * 1000)
+    return mine, base
+
+
+def get(client, url, **extra):
+    def run():
+        response = client.get(url, **extra)
+        assert response.status_code == 200, (url, response.status_code)
+        if response.streaming:
+            for _chunk in response.streaming_content:
+                pass
+        else:
+            len(response.content)
+
+    return run
+
+
+def fresh(run):
+    """`run` with every cached summary computed afresh (tracker.read_cache.uncached)."""
+
+    def inner():
+        with uncached():
+            run()
+
+    return inner
+
+
+def query(statement):
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
+            cursor.fetchall()
+
+    return run
+
+
+VISIBLE = "p.visibility <> 'private' AND NOT p.is_draft"
+PEOPLE_PAGE = f"""SELECT json_agg(t) FROM (SELECT p.id, CASE WHEN p.visibility = 'public' THEN p.full_name
+    ELSE 'Name withheld' END AS name, p.status, p.country FROM prisoners_prisoner p WHERE {VISIBLE}
+    ORDER BY CASE WHEN p.visibility = 'public' THEN p.full_name ELSE 'Name withheld' END, p.id LIMIT 50 OFFSET %s) t"""
+RELEASES_PAGE = f"""SELECT json_agg(t) FROM (SELECT r.id, r.effective_date, r.outcome, p.id AS pid, CASE WHEN
+    p.visibility = 'public' THEN p.full_name ELSE 'Name withheld' END AS name, e.slug, d.country
+    FROM releases_release r JOIN prisoners_prisoner p ON p.id = r.prisoner_id
+    LEFT JOIN releases_releaseevent e ON e.id = r.event_id LEFT JOIN releases_destination d ON d.id = r.destination_id
+    WHERE {VISIBLE} AND NOT r.is_draft ORDER BY r.effective_date DESC, r.id LIMIT 50) t"""
+EVENT_PEOPLE = f"""SELECT json_agg(t) FROM (SELECT r.id, p.id AS pid, CASE WHEN p.visibility = 'public'
+    THEN p.full_name ELSE 'Name withheld' END AS name, d.country FROM releases_release r
+    JOIN prisoners_prisoner p ON p.id = r.prisoner_id LEFT JOIN releases_destination d ON d.id = r.destination_id
+    WHERE r.event_id = 1 AND {VISIBLE} AND NOT r.is_draft
+    ORDER BY (p.visibility <> 'public'), CASE WHEN p.visibility = 'public' THEN p.full_name ELSE '' END, p.id
+    LIMIT 50) t"""
+STATS = """SELECT json_agg(t) FROM (SELECT date_trunc('month', r.effective_date) AS month, count(*) FROM
+    releases_release r JOIN prisoners_prisoner p ON p.id = r.prisoner_id WHERE r.outcome IN ('freed',
+    'freed_conditionally') AND NOT r.is_draft AND NOT p.is_draft GROUP BY 1) t"""
+DASHBOARD = """SELECT json_agg(t) FROM (SELECT d.country, count(*) FROM releases_release r
+    JOIN releases_destination d ON d.id = r.destination_id GROUP BY 1) t"""
+
+
+def cases(people):
+    client = Client()
+    deep = client.get("/api/v1/releases/", {"page": max(1, min(1900, people // 3 * 9 // 10 // 50 - 2))}).json()
+    cursor_url = deep["next"].replace("http://testserver", "")
+    return [
+        ("`/api/v1/prisoners/` first page", get(client, "/api/v1/prisoners/"), query(PEOPLE_PAGE % 0)),
+        ("`/api/v1/prisoners/?page=2000`", get(client, "/api/v1/prisoners/?page=2000"), query(PEOPLE_PAGE % 99950)),
+        ("`/api/v1/releases/` deep page by `cursor`", get(client, cursor_url), query(RELEASES_PAGE)),
+        ("`/api/v1/releases/`", get(client, "/api/v1/releases/"), query(RELEASES_PAGE)),
+        ("`/api/v1/stats/` computed afresh", fresh(get(client, "/api/v1/stats/")), query(STATS)),
+        ("`/api/v1/stats/` (summaries cached, page cache off)", get(client, "/api/v1/stats/"), query(STATS)),
+        (
+            "`/api/v1/release-events/<biggest>/`",
+            get(client, "/api/v1/release-events/synthetic-release-1/"),
+            query(EVENT_PEOPLE),
+        ),
+        ("page `/releases/<biggest>/`", get(client, "/releases/synthetic-release-1/"), query(EVENT_PEOPLE)),
+        (
+            "page `/destinations/UA/`",
+            get(client, "/destinations/UA/"),
+            query(EVENT_PEOPLE.replace("r.event_id = 1", "r.destination_id = 2")),
+        ),
+        ("page `/` computed afresh", fresh(get(client, "/")), query(DASHBOARD)),
+        ("page `/` (summaries cached, page cache off)", get(client, "/"), query(DASHBOARD)),
+        ("page `/prisoners/` (capped count)", get(client, "/prisoners/"), query(PEOPLE_PAGE % 0)),
+    ]
+
+
+def csv_case():
+    client = Client()
+    started = time.perf_counter()
+    response = client.get("/api/v1/prisoners/", {"format": "csv"})
+    size, last = 0, b""
+    for chunk in response.streaming_content:
+        size += len(chunk)
+        last = chunk[-80:]
+    project = time.perf_counter() - started
+    started = time.perf_counter()
+    with connection.cursor() as cursor, open(os.devnull, "w") as sink:
+        cursor.copy_expert(
+            f"""COPY (SELECT p.id, CASE WHEN p.visibility = 'public' THEN p.full_name ELSE 'Name withheld' END,
+            p.status, p.country, d.detained_on, d.charges, r.effective_date, e.slug, ds.country
+            FROM prisoners_prisoner p LEFT JOIN prisoners_detention d ON d.prisoner_id = p.id
+            LEFT JOIN releases_release r ON r.prisoner_id = p.id LEFT JOIN releases_releaseevent e ON e.id = r.event_id
+            LEFT JOIN releases_destination ds ON ds.id = r.destination_id WHERE {VISIBLE} ORDER BY p.id)
+            TO STDOUT WITH CSV HEADER""",
+            sink,
+        )
+    copy = time.perf_counter() - started
+    return project, copy, size, last.decode(errors="replace").strip().splitlines()[-1]
+
+
+def surge(urls, seconds, connections=50):
+    port = _free_port()
+    # One loopback client stands for many readers: the per-address throttles (tracker.middleware, DRF) would
+    # answer it 429 after 120 requests a minute, so they are raised for the run.
+    unthrottled = "1000000/minute"
+    env = dict(
+        os.environ,
+        CONN_MAX_AGE="60",
+        READ_CACHE_PAGE_SECONDS="300",
+        DEBUG="0",
+        PAGE_THROTTLE_RATE=unthrottled,
+        ANON_THROTTLE_RATE=unthrottled,
+    )
+    command = [
+        str(ROOT / ".venv/bin/gunicorn"),
+        "tracker.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "2",
+        "--worker-class",
+        "gthread",
+        "--threads",
+        "8",
+        "--timeout",
+        "30",
+        "--keep-alive",
+        "5",
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    try:
+        _wait(port)
+        results = {}
+        for url in urls:
+            _load(port, url, 2, 4)  # warm the cache
+            results[url] = _load(port, url, seconds, connections)
+        return results
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait(port):
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start")
+
+
+def _load(port, url, seconds, connections):
+    latencies, errors, stop = [], [0], time.monotonic() + seconds
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            try:
+                conn.request("GET", url)
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    errors[0] += 1
+            except (OSError, http.client.HTTPException):
+                errors[0] += 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                continue
+            latencies.append((time.perf_counter() - started) * 1000)
+        conn.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    began = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - began
+    if not latencies:
+        return {"rps": 0, "p50": None, "p99": None, "errors": errors[0]}
+    return {
+        "rps": len(latencies) / elapsed,
+        "p50": pct(latencies, 0.5),
+        "p99": pct(latencies, 0.99),
+        "errors": errors[0],
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--people", type=int, default=1_000_000)
+    parser.add_argument("--build", action="store_true", help="(re)build the data first")
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--surge-seconds", type=int, default=15)
+    parser.add_argument("--csv", action="store_true", help="time the whole people CSV against COPY")
+    parser.add_argument("--surge-only", action="store_true", help="only the surge run")
+    args = parser.parse_args()
+    name = settings.DATABASES["default"]["NAME"]
+    if connection.vendor != "postgresql" or not (name.startswith("tracker_reads") or name.endswith("bench")):
+        sys.exit(f"refusing database {name!r}: PostgreSQL named tracker_reads* or *bench only")
+    if args.build:
+        build(args.people)
+    if args.surge_only:
+        args.runs, args.csv = 0, False
+    settings.READ_CACHE_PAGE_SECONDS = 0  # the work itself; summaries cached as in production
+    settings.READ_CACHE_SUMMARY_SECONDS = 3600
+    cache.clear()
+    rows = []
+    for label, project, baseline in cases(args.people) if args.runs else []:
+        project()  # warm
+        mine, base = timed_pair(project, baseline, args.runs)
+        rows.append((label, mine, base))
+        print(
+            f"{label}: {pct(mine, 0.5):.1f} / {pct(mine, 0.95):.1f} ms  vs  {pct(base, 0.5):.1f} / "
+            f"{pct(base, 0.95):.1f} ms",
+            flush=True,
+        )
+    settings.READ_CACHE_PAGE_SECONDS = 300
+    settings.READ_CACHE_SUMMARY_SECONDS = 3600
+    cache.clear()
+    cached = []
+    for url in ("/", "/api/v1/stats/", "/releases/synthetic-release-1/", "/api/v1/prisoners/") if args.runs else []:
+        run = get(Client(), url)
+        run()
+        times, _ = timed_pair(run, None, args.runs)
+        cached.append((url, times))
+    print("\n| case | project p50 / p95 ms | one query p50 / p95 ms | ratio p95 |\n|---|---|---|---|")
+    for label, mine, base in rows:
+        print(
+            f"| {label} | {pct(mine, 0.5):.1f} / {pct(mine, 0.95):.1f} | {pct(base, 0.5):.1f} / {pct(base, 0.95):.1f} "
+            f"| {pct(mine, 0.95) / max(pct(base, 0.95), 0.01):.1f}x |"
+        )
+    print("\n| cached (anonymous, read cache on) | p50 / p95 ms |\n|---|---|")
+    for url, times in cached:
+        print(f"| `{url}` | {pct(times, 0.5):.2f} / {pct(times, 0.95):.2f} |")
+    if args.csv:
+        project, copy, size, last = csv_case()
+        print(
+            f"\nCSV of all visible people: {project:.1f} s ({size / 1e6:.0f} MB, last line {last!r}); "
+            f"COPY of the same columns: {copy:.1f} s; ratio {project / copy:.1f}x"
+        )
+    if args.surge_seconds:
+        results = surge(["/", "/releases/synthetic-release-1/"], args.surge_seconds)
+        print("\n| surge: 50 connections, gunicorn 2 gthread workers x 8 | req/s | p50 ms | p99 ms | errors |")
+        print("|---|---|---|---|---|")
+        for url, r in results.items():
+            print(f"| `{url}` | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""Cached reads: the stats and the dashboard computed once per change, anonymous GETs served from the cache,
+both invalidated by every write through the services; a logged-in (staff) response is never cached or served."""
+
+from datetime import date
+
+import pytest
+from rest_framework.test import APIClient
+
+from releases import stats
+from tracker.read_cache import uncached
+
+pytestmark = pytest.mark.django_db
+
+ON = {"READ_CACHE_PAGE_SECONDS": 60, "READ_CACHE_SUMMARY_SECONDS": 60}
+
+
+@pytest.fixture
+def cache_on(settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    for name, value in ON.items():
+        setattr(settings, name, value)
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def world(build):
+    event = build.event("Synthetic cached event", slug="synthetic-cached", date=date(2025, 5, 1), reported_count=9)
+    build.release(build.prisoner("Synthetic Cached One"), event=event, destination="LT")
+    build.release(build.prisoner("Synthetic Cached Two", visibility="anonymized"), event=event, destination="UA")
+    return event
+
+
+def _fresh(country=None):
+    with uncached():
+        return stats.all_stats(country)
+
+
+def test_the_stats_are_computed_once_per_change_and_equal_the_uncached_figures(
+    cache_on, world, build, django_assert_num_queries
+):
+    first = APIClient().get("/api/v1/stats/").json()
+    with django_assert_num_queries(0):  # the API's call cached it
+        cached = stats.all_stats()
+    assert cached == _fresh() and first["named_totals"]["named_people"] == 2
+    assert stats.all_stats("BY") == _fresh("BY")
+
+    build.release(build.prisoner("Synthetic Cached Three"), event=world, destination="LT")  # through the services
+    after = stats.all_stats()
+    assert after == _fresh() and after["named_totals"]["named_people"] == 3
+
+
+def test_an_anonymous_page_is_served_from_the_cache_until_a_write(cache_on, client, world, build):
+    miss = client.get("/releases/synthetic-cached/")
+    assert miss["X-Read-Cache"] == "miss"
+    hit = client.get("/releases/synthetic-cached/")
+    assert hit["X-Read-Cache"] == "hit" and hit.content == miss.content
+    build.release(build.prisoner("Synthetic Cached Newcomer"), event=world, destination="LT")
+    again = client.get("/releases/synthetic-cached/")
+    assert again["X-Read-Cache"] == "miss" and "Synthetic Cached Newcomer" in again.content.decode()
+
+
+def test_the_api_is_cached_by_query_and_language(cache_on, world):
+    api = APIClient()
+    assert api.get("/api/v1/prisoners/", {"page_size": 1})["X-Read-Cache"] == "miss"
+    assert api.get("/api/v1/prisoners/", {"page_size": 2})["X-Read-Cache"] == "miss"
+    assert api.get("/api/v1/prisoners/", {"page_size": 1})["X-Read-Cache"] == "hit"
+    from django.utils import translation
+
+    from tracker.read_cache import _key
+
+    with translation.override("ru"):
+        russian = _key("page", "/api/v1/stats/", "", "GET")
+    with translation.override("en"):
+        assert _key("page", "/api/v1/stats/", "", "GET") != russian  # each language its own entry
+
+
+def test_a_staff_view_is_never_cached_nor_served_to_the_public(cache_on, world, build, client):
+    staff = APIClient()
+    staff.force_login(build.user(perms=["prisoners.view_withheld"], is_staff=True))
+    seen_by_staff = staff.get("/releases/synthetic-cached/")
+    assert "Synthetic Cached Two" in seen_by_staff.content.decode() and not seen_by_staff.has_header("X-Read-Cache")
+    public = client.get("/releases/synthetic-cached/")
+    assert "Synthetic Cached Two" not in public.content.decode()
+    assert "Synthetic Cached Two" not in client.get("/releases/synthetic-cached/").content.decode()
+    token = APIClient()
+    token.force_authenticate(build.user(perms=["prisoners.view_withheld"]))
+    assert "Synthetic Cached Two" in token.get("/api/v1/release-events/synthetic-cached/").content.decode()
+    assert "Synthetic Cached Two" not in client.get("/api/v1/release-events/synthetic-cached/").content.decode()
+
+
+def test_a_person_withheld_after_a_page_was_cached_is_never_shown_from_the_cache(cache_on, client, world):
+    from prisoners import services as prisoner_services
+    from prisoners.models import Prisoner
+
+    assert "Synthetic Cached One" in client.get("/releases/synthetic-cached/").content.decode()
+    assert client.get("/releases/synthetic-cached/")["X-Read-Cache"] == "hit"
+    person = Prisoner.objects.get(full_name="Synthetic Cached One")
+    prisoner_services.update_prisoner(prisoner=person, visibility="anonymized")
+    for url in ("/releases/synthetic-cached/", "/api/v1/release-events/synthetic-cached/", "/api/v1/prisoners/"):
+        assert "Synthetic Cached One" not in client.get(url).content.decode(), url

@@ -1,0 +1,185 @@
+"""Caching what readers read, invalidated by one version number that every write bumps.
+
+- `records_version()`: a number in the cache; `bump_records_version()` raises it when a record changes (at once,
+  and again when the transaction commits, so a reader who cached the old data between the two is invalidated
+  too). Every save, delete and many-to-many change of a model in `READ_CACHE_APPS` bumps it (signals, whatever
+  door wrote: the services, admin, the import's bulk writer calls it itself).
+- `cached_summary`: a decorator for the derived numbers (`releases.stats`): the result is cached under the
+  version, the language and the arguments, so the dashboard and `/api/v1/stats/` compute once per change.
+- `AnonymousReadCacheMiddleware`: whole responses of anonymous GETs (pages and API), keyed by version,
+  language, path, query and `Accept`; never a response to someone logged in, with a session, or sending a
+  token, never one that sets a cookie, never admin or imports.
+
+A process may remember the version for `READ_CACHE_VERSION_SECONDS`; the setting is 0 (one cache read per
+request), so a write, in whichever process, invalidates every cached read at once: a person withheld a moment
+ago is never shown by name from the cache.
+"""
+
+import functools
+import hashlib
+import threading
+import time
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils import translation
+
+VERSION_KEY = "reads:version"
+_local = threading.local()
+_memo = {"version": None, "until": 0.0}
+
+
+def _seconds(name, default):
+    return getattr(settings, name, default)
+
+
+def records_version():
+    """The current version of the records (a number that only grows)."""
+    now = time.monotonic()
+    if _memo["version"] is not None and now < _memo["until"]:  # only with READ_CACHE_VERSION_SECONDS > 0
+        return _memo["version"]
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = int(time.time() * 1000)  # a fresh cache starts above any version cached before it was emptied
+        cache.add(VERSION_KEY, version, None)
+        version = cache.get(VERSION_KEY, version)
+    _memo.update(version=version, until=now + _seconds("READ_CACHE_VERSION_SECONDS", 0))
+    return version
+
+
+def _bump():
+    try:
+        version = cache.incr(VERSION_KEY)
+    except ValueError:  # not there (emptied cache): start again above the time
+        version = int(time.time() * 1000)
+        cache.set(VERSION_KEY, version, None)
+    _memo.update(version=version, until=time.monotonic() + _seconds("READ_CACHE_VERSION_SECONDS", 0))
+
+
+def bump_records_version():
+    """Records changed: every cached read is stale, now and once the transaction commits."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _record_changed(sender, **kwargs):
+    if sender._meta.app_label in _seconds("READ_CACHE_APPS", ()):
+        bump_records_version()
+
+
+def _m2m_changed(sender, instance, action, **kwargs):
+    if action.startswith("post_") and type(instance)._meta.app_label in _seconds("READ_CACHE_APPS", ()):
+        bump_records_version()
+
+
+def watch_writes():
+    """Connect the signals that bump the version (called once, from an app's `ready`)."""
+    post_save.connect(_record_changed, dispatch_uid="read_cache_save")
+    post_delete.connect(_record_changed, dispatch_uid="read_cache_delete")
+    m2m_changed.connect(_m2m_changed, dispatch_uid="read_cache_m2m")
+
+
+@contextmanager
+def uncached():
+    """Compute everything afresh inside (tests and the benchmark compare cached and uncached figures)."""
+    before = getattr(_local, "off", False)
+    _local.off = True
+    try:
+        yield
+    finally:
+        _local.off = before
+
+
+def _enabled(name):
+    return not getattr(_local, "off", False) and _seconds(name, 0) > 0
+
+
+def _key(*parts):
+    digest = hashlib.sha1(repr(parts).encode()).hexdigest()
+    return f"reads:{records_version()}:{translation.get_language()}:{digest}"
+
+
+_MISSING = object()
+
+
+def summaries_cached():
+    """Whether `cached_summary` caches now (on in production, off in tests unless a test turns it on)."""
+    return _enabled("READ_CACHE_SUMMARY_SECONDS")
+
+
+def cached_summary(function):
+    """Cache `function`'s (plain, picklable) result under the records' version, the language and the arguments."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        if not _enabled("READ_CACHE_SUMMARY_SECONDS"):
+            return function(*args, **kwargs)
+        key = _key("summary", function.__module__, function.__qualname__, args, sorted(kwargs.items()))
+        value = cache.get(key, _MISSING)
+        if value is _MISSING:
+            value = function(*args, **kwargs)
+            cache.set(key, value, _seconds("READ_CACHE_SUMMARY_SECONDS", 0))
+        return value
+
+    wrapper.uncached = function
+    return wrapper
+
+
+# Whole responses ----------------------------------------------------------------------------------------
+
+CACHED_TYPES = ("text/html", "application/json", "application/rss+xml", "application/atom+xml", "text/csv")
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition", "Vary", "Link")
+
+
+def _anonymous(request):
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if "HTTP_AUTHORIZATION" in request.META or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False
+    if request.path.startswith(tuple(_seconds("READ_CACHE_SKIP_PATHS", ()))):
+        return False
+    user = getattr(request, "user", None)
+    return user is None or not user.is_authenticated
+
+
+class AnonymousReadCacheMiddleware:
+    """Serve anonymous readers' GETs from the cache (after authentication and the language are known)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _enabled("READ_CACHE_PAGE_SECONDS") or not _anonymous(request):
+            return self.get_response(request)
+        key = _key("page", request.get_full_path(), request.META.get("HTTP_ACCEPT", ""), request.method)
+        hit = cache.get(key)
+        if hit is not None:
+            status, content, headers = hit
+            response = HttpResponse(content, status=status)
+            for name, value in headers.items():
+                response[name] = value
+            response["X-Read-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if self._cacheable(request, response):
+            headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+            cache.set(key, (response.status_code, response.content, headers), _seconds("READ_CACHE_PAGE_SECONDS", 0))
+            response["X-Read-Cache"] = "miss"
+        return response
+
+    @staticmethod
+    def _cacheable(request, response):
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and response.get("Content-Type", "").startswith(CACHED_TYPES)
+            and "private" not in response.get("Cache-Control", "")
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # a form's token is the reader's own
+            and not getattr(getattr(request, "session", None), "modified", False)
+            and _anonymous(request)  # the view did not log anyone in
+        )
