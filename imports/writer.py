@@ -69,7 +69,7 @@ class BatchWriter:
 
         started = time.perf_counter()
         self.new_prisoners, self.changed_prisoners = [], {}
-        self.new_external_ids, self.new_variants = [], []
+        self.new_external_ids, self.new_variants, self.attached_external_ids = [], [], []
         self.new_detentions, self.changed_detentions = [], {}
         self.new_releases, self.changed_releases = [], {}
         self.prisoner_source_links, self.detention_source_links, self.release_source_links = [], [], []
@@ -100,21 +100,48 @@ class BatchWriter:
                     "external_id", "prisoner_id"
                 )
             )
-        # Rows without an external id are matched by name key and birth date, the whole batch at once.
+        # Rows without an external id are matched by name key and birth date, the whole batch at once;
+        # so are rows whose external id is new and that give a birth date (no silent second person).
         unkeyed = [plan for plan in self.plans if not plan.external_id]
+        fresh = [plan for plan in self.plans if plan.external_id and plan.birth_date and plan.external_id not in known]
+        asked = unkeyed + fresh
         matches = name_matching.match_existing_prisoners(
             [
                 (plan.full_name, plan.birth_date and (plan.birth_date, plan.birth_date_precision), plan.aliases)
-                for plan in unkeyed
+                for plan in asked
             ]
         )
-        match_of = {id(plan): match for plan, match in zip(unkeyed, matches, strict=True)}
+        match_of = {id(plan): match for plan, match in zip(asked, matches, strict=True)}
+        attach = getattr(self.run.mapping, "on_name_match", "flag") == "attach"
         for plan in self.plans:
-            if plan.external_id:
+            if plan.external_id and id(plan) not in match_of:
                 plan.prisoner_id = known.get(plan.external_id)
                 continue
             prisoner_id, unsure = match_of[id(plan)]
-            if prisoner_id and not unsure:
+            if plan.external_id:
+                if prisoner_id is None:
+                    continue
+                if attach and not unsure:
+                    plan.prisoner_id = prisoner_id
+                    plan.new_external_id = True
+                    message = _(
+                        "Same name and birth date as record #%(id)s: the external id '%(external_id)s' is attached "
+                        "to it; please check."
+                    )
+                else:
+                    message = _(
+                        "Same name and birth date as record #%(id)s, but the external id '%(external_id)s' is new: "
+                        "imported as a new person; please review."
+                    )
+                self.outcome.errors.append(
+                    (
+                        plan.row,
+                        "full_name",
+                        message % {"id": prisoner_id, "external_id": plan.external_id},
+                        ImportRowError.Kind.WARNING,
+                    )
+                )
+            elif prisoner_id and not unsure:
                 plan.prisoner_id = prisoner_id
             elif prisoner_id:
                 self.outcome.errors.append(
@@ -189,7 +216,7 @@ class BatchWriter:
         pid = prisoner.pk
         changes = {}
         fields = PRISONER_FIELDS
-        if not plan.external_id:
+        if not plan.external_id or plan.new_external_id:
             # Attached by name: the row's spelling is one more name variant, not a new display name.
             fields = tuple(name for name in PRISONER_FIELDS if name != "full_name")
             if plan.full_name != prisoner.full_name and plan.full_name not in plan.aliases:
@@ -285,7 +312,7 @@ class BatchWriter:
         new_detention = plan.detention is not None and detention_match is None
         new_release = plan.release is not None and release_match is None
         changed = bool(changes or detention_changes or release_changes or new_variants or new_sources)
-        changed = changed or new_detention or new_release
+        changed = changed or new_detention or new_release or plan.new_external_id
         if not changed:
             self.outcome.unchanged += 1
             if self.dry_run and len(self.outcome.previews) < PREVIEW_ROWS:
@@ -316,6 +343,10 @@ class BatchWriter:
             release_match.updated_at = self.now
             self.changed_releases[release_match.pk] = release_match
             self.changed_fields[Release].update(release_changes, {"updated_at"})
+        if plan.new_external_id:
+            self.attached_external_ids.append(
+                ExternalId(prisoner_id=pid, source_list=self.run.job.source_list, external_id=plan.external_id)
+            )
         for name in new_variants:
             self.variants.add((pid, name))
             self.new_variants.append(NameVariant(prisoner_id=pid, name=name, kind=NameVariant.Kind.ALIAS))
@@ -392,6 +423,7 @@ class BatchWriter:
                         destination_id = self.destination_id(plan.release.destination)
                         self.new_releases.append((plan, self.release_object(plan, pid, destination_id)))
                 create(external_ids, ExternalId)
+            create(self.attached_external_ids, ExternalId)
             create(self.new_variants, NameVariant)
             create([d for _plan, d in self.new_detentions], Detention)
             create([r for _plan, r in self.new_releases], Release)

@@ -136,11 +136,8 @@ class ImportJobDetailView(ImportJobViewMixin, GenericAPIView):
 
 
 def errors_csv_rows(job):
-    rows = (
-        {"row": error.row, "field": error.field, "message": error.message, "kind": error.kind}
-        for error in job_errors(job).iterator(chunk_size=2000)
-    )
-    return csv_lines(["row", "field", "message", "kind"], rows)
+    rows = (error.as_dict() | {"field": error.field} for error in job_errors(job).iterator(chunk_size=2000))
+    return csv_lines(["row", "field", "message", "kind", "line", "name", "external_id", "column", "value"], rows)
 
 
 class ImportJobErrorsCsvView(ImportJobDetailView):
