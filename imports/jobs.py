@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imports.limits import setting
-from imports.models import ImportJob, ImportProfile, ImportRowError
 from imports.mapping import ColumnMapping, mapping_problems
+from imports.models import ImportJob, ImportProfile, ImportRowError
 from imports.readers import ImportFileError, normalise_encoding, sniff_upload, store_upload
 from prisoners.models import Visibility
 
