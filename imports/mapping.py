@@ -220,7 +220,11 @@ class ColumnMapping:
         self.sources = {}  # our column -> their headers, for the error report
         self._key_targets = {}
         for position, name in enumerate(self.header):
-            for target in self.targets_for(name):
+            targets = self.targets_for(name)
+            if name in self.header[:position]:  # the same header again: a second source for its columns
+                for target in targets:
+                    self.sources[target].append(name)
+            for target in targets:
                 self.targets.append((position, target))
         self.columns = {target for _position, target in self.targets} | set(self.constants)
         self.width = len(self.header)
@@ -234,7 +238,8 @@ class ColumnMapping:
         if not targets and key and key not in self.ignored:
             self.unknown.append(str(name).strip())
         for target in targets:
-            self.sources.setdefault(target, []).append(str(name).strip())
+            if str(name).strip() not in self.sources.setdefault(target, []):
+                self.sources[target].append(str(name).strip())
         self._key_targets[name] = targets
         return targets
 
