@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from prisoners.models import Visibility
@@ -234,6 +235,17 @@ class ImportJob(models.Model):
     @property
     def is_finished(self):
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def outcome(self):
+        """The status as an editor should read it: a job with failed rows did not simply succeed."""
+        if self.status == self.Status.SUCCEEDED and self.failed_count:
+            return ngettext(
+                "finished with %(count)s failed row", "finished with %(count)s failed rows", self.failed_count
+            ) % {"count": self.failed_count}
+        if self.status == self.Status.SUCCEEDED:
+            return _("finished: every row went in") if not self.dry_run else _("checked: every row would go in")
+        return self.get_status_display()
 
     @property
     def counts(self):

@@ -28,6 +28,8 @@ from tracker.history import acting_as, system_user
 
 logger = logging.getLogger(__name__)
 # Without these a row is nobody: a profile that keeps rows with a bad field still skips such a row.
+PROGRESS_STEPS = 20
+MIN_STEP_ROWS = 50
 ESSENTIAL_FIELDS = frozenset({"", "full_name", "external_id"})
 
 
@@ -185,6 +187,8 @@ class ImportRun:
             ImportJob.objects.filter(pk=job.pk, lease_owner=self.worker_id).update(
                 total_rows=job.total_rows, heartbeat_at=timezone.now()
             )
+        # About twenty checkpoints per file, so progress moves for a few hundred rows too.
+        self.batch_size = min(self.batch_size, max(MIN_STEP_ROWS, -(-(job.total_rows or 0) // PROGRESS_STEPS)))
         resume_after = job.rows_done
         batch = []
         last_row = 0

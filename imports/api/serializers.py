@@ -29,6 +29,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
     counts = serializers.SerializerMethodField()
     errors = serializers.SerializerMethodField()
     preview = serializers.SerializerMethodField()
+    outcome = serializers.CharField(read_only=True, help_text="The status in words: 'finished with 3 failed rows'.")
 
     class Meta:
         model = ImportJob
@@ -36,6 +37,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "id",
             "url",
             "status",
+            "outcome",
             "message",
             "file_name",
             "file_url",
