@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from imports.copy_writer import copy_table, insert_links
+from imports.copy_writer import copy_rows, copy_table, insert_links, insert_values
 from imports.limits import setting
 from imports.models import ImportRowError
-from prisoners.models import Detention, ExternalId, NameVariant, Prisoner, Source
+from prisoners.models import Detention, ExternalId, NameKey, NameVariant, NameWord, Prisoner, Source
 from prisoners.names import keys as name_keys
 from prisoners.names import matching as name_matching
+from prisoners.names.keys import person_keys
 from prisoners.timeline import DetentionSpan, ReleaseStep, status_for
 from prisoners.visibility import imported_as_draft
 from releases.models import Destination, Release
@@ -70,6 +71,7 @@ class BatchWriter:
         started = time.perf_counter()
         self.new_prisoners, self.changed_prisoners = [], {}
         self.new_external_ids, self.new_variants, self.attached_external_ids = [], [], []
+        self.rekeyed = set()  # stored people given a new name variant: their keys are recomputed
         self.new_detentions, self.changed_detentions = [], {}
         self.new_releases, self.changed_releases = [], {}
         self.prisoner_source_links, self.detention_source_links, self.release_source_links = [], [], []
@@ -201,6 +203,8 @@ class BatchWriter:
             status=plan.status,
             is_draft=imported_as_draft(),
         )
+        if not self.dry_run:  # search keys in the same pass: the row goes in with them, never updated after
+            prisoner.name_keys, plan.name_key_pairs = person_keys([plan.full_name, plan.native_name, *plan.aliases])
         self.new_prisoners.append((plan, prisoner))
         self.outcome.created += 1
         if self.dry_run and len(self.outcome.previews) < PREVIEW_ROWS:
@@ -347,6 +351,8 @@ class BatchWriter:
             self.attached_external_ids.append(
                 ExternalId(prisoner_id=pid, source_list=self.run.job.source_list, external_id=plan.external_id)
             )
+        if new_variants:
+            self.rekeyed.add(pid)
         for name in new_variants:
             self.variants.add((pid, name))
             self.new_variants.append(NameVariant(prisoner_id=pid, name=name, kind=NameVariant.Kind.ALIAS))
@@ -436,12 +442,27 @@ class BatchWriter:
                     fields = sorted(self.changed_fields[model])
                     bulk_update_with_history(list(changed.values()), model, fields, **history)
             self.link_sources(cursor if use_copy else None)
-        touched = [p.pk for _plan, p in self.new_prisoners] + list(self.changed_prisoners)
-        touched += [v.prisoner_id for v in self.new_variants]
+            started = time.perf_counter()
+            self.write_new_name_keys(cursor if use_copy else None)
+            self.run.timings["name_keys"] += time.perf_counter() - started
+        touched = set(self.changed_prisoners) | self.rekeyed
         if touched:
             started = time.perf_counter()
-            name_keys.refresh_name_keys(sorted(set(touched)))
+            name_keys.refresh_name_keys(sorted(touched))
             self.run.timings["name_keys"] += time.perf_counter() - started
+
+    def write_new_name_keys(self, cursor=None):
+        """The identity keys and name words of the people this batch creates, computed before they went in."""
+        rows = [(p.pk, key, whole) for plan, p in self.new_prisoners for key, whole in plan.name_key_pairs]
+        words = sorted({w for _plan, p in self.new_prisoners for w in p.name_keys.split() if len(w) <= 100})
+        if cursor is not None:
+            copy_rows(cursor, NameKey._meta.db_table, ["prisoner_id", "key", "whole"], rows)
+            insert_values(cursor, NameWord._meta.db_table, ["word"], [(w,) for w in words])
+            return
+        NameKey.objects.bulk_create(
+            (NameKey(prisoner_id=pk, key=key, whole=whole) for pk, key, whole in rows), batch_size=2000
+        )
+        NameWord.objects.bulk_create((NameWord(word=w) for w in words), batch_size=2000, ignore_conflicts=True)
 
     def ensure_sources(self, history):
         links = {link for plan in self.plans for link in plan.sources}
