@@ -16,6 +16,7 @@ from imports.models import ImportRowError
 from prisoners.models import Detention, ExternalId, NameKey, NameVariant, NameWord, Prisoner, Source
 from prisoners.names import keys as name_keys
 from prisoners.names import matching as name_matching
+from prisoners.names.folding import identity_keys
 from prisoners.names.keys import person_keys
 from prisoners.timeline import DetentionSpan, ReleaseStep, status_for
 from prisoners.visibility import imported_as_draft
@@ -102,18 +103,19 @@ class BatchWriter:
                     "external_id", "prisoner_id"
                 )
             )
-        # Rows without an external id are matched by name key and birth date, the whole batch at once;
-        # so are rows whose external id is new and that give a birth date (no silent second person).
+        # Rows without an external id are matched by name key and birth date, the whole batch at once.
         unkeyed = [plan for plan in self.plans if not plan.external_id]
-        fresh = [plan for plan in self.plans if plan.external_id and plan.birth_date and plan.external_id not in known]
-        asked = unkeyed + fresh
         matches = name_matching.match_existing_prisoners(
             [
                 (plan.full_name, plan.birth_date and (plan.birth_date, plan.birth_date_precision), plan.aliases)
-                for plan in asked
+                for plan in unkeyed
             ]
         )
-        match_of = {id(plan): match for plan, match in zip(asked, matches, strict=True)}
+        match_of = {id(plan): match for plan, match in zip(unkeyed, matches, strict=True)}
+        # Rows whose external id is new and that give a birth date: a stored person with the same whole name
+        # and the same birth date is a suspected duplicate (one indexed query per batch; no silent second person).
+        fresh = [plan for plan in self.plans if plan.external_id and plan.birth_date and plan.external_id not in known]
+        match_of.update(self.same_name_and_birth_date(fresh))
         attach = getattr(self.run.mapping, "on_name_match", "flag") == "attach"
         for plan in self.plans:
             if plan.external_id and id(plan) not in match_of:
@@ -155,6 +157,27 @@ class BatchWriter:
                         ImportRowError.Kind.WARNING,
                     )
                 )
+
+    def same_name_and_birth_date(self, plans):
+        """{id(plan): (prisoner id, unsure)} for rows naming a stored person with their exact birth date."""
+        if not plans:
+            return {}
+        keys_of = {id(plan): identity_keys(plan.full_name)[0] for plan in plans}
+        wanted_keys = set().union(*keys_of.values())
+        wanted_dates = {plan.birth_date for plan in plans}
+        if not wanted_keys:
+            return {}
+        found = defaultdict(set)
+        stored = NameKey.objects.filter(
+            whole=True, key__in=wanted_keys, prisoner__birth_date__in=wanted_dates
+        ).values_list("key", "prisoner__birth_date", "prisoner_id")
+        for key, born, prisoner_id in stored:
+            found[key, born].add(prisoner_id)
+        result = {}
+        for plan in plans:
+            ids = set().union(*(found.get((key, plan.birth_date), set()) for key in keys_of[id(plan)]))
+            result[id(plan)] = (min(ids), len(ids) > 1) if ids else (None, False)
+        return result
 
     def load_stored(self, ids):
         self.prisoners = Prisoner.objects.in_bulk(ids) if ids else {}
