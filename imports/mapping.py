@@ -227,6 +227,22 @@ class ColumnMapping:
             for target in targets:
                 self.targets.append((position, target))
         self.columns = {target for _position, target in self.targets} | set(self.constants)
+        # Per mapped cell: is it a plain copy (one source, no list, transform or value map)?
+        counts = {}
+        for _position, target in self.targets:
+            counts[target] = counts.get(target, 0) + 1
+        self._plan = [
+            (
+                position,
+                target,
+                counts[target] == 1
+                and target not in LIST_COLUMNS
+                and target not in self.regexes
+                and target not in self.value_map,
+            )
+            for position, target in self.targets
+        ]
+        self._finishing = bool(self.constants or self.terms)
         self.width = len(self.header)
 
     def targets_for(self, name):
@@ -320,9 +336,19 @@ class ColumnMapping:
     def map_cells(self, cells):
         """A list of cells (CSV, XLSX) -> {our column: text or list}, keeping the raw cells under RAW."""
         record = {RAW: cells}
-        for position, target in self.targets:
-            self._put(record, target, cells[position] if position < len(cells) else "")
-        return self._finish(record)
+        width = len(cells)
+        put = self._put
+        for position, target, plain in self._plan:
+            raw = cells[position] if position < width else ""
+            if plain and raw.__class__ is str:  # the common case: one text cell to one text column
+                value = raw.strip()
+                if value and (not self.empty_values or value.casefold() not in self.empty_values):
+                    record[target] = value
+                elif target not in record:
+                    record[target] = ""
+                continue
+            put(record, target, raw)
+        return self._finish(record) if self._finishing else record
 
     def map_object(self, obj):
         """A JSON object -> {our column: text or list}; keys are matched like headers."""
