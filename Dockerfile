@@ -15,7 +15,8 @@ RUN pip install -r requirements.txt
 COPY . .
 
 # Static files are collected into the image (served by the web container); a throwaway key only for this step.
-RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+RUN SECRET_KEY=collectstatic-only python manage.py compile_translations \
+    && SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
     && useradd --create-home --uid 1000 tracker \
     && mkdir -p /app/media /app/var \
     && chown -R tracker:tracker /app/media /app/var

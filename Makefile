@@ -7,7 +7,7 @@ PORT ?= 8000
 # Local runs only: DEBUG on, the embedded defaults (SQLite, filesystem broker) unless overridden.
 LOCAL_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: venv run test lint migrate demo worker clean
+.PHONY: venv messages run test lint migrate demo worker clean
 
 venv: $(VENV)/.installed
 
@@ -17,7 +17,11 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-migrate: venv
+# Translation catalogues (locale/*.po -> .mo) with polib: no system gettext needed.
+messages: venv
+	SECRET_KEY=$${SECRET_KEY:-compile-only} $(PY) manage.py compile_translations
+
+migrate: messages
 	$(LOCAL_ENV) $(PY) manage.py migrate --noinput
 
 demo: migrate
@@ -34,11 +38,12 @@ run: demo
 worker: venv
 	$(LOCAL_ENV) $(PY) -m celery -A tracker worker --loglevel=INFO
 
-test: venv
+test: messages
 	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key} $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .
 
 clean:
+	find locale -name '*.mo' -delete
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* var test-artifacts staticfiles

@@ -120,7 +120,7 @@ class ServiceAdminMixin:
                 return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form_class = super().get_form(request, obj, change, **kwargs)
+        form_class = super().get_form(request, obj, change=change, **kwargs)  # by name: modeltranslation's admin
         refused = getattr(request, "_admin_refusal", None)
         if refused is None or refused.prefix is not None:
             return form_class

@@ -16,7 +16,14 @@ from prisoners.search import search_prisoners
 from prisoners.visibility import published, reader_sort_name, visible_prisoners, visible_sources
 from releases.models import Release, ReleaseEvent, SanctionsDeal
 from tracker import glossary
-from tracker.filters import CountryFilter, IsoDateFilter, NullsLastOrderingFilter, SlugChoiceFilter, ordered_by
+from tracker.filters import (
+    CountryFilter,
+    IsoDateFilter,
+    NullsLastOrderingFilter,
+    OrderingFilter,
+    SlugChoiceFilter,
+    ordered_by,
+)
 
 RELEASE_FILTERS = ("release_event", "destination", "deal", "released_after", "released_before")
 DETENTION_FILTERS = ("detained_after", "detained_before", "charge")
@@ -140,10 +147,14 @@ class PrisonerFilterSet(django_filters.FilterSet):
 class SourceFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search title, link and publisher"))
     kind = django_filters.ChoiceFilter(choices=Source.Kind.choices, label=_("Kind"))
-    publisher = django_filters.CharFilter(lookup_expr="icontains")
-    published_after = IsoDateFilter(field_name="published_on", lookup_expr="gte")
-    published_before = IsoDateFilter(field_name="published_on", lookup_expr="lte")
-    ordering = django_filters.OrderingFilter(
+    publisher = django_filters.CharFilter(lookup_expr="icontains", label=_("Publisher (part of the name)"))
+    published_after = IsoDateFilter(
+        field_name="published_on", lookup_expr="gte", label=_("Published on or after (YYYY-MM-DD)")
+    )
+    published_before = IsoDateFilter(
+        field_name="published_on", lookup_expr="lte", label=_("Published on or before (YYYY-MM-DD)")
+    )
+    ordering = OrderingFilter(
         fields=(("published_on", "published_on"), ("publisher", "publisher"), ("title", "title"), ("id", "id"))
     )
 

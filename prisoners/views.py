@@ -10,11 +10,12 @@ from datetime import date
 from django.core.cache import cache
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from prisoners.filtersets import PrisonerFilterSet
 from prisoners.models import Detention, Prisoner
+from prisoners.scripts import with_native_variants
 from prisoners.visibility import (
     can_view_withheld,
     display_name,
@@ -119,6 +120,7 @@ def prisoner_list(request):
             "releases", queryset=without_drafts(request.user, Release.objects.select_related("event", "destination"))
         ),
     )
+    queryset = with_native_variants(queryset, get_language())
     filterset, people, ok = apply_filterset(
         request,
         PrisonerFilterSet,

@@ -6,12 +6,14 @@ of everyone whose timeline moved; a refused write is a form error and nothing is
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from prisoners.admin import ReportedValueInline
@@ -34,6 +36,7 @@ from releases.models import (
     SanctionsDeal,
 )
 from releases.selectors import FREED_OUTCOMES, events_with_named_counts, reconcile_event
+from releases.translation import TRANSLATED_FIELDS
 
 INLINE_WRITERS.update(
     {
@@ -65,7 +68,7 @@ INLINE_WRITERS.update(
         ),
         ReliefMeasure: InlineWriter(
             create=lambda actor, parent, fields, many: services.create_relief_measure(
-                actor=actor, deal=parent, sources=many.get("sources", ()), **{"measure": "", **fields}
+                actor=actor, deal=parent, sources=many.get("sources", ()), **with_default_text(fields, "measure")
             ),
             update=lambda actor, obj, fields, many: services.update_relief_measure(
                 actor=actor, relief_measure=obj, sources=many.get("sources"), **fields
@@ -74,7 +77,10 @@ INLINE_WRITERS.update(
         ),
         DealClaim: InlineWriter(
             create=lambda actor, parent, fields, many: services.create_deal_claim(
-                actor=actor, deal=parent, sources=many.get("sources", ()), **{"claim": "", "claimant": "", **fields}
+                actor=actor,
+                deal=parent,
+                sources=many.get("sources", ()),
+                **{"claimant": "", **with_default_text(fields, "claim")},
             ),
             update=lambda actor, obj, fields, many: services.update_deal_claim(
                 actor=actor, deal_claim=obj, sources=many.get("sources"), **fields
@@ -83,6 +89,43 @@ INLINE_WRITERS.update(
         ),
     }
 )
+
+
+def with_default_text(fields, name):
+    """`fields` with `name` taken from its English column: the admin edits texts per language (`title_en`,
+    `title_be`...), while creating services take the record's text itself (releases/translation.py)."""
+    if name not in fields:
+        fields = {name: fields.get(f"{name}_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}") or "", **fields}
+    return fields
+
+
+class OtherLanguagesFoldedMixin:
+    """English texts where they always were; their Belarusian, Russian and Ukrainian versions side by side in
+    one folded section at the end (modeltranslation's fields), so the change page stays as short as before."""
+
+    folded_title = _("Texts in other languages")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        other = [
+            code for code in settings.MODELTRANSLATION_LANGUAGES if code != settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+        ]
+        names = TRANSLATED_FIELDS.get(self.model, ())
+        folded = [f"{name}_{code}" for name in names for code in other]
+
+        def keep(field):
+            if isinstance(field, list | tuple):
+                kept = [name for name in field if name not in folded]
+                return tuple(kept) if kept else None
+            return None if field in folded else field
+
+        result = []
+        for title, options in fieldsets:
+            fields = [kept for kept in (keep(field) for field in options.get("fields", ())) if kept]
+            if fields:
+                result.append((title, {**options, "fields": fields}))
+        result.append((self.folded_title, {"fields": folded, "classes": ("collapse",)}))
+        return result
 
 
 def countries_matching(term):
@@ -146,7 +189,7 @@ class DestinationAdmin(ServiceAdminMixin, CountryAutocompleteAdminMixin, SimpleH
         services.delete_destination(actor=request.user, destination=obj)
 
 
-class ReliefMeasureInline(admin.StackedInline):
+class ReliefMeasureInline(TranslationStackedInline):
     model = ReliefMeasure
     fields = (
         ("kind", "status"),
@@ -161,7 +204,7 @@ class ReliefMeasureInline(admin.StackedInline):
     extra = 0
 
 
-class DealClaimInline(admin.StackedInline):
+class DealClaimInline(TranslationStackedInline):
     model = DealClaim
     fields = ("claim", ("claimant", "position", "said_on"), "sources")
     autocomplete_fields = ("sources",)
@@ -181,7 +224,9 @@ class LinkedEventInline(admin.TabularInline):
     verbose_name_plural = _("linked release events (link them from the event's page)")
 
 
-class SanctionsDealAdmin(ServiceAdminMixin, CountryAutocompleteAdminMixin, SimpleHistoryAdmin):
+class SanctionsDealAdmin(
+    ServiceAdminMixin, CountryAutocompleteAdminMixin, OtherLanguagesFoldedMixin, TranslationAdmin, SimpleHistoryAdmin
+):
     form = SlugOptionalForm
     list_display = (
         "title",
@@ -219,6 +264,7 @@ class SanctionsDealAdmin(ServiceAdminMixin, CountryAutocompleteAdminMixin, Simpl
         return obj.relief_total
 
     def create_object(self, request, fields, many, form):
+        fields = with_default_text(fields, "title")
         return services.create_deal(actor=request.user, sources=many.get("sources", ()), **fields)
 
     def update_object(self, request, obj, fields, many, form):
@@ -275,6 +321,8 @@ class ReleaseEventAdmin(
     EventPasteAdminMixin,
     DraftsAdminMixin,
     CountryAutocompleteAdminMixin,
+    OtherLanguagesFoldedMixin,
+    TranslationAdmin,
     SimpleHistoryAdmin,
 ):
     form = SlugOptionalForm
@@ -407,6 +455,7 @@ class ReleaseEventAdmin(
         return format_html("<table>{}</table><ul>{}</ul>", table, warning_list)
 
     def create_object(self, request, fields, many, form):
+        fields = with_default_text(fields, "title")
         return services.create_release_event(actor=request.user, sources=many.get("sources", ()), **fields)
 
     def update_object(self, request, obj, fields, many, form):

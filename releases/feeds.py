@@ -1,7 +1,7 @@
 """The Atom feed of release events at /feeds/releases/: what was announced, where people went, the deal.
 
 A feed is read anonymously, so it names only public people, whoever fetches it. Opened in a browser it is
-styled by an XSL stylesheet served from static/ (feed readers ignore it).
+styled by an XSL stylesheet in the reader's language (templates/feeds/atom.xsl; feed readers ignore it).
 """
 
 import re
@@ -11,13 +11,15 @@ from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
+from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, SimplerXMLGenerator, Stylesheet
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from prisoners.scripts import with_native_variants
 from prisoners.values import parse_country
 from prisoners.visibility import mask_texts_naming_withheld, nameable_person_records, visible_events
 from releases.models import EventDestination, Release, ReleaseEvent
@@ -25,7 +27,7 @@ from releases.selectors import FREED_OUTCOMES, events_released_by, events_with_n
 from tracker import glossary
 
 FEED_LENGTH = 50
-FEED_STYLESHEET = "feeds/atom.xsl"
+FEED_STYLESHEET = "feeds/atom.xsl"  # a template: its words are in the page's language
 _BLANK_LINES = re.compile(r"\s*\n\s*")
 
 
@@ -72,7 +74,7 @@ class ReleaseEventFeed(Feed):
             raise Http404(_("No country with this code.")) from None
 
     def stylesheets(self):
-        return [Stylesheet(static(FEED_STYLESHEET), mimetype="text/xsl")]
+        return [Stylesheet(reverse("release-feed-stylesheet"), mimetype="text/xsl")]
 
     def item_description(self, item):
         """The summary as one paragraph per line: no blank lines where a part is missing."""
@@ -89,6 +91,7 @@ class ReleaseEventFeed(Feed):
             .select_related("prisoner", "destination")
             .order_by("prisoner__full_name", "id")
         )
+        named_releases = with_native_variants(named_releases, get_language(), prefix="prisoner__")
         events = ReleaseEvent.objects.select_related("deal")
         if obj:
             events = events_released_by(events, obj)
@@ -118,3 +121,8 @@ class ReleaseEventFeed(Feed):
 
     def item_categories(self, item):
         return [str(glossary.term("kind", item.kind).label)]
+
+
+def feed_stylesheet(request):
+    """The feed's XSL stylesheet, with its words in the language of the address it was asked under."""
+    return render(request, FEED_STYLESHEET, content_type="text/xsl; charset=utf-8")

@@ -27,6 +27,7 @@ from tracker.filters import (
     CountryFilter,
     IsoDateFilter,
     NullsLastOrderingFilter,
+    OrderingFilter,
     PartyCodeFilter,
     RecordIdFilter,
     SlugChoiceFilter,
@@ -125,14 +126,16 @@ class ReleaseFilterSet(django_filters.FilterSet):
         label=_("Release event (slug)"),
     )
     destination = CountryFilter(field_name="destination__country", label=_("Taken to (country code or English name)"))
-    deal = SlugChoiceFilter(field_name="event__deal", queryset=SanctionsDeal.objects.all(), what="deal")
+    deal = SlugChoiceFilter(
+        field_name="event__deal", queryset=SanctionsDeal.objects.all(), what="deal", label=_("Linked deal (slug)")
+    )
     outcome = django_filters.ChoiceFilter(choices=glossary.choices("outcome"), label=_("Outcome"))
     confidence = django_filters.ChoiceFilter(choices=glossary.choices("confidence"), label=_("Confidence"))
     date_after = IsoDateFilter(field_name="effective_date", lookup_expr="gte", label=_("On or after (YYYY-MM-DD)"))
     date_before = IsoDateFilter(field_name="effective_date", lookup_expr="lte", label=_("On or before (YYYY-MM-DD)"))
     country = CountryFilter(method="filter_country", label=_("Releasing country (code or English name)"))
     freed_at_home = django_filters.BooleanFilter(label=_("Freed at home, no transfer"))
-    ordering = django_filters.OrderingFilter(fields=(("effective_date", "date"), ("id", "id")))
+    ordering = OrderingFilter(fields=(("effective_date", "date"), ("id", "id")))
 
     class Meta:
         model = Release
@@ -156,10 +159,18 @@ class ReleaseFilterSet(django_filters.FilterSet):
 class SanctionsDealFilterSet(PartyFilterMixin, django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search title, envoy, counterparty and terms"))
     status = django_filters.ChoiceFilter(choices=glossary.choices("deal_status"), label=_("Status"))
-    sanctioning_party = PartyCodeFilter(field_name="sanctioning_party", lookup_expr="iexact")
+    sanctioning_party = PartyCodeFilter(
+        field_name="sanctioning_party",
+        lookup_expr="iexact",
+        label=_("Relief granted by (country or bloc code, e.g. US, EU)"),
+    )
     target_country = CountryFilter(field_name="target_country", label=_("Target country (code or English name)"))
-    announced_after = IsoDateFilter(field_name="announced_on", lookup_expr="gte")
-    announced_before = IsoDateFilter(field_name="announced_on", lookup_expr="lte")
+    announced_after = IsoDateFilter(
+        field_name="announced_on", lookup_expr="gte", label=_("Announced on or after (YYYY-MM-DD)")
+    )
+    announced_before = IsoDateFilter(
+        field_name="announced_on", lookup_expr="lte", label=_("Announced on or before (YYYY-MM-DD)")
+    )
     country = CountryFilter(
         method="filter_country", label=_("Country (released people in one of its events, or targeted by it)")
     )
@@ -211,7 +222,10 @@ class SanctionsDealFilterSet(PartyFilterMixin, django_filters.FilterSet):
 class DestinationFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search country name or code, description"))
     release_event = SlugChoiceFilter(
-        queryset=published(ReleaseEvent.objects.all()), method="filter_release_event", what="release event"
+        queryset=published(ReleaseEvent.objects.all()),
+        method="filter_release_event",
+        what="release event",
+        label=_("Release event (slug)"),
     )
     country = CountryFilter(method="filter_country", label=_("Releasing country (code or English name)"))
     ordering = NullsLastOrderingFilter(

@@ -13,12 +13,13 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_countries import countries as country_names
 
 from prisoners.models import ReportedValue
+from prisoners.scripts import with_native_variants
 from prisoners.values import parse_country
 from prisoners.visibility import (
     display_name,
@@ -121,11 +122,12 @@ _UNCERTAIN_FIELDS = Prefetch(
 
 def _people_released(user, releases):
     """Releases of the people this reader may see, by name (withheld names never placed alphabetically)."""
-    return (
+    releases = (
         visible_releases(user, releases)
         .select_related("prisoner", "destination", "event")
         .order_by(*name_ordering(user, prefix="prisoner__"))
     )
+    return with_native_variants(releases, get_language(), prefix="prisoner__")
 
 
 def _with_display_names(user, releases):

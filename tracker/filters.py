@@ -10,6 +10,8 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms.utils import pretty_name
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -52,9 +54,17 @@ class IsoDateFilter(django_filters.DateFilter):
 class SlugChoiceFilter(django_filters.ModelChoiceFilter):
     """A record named by its slug; an unknown slug is a 400, not an empty list."""
 
+    # Whole sentences, translated when the error is shown (not at import, in whatever language was active).
+    UNKNOWN_SLUG = {
+        "deal": _("No deal has this slug."),
+        "release event": _("No release event has this slug."),
+        "party": _("No party has this slug."),
+        "record": _("No record has this slug."),
+    }
+
     def __init__(self, *args, what="record", **kwargs):
         kwargs.setdefault("to_field_name", "slug")
-        kwargs.setdefault("error_messages", {"invalid_choice": _("No %(what)s has this slug.") % {"what": what}})
+        kwargs.setdefault("error_messages", {"invalid_choice": self.UNKNOWN_SLUG[what]})
         super().__init__(*args, **kwargs)
 
 
@@ -90,7 +100,40 @@ class PartyCodeFilter(django_filters.CharFilter):
     field_class = PartyCodeField
 
 
-class NullsLastOrderingFilter(django_filters.OrderingFilter):
+# What each sort key is called on a page, in the reader's language.
+SORT_LABELS = {
+    "name": _("Name"),
+    "status": _("Status"),
+    "country": _("Country"),
+    "created_at": _("Date added"),
+    "updated_at": _("Date changed"),
+    "id": _("Record number"),
+    "date": _("Date"),
+    "title": _("Title"),
+    "reported_count": _("Reported count"),
+    "named_count": _("Named count"),
+    "announced_on": _("Announced"),
+    "published_on": _("Published"),
+    "publisher": _("Publisher"),
+}
+
+
+class OrderingFilter(django_filters.OrderingFilter):
+    """django-filter's sort choices, with both directions' labels translated when shown.
+
+    django-filter formats "%s (descending)" once, at import, so it would stay in English.
+    """
+
+    def build_choices(self, fields, labels):
+        choices = []
+        for field, param in fields.items():
+            label = labels.get(field, SORT_LABELS.get(param) or pretty_name(param))
+            descending = labels.get(f"-{param}", format_lazy(_("{label} (descending)"), label=label))
+            choices += [(param, label), (f"-{param}", descending)]
+        return choices
+
+
+class NullsLastOrderingFilter(OrderingFilter):
     """Ordering where a missing number or date sorts last either way (PostgreSQL puts NULL first descending)."""
 
     def get_ordering_value(self, param):

@@ -18,8 +18,8 @@ from django.db.models import F
 from django.forms.utils import pretty_name
 from django.shortcuts import redirect
 from django.utils import translation
-from django.utils.dateformat import format as date_format
-from django.utils.dates import MONTHS, MONTHS_3
+from django.utils.dates import MONTHS, MONTHS_3, MONTHS_ALT
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -79,8 +79,8 @@ def paginate(request, queryset, api_path) -> ListContext:
     )
 
 
-SITE_DATE_FORMAT = "j F Y"  # 12 February 2025, as every page writes dates
-SHORT_DATE_FORMAT = "j M Y"
+SITE_DATE_FORMAT = "DATE_FORMAT"  # 12 February 2025, 12 лютага 2025: as every page writes dates (tracker/formats)
+SHORT_DATE_FORMAT = "SHORT_DATE_FORMAT"
 NOT_FILTERS = ("ordering", "page", "page_size", "format")
 
 
@@ -88,12 +88,13 @@ NOT_FILTERS = ("ordering", "page", "page_size", "format")
 
 
 def _month_numbers():
-    """Month names and abbreviations in every site language -> month number."""
+    """Month names (alone and in a date: Люты, 12 лютага) and abbreviations in every site language -> number."""
     names = {}
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             for number in range(1, 13):
                 names[str(MONTHS[number]).casefold()] = number
+                names[str(MONTHS_ALT[number]).casefold()] = number
                 names[str(MONTHS_3[number]).casefold()] = number
     return names
 

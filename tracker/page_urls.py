@@ -10,7 +10,7 @@ from django.views.generic import RedirectView
 
 from prisoners import views as prisoner_views
 from releases import views as release_views
-from releases.feeds import ReleaseEventFeed
+from releases.feeds import ReleaseEventFeed, feed_stylesheet
 
 urlpatterns = [
     path("", release_views.dashboard, name="dashboard"),
@@ -25,6 +25,7 @@ urlpatterns = [
     path("countries/", release_views.country_list, name="country-list-page"),
     path("countries/<str:code>/", release_views.country_page, name="country-page"),
     path("feeds/releases/", ReleaseEventFeed(), name="release-feed"),
+    path("feeds/releases.xsl", feed_stylesheet, name="release-feed-stylesheet"),
     path("methodology/", release_views.methodology, name="methodology"),
     # Browsers and feed readers ask for /favicon.ico whatever the page says.
     path("favicon.ico", RedirectView.as_view(url=static("favicon.ico"), permanent=True)),

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_noop
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -25,6 +26,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # Before admin: registers releases/translation.py and patches admin for side-by-side editing.
+    "modeltranslation",
     "prisoners.admin_config.TrackerAdminConfig",  # django.contrib.admin with the tracker's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -53,7 +56,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "tracker.locale.ReaderLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -115,12 +118,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Languages (docs/i18n.md): pages under /be/, /ru/, /uk/ and unprefixed English; the API and admin
+# answer in the Accept-Language language. Catalogues in locale/, compiled by `manage.py compile_translations`.
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGES = [
+    ("en", gettext_noop("English")),
+    ("be", gettext_noop("Belarusian")),
+    ("ru", gettext_noop("Russian")),
+    ("uk", gettext_noop("Ukrainian")),
+]
+# locale/: the interface (makemessages); locale-names/: month and country names the libraries lack in Belarusian.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale-names"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Dates and numbers per locale ("13 снежня 2025", "1 000"); our own formats per language in tracker/formats/.
+FORMAT_MODULE_PATH = ["tracker.formats"]
+USE_THOUSAND_SEPARATOR = True
+LANGUAGE_COOKIE_NAME = "tracker_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Content in several languages (releases/translation.py): English is the fallback of every text.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "be", "ru", "uk")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# A record created through the plain field name (`title=`) in another language also gets it as English.
+MODELTRANSLATION_AUTO_POPULATE = "default"
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -225,6 +248,8 @@ REST_FRAMEWORK = {
         "user": env.str("USER_THROTTLE_RATE", default="1200/minute"),
         "imports": env.str("IMPORT_THROTTLE_RATE", default="60/hour"),
     },
+    # 404s in the Accept-Language language (tracker/api/exceptions.py).
+    "EXCEPTION_HANDLER": "tracker.api.exceptions.exception_handler",
 }
 # HTML pages and feeds, per client address (tracker/middleware.py); empty: off.
 PAGE_THROTTLE_RATE = env.str("PAGE_THROTTLE_RATE", default="120/minute")
@@ -245,6 +270,13 @@ SPECTACULAR_SETTINGS = {
         "NameVariantKindEnum": "prisoners.models.NameVariant.Kind",
         "ReleaseEventKindEnum": "releases.models.ReleaseEvent.Kind",
         "VisibilityEnum": "prisoners.models.Visibility",
+        "DatePrecisionEnum": "prisoners.models.DatePrecision",
+        "QualifierEnum": "releases.models.Qualifier",
+        "PartyKindEnum": "releases.models.Party.Kind",
+        "ReliefMeasureKindEnum": "releases.models.ReliefMeasure.Kind",
+        "ReliefMeasureStatusEnum": "releases.models.ReliefMeasure.Status",
+        "ReleaseOutcomeEnum": "releases.models.Release.Outcome",
+        "GroupReleaseOutcomeEnum": "releases.models.GroupRelease.Outcome",
     },
 }
 

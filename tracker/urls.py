@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -12,5 +13,6 @@ urlpatterns = [
     path("api/v1/", include("tracker.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
-    path("", include("tracker.page_urls")),
+    # Pages in every language: /be/..., /ru/..., /uk/...; English keeps the unprefixed addresses.
+    *i18n_patterns(path("", include("tracker.page_urls")), prefix_default_language=False),
 ]

@@ -50,7 +50,7 @@ def test_an_event_change_that_contradicts_a_status_is_refused_with_nothing_writt
     response = submit(
         client,
         reverse("admin:releases_releaseevent_change", args=[event.pk]),
-        {"date": date(2025, 6, 1), "title": "Synthetic misdated event, renamed"},
+        {"date": date(2025, 6, 1), "title_en": "Synthetic misdated event, renamed"},  # texts per language
         {EventDestination: [{"destination": lithuania.pk, "reported_count": 1}]},
     )
     assert response.status_code == 200
@@ -61,7 +61,7 @@ def test_an_event_change_that_contradicts_a_status_is_refused_with_nothing_writt
     person.refresh_from_db()
     assert person.status == PrisonerStatus.DIED_IN_CUSTODY
     # The page is rendered again from what was submitted, so the editor can correct it.
-    assert response.context["adminform"].form["title"].value() == "Synthetic misdated event, renamed"
+    assert response.context["adminform"].form["title_en"].value() == "Synthetic misdated event, renamed"
 
 
 def test_a_release_row_that_contradicts_a_status_is_an_error_on_that_row(client, editor, build, declared_dead):

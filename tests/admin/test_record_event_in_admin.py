@@ -41,7 +41,7 @@ def test_an_editor_records_a_whole_release_event_through_admin_forms(client, edi
         client,
         SanctionsDeal,
         {
-            "title": "Synthetic sanctions relief",
+            "title_en": "Synthetic sanctions relief",  # texts are edited per language (title_be, ...)
             "status": "announced",
             "sanctioning_party": "US",
             "target_country": "BY",
@@ -49,10 +49,10 @@ def test_an_editor_records_a_whole_release_event_through_admin_forms(client, edi
             "sources": [source.pk],
         },
         {
-            ReliefMeasure: [{"measure": "Synthetic delisting", "instrument": "delisting", "sources": [source.pk]}],
+            ReliefMeasure: [{"measure_en": "Synthetic delisting", "instrument": "delisting", "sources": [source.pk]}],
             DealClaim: [
-                {"claim": "No exchange took place.", "claimant": "Synthetic ministry", "position": "denies"},
-                {"claim": "The release bought the relief.", "claimant": "Synthetic envoy", "position": "links"},
+                {"claim_en": "No exchange took place.", "claimant": "Synthetic ministry", "position": "denies"},
+                {"claim_en": "The release bought the relief.", "claimant": "Synthetic envoy", "position": "links"},
             ],
         },
     )
@@ -83,7 +83,7 @@ def test_an_editor_records_a_whole_release_event_through_admin_forms(client, edi
         client,
         ReleaseEvent,
         {
-            "title": "Synthetic release of three",
+            "title_en": "Synthetic release of three",
             "date": date(2026, 1, 10),
             "date_precision": "day",
             "releasing_countries": ["BY"],
@@ -148,7 +148,7 @@ def test_the_same_person_twice_in_one_event_is_a_form_error(client, editor, buil
     response = submit(
         client,
         url,
-        {"title": "Synthetic event", "date": date(2026, 1, 1), "releasing_countries": ["BY"], "kind": "pardon"},
+        {"title_en": "Synthetic event", "date": date(2026, 1, 1), "releasing_countries": ["BY"], "kind": "pardon"},
         {Release: [{"prisoner": person.pk, "outcome": "freed"}, {"prisoner": person.pk, "outcome": "freed"}]},
     )
     assert response.status_code == 200

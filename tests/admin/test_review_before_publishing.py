@@ -53,7 +53,7 @@ def draft_everything(world, client):
     response = submit(
         client,
         reverse("admin:releases_releaseevent_add"),
-        {"title": DRAFT_EVENT, "date": date(2026, 2, 7), "releasing_countries": ["BY"], "kind": "pardon"},
+        {"title_en": DRAFT_EVENT, "date": date(2026, 2, 7), "releasing_countries": ["BY"], "kind": "pardon"},
     )
     assert response.status_code == 302, errors_of(response)
     draft_event = ReleaseEvent.objects.get(title=DRAFT_EVENT)

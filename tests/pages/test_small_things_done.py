@@ -46,7 +46,7 @@ def test_the_deals_count_of_events_is_a_link(client, dec13):
 def test_the_feed_is_styled_for_a_browser_and_its_summaries_are_clean(client, dec13):
     response = client.get("/feeds/releases/")
     xml = response.content.decode()
-    stylesheet = r'<\?xml version="1.0" encoding="utf-8"\?>\n<\?xml-stylesheet href="/static/feeds/atom.xsl"'
+    stylesheet = r'<\?xml version="1.0" encoding="utf-8"\?>\n<\?xml-stylesheet href="/feeds/releases.xsl"'
     assert re.match(stylesheet + r'[^>]*type="text/xsl"', xml)
     summaries = re.findall(r"<summary[^>]*>(.*?)</summary>", xml, re.S)
     assert summaries
@@ -57,9 +57,10 @@ def test_the_feed_is_styled_for_a_browser_and_its_summaries_are_clean(client, de
     browser = client.get("/feeds/releases/", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert browser["Content-Type"] == "application/xml; charset=utf-8"  # a browser applies the stylesheet to XML
     assert '<category term="Freed and expelled"' in xml
-    xsl = client.get("/static/feeds/atom.xsl")
+    xsl = client.get("/feeds/releases.xsl")
     assert xsl.status_code == 200
-    assert b"xsl:stylesheet" in b"".join(xsl.streaming_content)
+    assert xsl["Content-Type"] == "text/xsl; charset=utf-8"
+    assert b"xsl:stylesheet" in xsl.content
 
 
 # Seen: /api/docs/ has no way back to the site.

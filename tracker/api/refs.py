@@ -73,12 +73,20 @@ class SourceRefSerializer(serializers.ModelSerializer):
 class VisibleSourceField(serializers.PrimaryKeyRelatedField):
     """A source named in a write: only one the writer may see (a hidden id reads as "does not exist")."""
 
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Source.objects.all())  # its model, for the schema; get_queryset narrows it
+        super().__init__(**kwargs)
+
     def get_queryset(self):
         return visibility.visible_sources(reader(self), Source.objects.all())
 
 
 class VisiblePrisonerField(serializers.PrimaryKeyRelatedField):
     """A person named in a write: only one the writer may see."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Prisoner.objects.all())  # its model, for the schema; get_queryset narrows it
+        super().__init__(**kwargs)
 
     def get_queryset(self):
         return visibility.visible_prisoners(reader(self), Prisoner.objects.all())

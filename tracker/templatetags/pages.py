@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 from django import template
 from django.urls import reverse
-from django.utils.dateformat import format as date_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -21,14 +21,14 @@ register = template.Library()
 
 @register.filter
 def partial_date(value, precision="day"):
-    """A date shown only as precisely as it is known: '2021', 'March 2021' or '5 March 2021'."""
+    """A date shown only as precisely as it is known: '2021', 'March 2021' or '5 March 2021' (per locale)."""
     if value is None:
         return ""
     if precision == "year":
         return f"{value.year:04d}"
     if precision == "month":
-        return date_format(value, "F Y")
-    return date_format(value, "j F Y")
+        return date_format(value, "YEAR_MONTH_FORMAT")
+    return date_format(value, "DATE_FORMAT")
 
 
 @register.filter
@@ -56,7 +56,7 @@ def qualified_count(count, qualifier="exactly"):
     """'more than 1,000', 'at least 52', '123'; an em dash where no count was given."""
     if count is None:
         return "—"
-    number = f"{count:,}"
+    number = number_format(count, force_grouping=True)
     words = {
         "exactly": "",
         "at_least": _("at least"),

@@ -35,6 +35,7 @@ from prisoners import services as prisoner_services
 from prisoners.models import ExternalId, NameVariant, Source, Visibility
 from prisoners.values import parse_country
 from releases import services as release_services
+from releases.demo_titles import apply_demo_title_translations
 from releases.models import (
     DealClaim,
     Qualifier,
@@ -593,6 +594,7 @@ class Command(BaseCommand):
         loader = DemoLoader(actor)
         with acting_as(actor), transaction.atomic():
             loader.load(events, totals)
+            apply_demo_title_translations(actor=actor)
         created = ", ".join(f"{n} {what}" for what, n in loader.created.items() if n) or "nothing new"
         summary = f"Demo data loaded ({len(events)} release events in the file): {created}."
         self.stdout.write(self.style.SUCCESS(summary))
