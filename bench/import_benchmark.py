@@ -31,6 +31,25 @@ HEADER = [
     "released_on", "release_event", "destination", "visibility", "sources", "notes",
 ]  # fmt: skip
 EVENT_SLUG = "bench-release-event"
+# Given names repeat heavily, as in real lists; surnames are distinct syllable strings that stay distinct
+# once folded (names differing only by a number would fold to one name and all look like duplicates).
+GIVEN = [
+    "Ales", "Maria", "Ihar", "Katsiaryna", "Mikalai", "Pavel", "Natallia", "Siarhei", "Volha", "Andrei",
+    "Viktar", "Iryna", "Dzmitry", "Aliaksandr", "Tatsiana", "Yauhen", "Hanna", "Raman", "Alena", "Uladzimir",
+]  # fmt: skip
+_CONSONANTS, _VOWELS = "bdklmnprv", "aiu"
+
+
+def surname(n):
+    base = len(_CONSONANTS) * len(_VOWELS)
+    syllables = []
+    while True:
+        n, rest = divmod(n, base)
+        syllables.append(_CONSONANTS[rest // len(_VOWELS)] + _VOWELS[rest % len(_VOWELS)])
+        if n == 0:
+            return "".join(syllables).capitalize() + "vich"
+
+
 PLACES = ["Penal colony No. 2, Babruisk", "Prison No. 4, Mahilyou", "Pre-trial detention centre No. 1, Minsk"]
 
 
@@ -40,9 +59,9 @@ def synthetic_rows(count):
         freed = n % 3 == 0
         yield [
             f"B{n:07d}",
-            f"Person {n} Synthetic",
+            f"{GIVEN[n % len(GIVEN)]} {surname(n)}",
             "",
-            f"Alias {n}" if n % 2 else "",
+            f"{surname(n)} {GIVEN[n % len(GIVEN)]}" if n % 2 else "",
             "BY",
             "BY",
             "female" if n % 4 == 0 else "male",

@@ -126,6 +126,36 @@ def _copy(cursor, table, columns, lines):
     cursor.cursor.copy_expert(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN", buffer)
 
 
+def copy_rows(cursor, table, columns, rows):
+    """Plain tuples straight to COPY (no model instances): text, integers and booleans."""
+    if not rows:
+        return
+
+    def cell(value):
+        if value is None:
+            return NULL
+        if value is True or value is False:
+            return "t" if value else "f"
+        return _text(str(value))
+
+    _copy(cursor, table, columns, ("\t".join(cell(v) for v in row) for row in rows))
+
+
+def insert_values(cursor, table, columns, rows):
+    """INSERT ... ON CONFLICT DO NOTHING of plain tuples (a value already there is kept)."""
+    if not rows:
+        return
+    from psycopg2.extras import execute_values
+
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    execute_values(
+        cursor.cursor,
+        f"INSERT INTO {connection.ops.quote_name(table)} ({names}) VALUES %s ON CONFLICT DO NOTHING",
+        rows,
+        page_size=5000,
+    )
+
+
 def insert_links(cursor, through, left, right, pairs):
     """Many-to-many links (left id, right id); a link already there is kept, not doubled."""
     if not pairs:

@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imports.limits import setting
+from imports.mapping import ColumnMapping, mapping_problems
 from imports.models import ImportJob, ImportProfile, ImportRowError
-from imports.readers import ColumnMapping, ImportFileError, normalise_encoding, sniff_upload, store_upload
+from imports.readers import ImportFileError, normalise_encoding, sniff_upload, store_upload
 from prisoners.models import Visibility
 
 ERRORS_SHOWN = 1000
@@ -79,11 +80,13 @@ def create_import_job(
     source_list="",
     enqueue=True,
     idempotency_key="",
+    keep_bad_fields=False,
 ) -> ImportJob:
     """Check the upload, store it in the database and (after commit) enqueue its task.
 
     Raises ImportRejected for what can be told at once: too large, empty, binary, not CSV/JSON/XLSX,
-    an undecodable declared encoding, no header, an unknown profile or option. With an
+    an undecodable declared encoding, no header, an unknown profile or option, a header giving one
+    single-value column twice. `keep_bad_fields` stores a row without its bad fields (reported). With an
     `idempotency_key` already used by this user for the same file, returns that job (`replayed`).
     """
     creator = user if user is not None and user.is_authenticated else None
@@ -122,10 +125,17 @@ def create_import_job(
     except ImportFileError as exc:
         raise ImportRejected(str(exc), exc.field) from None
     mapping = profile.as_mapping() if profile else {}
+    if keep_bad_fields:
+        mapping["keep_bad_fields"] = True
+    problems = mapping_problems(mapping)
+    if problems:
+        raise ImportRejected(" ".join(str(m) for m in problems.values()), "profile")
     if sniffed.header:
         columns = ColumnMapping(sniffed.header, mapping)
         if "full_name" not in columns.columns:
             raise ImportRejected(columns.missing_full_name_message())
+        if problem := columns.duplicate_problem():
+            raise ImportRejected(problem)
 
     fields = dict(
         created_by=creator,

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from prisoners.models import Visibility
@@ -71,11 +72,68 @@ class ImportProfile(models.Model):
         blank=True,
         help_text=_('Cell values that mean "nothing said", e.g. ["FALSE", "n/a", "-"].'),
     )
+    constants = models.JSONField(
+        _("constant values"),
+        default=dict,
+        blank=True,
+        help_text=_('Our column -> the value for every row, e.g. {"country": "BY"}.'),
+    )
+    ignored_columns = models.JSONField(
+        _("ignored columns"),
+        default=list,
+        blank=True,
+        help_text=_('Their headers that are not read and not warned about, e.g. ["Photo"].'),
+    )
+    transforms = models.JSONField(
+        _("transforms"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'Our column -> how to change each value first: {"external_id": {"regex": "/people/(\\d+)"}} takes '
+            'the first group of a regular expression; {"sentence_months": {"term": "months"}} reads a term '
+            'such as "2 1/2 years" as 30.'
+        ),
+    )
+    separator = models.CharField(
+        _("separator"),
+        max_length=10,
+        default="; ",
+        blank=True,
+        help_text=_("Joins several columns mapped to one text column (sentence, notes, place of detention)."),
+    )
+    on_name_match = models.CharField(
+        _("a new external id with a known name and birth date"),
+        max_length=10,
+        choices=[
+            ("flag", _("import as a new person and warn")),
+            ("attach", _("attach to the stored person and warn")),
+        ],
+        default="flag",
+    )
+    keep_bad_fields = models.BooleanField(
+        _("keep rows with a bad field"),
+        default=False,
+        help_text=_("Store the rest of a row whose field is bad (the field is reported) instead of skipping it."),
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
+
+    # The parts of a profile that make its mapping (exported and imported as JSON).
+    MAPPING_FIELDS = (
+        "source_list",
+        "column_map",
+        "value_map",
+        "empty_values",
+        "constants",
+        "ignored_columns",
+        "transforms",
+        "separator",
+        "on_name_match",
+        "keep_bad_fields",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -84,13 +142,8 @@ class ImportProfile(models.Model):
         return self.name
 
     def clean(self):
-        if not isinstance(self.column_map, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in self.column_map.items()
-        ):
-            raise ValidationError({"column_map": _("Give an object of their header -> our column.")})
-        unknown = sorted({v for v in self.column_map.values() if v.strip().casefold() not in CANONICAL_COLUMNS})
-        if unknown:
-            raise ValidationError({"column_map": _("Not import columns: %(names)s.") % {"names": ", ".join(unknown)}})
+        from imports.mapping import mapping_problems
+
         if not isinstance(self.value_map, dict) or not all(isinstance(v, dict) for v in self.value_map.values()):
             raise ValidationError({"value_map": _("Give an object of our column -> {their value: our value}.")})
         unknown = sorted(k for k in self.value_map if k.strip().casefold() not in CANONICAL_COLUMNS)
@@ -98,16 +151,13 @@ class ImportProfile(models.Model):
             raise ValidationError({"value_map": _("Not import columns: %(names)s.") % {"names": ", ".join(unknown)}})
         if not isinstance(self.empty_values, list) or not all(isinstance(v, str) for v in self.empty_values):
             raise ValidationError({"empty_values": _("Give a list of strings.")})
+        problems = mapping_problems(self.as_mapping())
+        if problems:
+            raise ValidationError(problems)
 
     def as_mapping(self):
         """The frozen copy a job keeps, so editing the profile later does not change a running job."""
-        return {
-            "name": self.name,
-            "source_list": self.source_list,
-            "column_map": self.column_map,
-            "value_map": self.value_map,
-            "empty_values": self.empty_values,
-        }
+        return {"name": self.name, **{name: getattr(self, name) for name in self.MAPPING_FIELDS}}
 
 
 class ImportJob(models.Model):
@@ -187,6 +237,17 @@ class ImportJob(models.Model):
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
 
     @property
+    def outcome(self):
+        """The status as an editor should read it: a job with failed rows did not simply succeed."""
+        if self.status == self.Status.SUCCEEDED and self.failed_count:
+            return ngettext(
+                "finished with %(count)s failed row", "finished with %(count)s failed rows", self.failed_count
+            ) % {"count": self.failed_count}
+        if self.status == self.Status.SUCCEEDED:
+            return _("finished: every row went in") if not self.dry_run else _("checked: every row would go in")
+        return self.get_status_display()
+
+    @property
     def counts(self):
         return {
             "created": self.created_count,
@@ -226,6 +287,13 @@ class ImportRowError(models.Model):
     field = models.CharField(_("field"), max_length=200, blank=True)
     message = models.TextField(_("message"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.ERROR)
+    line = models.PositiveIntegerField(
+        _("spreadsheet row"), null=True, blank=True, help_text=_("The row as a spreadsheet numbers it (header = 1).")
+    )
+    name = models.CharField(_("name"), max_length=300, blank=True)
+    external_id = models.CharField(_("external id"), max_length=200, blank=True)
+    column = models.CharField(_("column in the file"), max_length=300, blank=True)
+    value = models.TextField(_("value"), blank=True)
 
     class Meta:
         ordering = ["job", "row", "id"]
@@ -235,4 +303,14 @@ class ImportRowError(models.Model):
         return f"row {self.row}: {self.field}: {self.message}"
 
     def as_dict(self):
-        return {"row": self.row, "field": self.field or None, "message": self.message, "kind": self.kind}
+        return {
+            "row": self.row,
+            "field": self.field or None,
+            "message": self.message,
+            "kind": self.kind,
+            "line": self.line,
+            "name": self.name,
+            "external_id": self.external_id,
+            "column": self.column,
+            "value": self.value,
+        }

@@ -12,19 +12,18 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
 from imports.errors import ImportFileError
 from imports.limits import setting
-from imports.models import CANONICAL_COLUMNS, LIST_COLUMNS, ImportFileChunk, ImportJob
+from imports.mapping import ColumnMapping, cell_text
+from imports.models import ImportFileChunk, ImportJob
 from imports.xlsx import Limits, TooLong, XlsxSheet
 
 CHUNK_BYTES = 4 * 1024 * 1024
 SNIFF_BYTES = 64 * 1024
 XLSX_MAGIC = b"PK\x03\x04"
-LIST_SEPARATOR = "|"
 # Letters of the Cyrillic block: a text decoded as Windows-1251 that is mostly these is Windows-1251.
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -316,116 +315,6 @@ def open_stored(job):
 
 
 # --- Header and value mapping ----------------------------------------------------------------
-
-
-def cell_text(value):
-    """A cell as text: XLSX and JSON cells may be numbers, dates or booleans."""
-    if value is None or isinstance(value, TooLong):
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat() if not (value.hour or value.minute or value.second) else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-class ColumnMapping:
-    """Their header -> our columns, their values -> our tokens; built once per file."""
-
-    def __init__(self, header, mapping=None):
-        mapping = mapping or {}
-        self.column_map = {
-            str(k).strip().casefold(): str(v).strip().casefold() for k, v in mapping.get("column_map", {}).items()
-        }
-        self.value_map = {
-            str(col).strip().casefold(): {
-                str(k).strip().casefold(): "" if v is None else str(v) for k, v in values.items()
-            }
-            for col, values in mapping.get("value_map", {}).items()
-        }
-        self.empty_values = {str(v).strip().casefold() for v in mapping.get("empty_values", [])}
-        self.header = [str(h).strip() for h in header]
-        self.targets = []  # (position, our column) for every mapped column
-        self.unknown = []  # their columns we do not read, in the order first seen
-        self._key_targets = {}
-        for position, name in enumerate(self.header):
-            target = self.target_for(name)
-            if target:
-                self.targets.append((position, target))
-        self.columns = {target for _position, target in self.targets}
-        self.width = len(self.header)
-
-    def target_for(self, name):
-        """Our column for their column `name`, or None (remembered as unknown)."""
-        if name in self._key_targets:
-            return self._key_targets[name]
-        key = str(name).strip().casefold()
-        target = self.column_map.get(key) or (key if key in CANONICAL_COLUMNS else None)
-        if target is None and key:
-            self.unknown.append(str(name).strip())
-        self._key_targets[name] = target
-        return target
-
-    def missing_full_name_message(self):
-        found = ", ".join(h for h in self.header if h)[:300] or _("nothing")
-        return _(
-            "The header row has no full_name column (found: %(found)s). The first row must name the columns; "
-            "use a profile to map other headers."
-        ) % {"found": found}
-
-    def clean_value(self, target, value):
-        """One cell's value as our column expects it: stripped, 'empty' markers and value map applied."""
-        if isinstance(value, list):
-            return [item for item in (self.clean_value(target, v) for v in value) if item]
-        text = cell_text(value).strip()
-        if not text:
-            return ""
-        folded = text.casefold()
-        if folded in self.empty_values:
-            return ""
-        values = self.value_map.get(target)
-        if values and folded in values:
-            return values[folded].strip()
-        return text
-
-    def map_cells(self, cells):
-        """A list of cells (CSV, XLSX) -> {our column: text or list}."""
-        record = {}
-        for position, target in self.targets:
-            raw = cells[position] if position < len(cells) else ""
-            if target in LIST_COLUMNS:
-                items = raw if isinstance(raw, list) else cell_text(raw).split(LIST_SEPARATOR)
-                values = [v for v in (self.clean_value(target, item) for item in items) if v]
-                record.setdefault(target, []).extend(values)
-            else:
-                value = self.clean_value(target, raw)
-                if value or target not in record:
-                    record[target] = value
-        return record
-
-    def map_object(self, obj):
-        """A JSON object -> {our column: text or list}; keys are matched like headers."""
-        record = {}
-        for key, raw in obj.items():
-            target = self.target_for(key)
-            if target is None:
-                continue
-            if target in LIST_COLUMNS:
-                items = raw if isinstance(raw, list) else cell_text(raw).split(LIST_SEPARATOR)
-                record.setdefault(target, []).extend(v for v in (self.clean_value(target, i) for i in items) if v)
-            elif isinstance(raw, (list, dict)):
-                record[target] = None  # a nested value where text is expected: reported by the row rules
-            else:
-                value = self.clean_value(target, raw)
-                if value or target not in record:
-                    record[target] = value
-        return record
 
 
 # --- Record streams --------------------------------------------------------------------------

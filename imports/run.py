@@ -27,6 +27,10 @@ from releases.models import Destination, ReleaseEvent
 from tracker.history import acting_as, system_user
 
 logger = logging.getLogger(__name__)
+# Without these a row is nobody: a profile that keeps rows with a bad field still skips such a row.
+PROGRESS_STEPS = 20
+MIN_STEP_ROWS = 50
+ESSENTIAL_FIELDS = frozenset({"", "full_name", "external_id"})
 
 
 def run_import(job_id, *, worker_id=None):
@@ -127,7 +131,14 @@ def unknown_columns_warning(job, unknown):
             "count": len(unknown),
             "names": shown,
         }
-    return ImportRowError(job_id=job.pk, row=None, field=field[:200], message=message, kind=ImportRowError.Kind.WARNING)
+    return ImportRowError(
+        job_id=job.pk,
+        row=None,
+        field=field[:200],
+        message=message,
+        kind=ImportRowError.Kind.WARNING,
+        column=", ".join(unknown)[:300],
+    )
 
 
 class ImportRun:
@@ -146,6 +157,8 @@ class ImportRun:
         self.context = RowContext(events={slug: (pk, on) for slug, pk, on in events})
         self.event_dates = {pk: on for _slug, pk, on in events}
         self.preview = list(job.preview or [])
+        self.mapping = None  # the file's ColumnMapping, once open
+        self.batch_values = {}  # row -> its mapped values, for the error report
         self.unknown_reported = None
         self.beat_every = heartbeat_seconds()
         self.last_beat = time.monotonic()
@@ -174,6 +187,8 @@ class ImportRun:
             ImportJob.objects.filter(pk=job.pk, lease_owner=self.worker_id).update(
                 total_rows=job.total_rows, heartbeat_at=timezone.now()
             )
+        # About twenty checkpoints per file, so progress moves for a few hundred rows too.
+        self.batch_size = min(self.batch_size, max(MIN_STEP_ROWS, -(-(job.total_rows or 0) // PROGRESS_STEPS)))
         resume_after = job.rows_done
         batch = []
         last_row = 0
@@ -218,17 +233,23 @@ class ImportRun:
         errors = []
         failed = 0
         plans = []
+        self.mapping = mapping
+        self.batch_values = {}
         started = time.perf_counter()
         for row, values, problem in batch:
             if values is None:  # a row too large to read: its problem is all there is to say
                 failed += 1
-                errors.append(ImportRowError(job_id=job.pk, row=row, field="", message=problem))
+                errors.append(self.row_error(row, "", problem))
                 continue
+            self.batch_values[row] = values
             external_id = values.get("external_id")
             duplicate = False
             if isinstance(external_id, str) and external_id:
                 duplicate = self.seen_external_ids.add(hash(external_id))
             plan, row_errors = clean_row(row, values, self.context)
+            dropped = []
+            if row_errors and mapping.keep_bad_fields and not problem and not duplicate:
+                plan, row_errors, dropped = self.without_bad_fields(row, values, row_errors)
             if problem:
                 row_errors = [("", problem), *row_errors]
             if duplicate:
@@ -242,9 +263,10 @@ class ImportRun:
                 ]
             if row_errors:
                 failed += 1
-                errors.extend(ImportRowError(job_id=job.pk, row=row, field=f, message=m) for f, m in row_errors)
+                errors.extend(self.row_error(row, f, m) for f, m in row_errors)
             else:
                 plans.append(plan)
+                errors.extend(self.row_error(row, f, m, ImportRowError.Kind.WARNING) for f, m in dropped)
         self.timings["validate"] += time.perf_counter() - started
 
         if self.unknown_reported is None:  # a resumed job reported the columns met before its checkpoint
@@ -265,6 +287,38 @@ class ImportRun:
                 self.source_ids.clear()
                 self.destination_ids = dict(Destination.objects.values_list("country", "pk"))
 
+    def without_bad_fields(self, row, values, row_errors):
+        """The row without the fields that are bad (when the profile keeps such rows): (plan, errors, dropped)."""
+        bad = {name for name, _message in row_errors}
+        if bad & ESSENTIAL_FIELDS:
+            return None, row_errors, []
+        kept = {name: value for name, value in values.items() if name not in bad}
+        plan, still = clean_row(row, kept, self.context)
+        if still:
+            return None, row_errors, []
+        note = _("%(message)s This value is not stored; the rest of the row is.")
+        return plan, [], [(name, note % {"message": message}) for name, message in row_errors]
+
+    def row_error(self, row, field, message, kind=ImportRowError.Kind.ERROR):
+        """An error an editor can act on: row, spreadsheet row, name, external id, their column, their value."""
+        values = self.batch_values.get(row) if row is not None else None
+        column, value = self.mapping.describe(values, field) if values and self.mapping else ("", "")
+        name = values.get("full_name") if values else ""
+        external_id = values.get("external_id") if values else ""
+        tabular = self.job.file_format != ImportJob.Format.JSON
+        return ImportRowError(
+            job_id=self.job.pk,
+            row=row,
+            field=field,
+            message=message,
+            kind=kind,
+            line=row + 1 if row is not None and tabular else None,
+            name=name[:300] if isinstance(name, str) else "",
+            external_id=external_id[:200] if isinstance(external_id, str) else "",
+            column=column[:300],
+            value=value[:1000],
+        )
+
     def write_batch(self, plans, errors, failed, last_row):
         job = self.job
         errors = list(errors)
@@ -277,7 +331,7 @@ class ImportRun:
             hold_lease(job.pk, self.worker_id)
             outcome = BatchWriter(self, plans).write()
             for row, field, message, kind in outcome.errors:
-                errors.append(ImportRowError(job_id=job.pk, row=row, field=field, message=message, kind=kind))
+                errors.append(self.row_error(row, field, message, kind))
             failed += outcome.failed
             started = time.perf_counter()
             ImportRowError.objects.bulk_create(errors, batch_size=1000)

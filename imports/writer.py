@@ -10,12 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from imports.copy_writer import copy_table, insert_links
+from imports.copy_writer import copy_rows, copy_table, insert_links, insert_values
 from imports.limits import setting
 from imports.models import ImportRowError
-from prisoners.models import Detention, ExternalId, NameVariant, Prisoner, Source
+from prisoners.models import Detention, ExternalId, NameKey, NameVariant, NameWord, Prisoner, Source
 from prisoners.names import keys as name_keys
 from prisoners.names import matching as name_matching
+from prisoners.names.folding import identity_keys
+from prisoners.names.keys import person_keys
 from prisoners.timeline import DetentionSpan, ReleaseStep, status_for
 from prisoners.visibility import imported_as_draft
 from releases.models import Destination, Release, effective_date_of
@@ -70,7 +72,8 @@ class BatchWriter:
 
         started = time.perf_counter()
         self.new_prisoners, self.changed_prisoners = [], {}
-        self.new_external_ids, self.new_variants = [], []
+        self.new_external_ids, self.new_variants, self.attached_external_ids = [], [], []
+        self.rekeyed = set()  # stored people given a new name variant: their keys are recomputed
         self.new_detentions, self.changed_detentions = [], {}
         self.new_releases, self.changed_releases = [], {}
         self.prisoner_source_links, self.detention_source_links, self.release_source_links = [], [], []
@@ -110,12 +113,40 @@ class BatchWriter:
             ]
         )
         match_of = {id(plan): match for plan, match in zip(unkeyed, matches, strict=True)}
+        # Rows whose external id is new and that give a birth date: a stored person with the same whole name
+        # and the same birth date is a suspected duplicate (one indexed query per batch; no silent second person).
+        fresh = [plan for plan in self.plans if plan.external_id and plan.birth_date and plan.external_id not in known]
+        match_of.update(self.same_name_and_birth_date(fresh))
+        attach = getattr(self.run.mapping, "on_name_match", "flag") == "attach"
         for plan in self.plans:
-            if plan.external_id:
+            if plan.external_id and id(plan) not in match_of:
                 plan.prisoner_id = known.get(plan.external_id)
                 continue
             prisoner_id, unsure = match_of[id(plan)]
-            if prisoner_id and not unsure:
+            if plan.external_id:
+                if prisoner_id is None:
+                    continue
+                if attach and not unsure:
+                    plan.prisoner_id = prisoner_id
+                    plan.new_external_id = True
+                    message = _(
+                        "Same name and birth date as record #%(id)s: the external id '%(external_id)s' is attached "
+                        "to it; please check."
+                    )
+                else:
+                    message = _(
+                        "Same name and birth date as record #%(id)s, but the external id '%(external_id)s' is new: "
+                        "imported as a new person; please review."
+                    )
+                self.outcome.errors.append(
+                    (
+                        plan.row,
+                        "full_name",
+                        message % {"id": prisoner_id, "external_id": plan.external_id},
+                        ImportRowError.Kind.WARNING,
+                    )
+                )
+            elif prisoner_id and not unsure:
                 plan.prisoner_id = prisoner_id
             elif prisoner_id:
                 self.outcome.errors.append(
@@ -127,6 +158,27 @@ class BatchWriter:
                         ImportRowError.Kind.WARNING,
                     )
                 )
+
+    def same_name_and_birth_date(self, plans):
+        """{id(plan): (prisoner id, unsure)} for rows naming a stored person with their exact birth date."""
+        if not plans:
+            return {}
+        keys_of = {id(plan): identity_keys(plan.full_name)[0] for plan in plans}
+        wanted_keys = set().union(*keys_of.values())
+        wanted_dates = {plan.birth_date for plan in plans}
+        if not wanted_keys:
+            return {}
+        found = defaultdict(set)
+        stored = NameKey.objects.filter(
+            whole=True, key__in=wanted_keys, prisoner__birth_date__in=wanted_dates
+        ).values_list("key", "prisoner__birth_date", "prisoner_id")
+        for key, born, prisoner_id in stored:
+            found[key, born].add(prisoner_id)
+        result = {}
+        for plan in plans:
+            ids = set().union(*(found.get((key, plan.birth_date), set()) for key in keys_of[id(plan)]))
+            result[id(plan)] = (min(ids), len(ids) > 1) if ids else (None, False)
+        return result
 
     def load_stored(self, ids):
         self.prisoners = Prisoner.objects.in_bulk(ids) if ids else {}
@@ -175,6 +227,8 @@ class BatchWriter:
             status=plan.status,
             is_draft=imported_as_draft(),
         )
+        if not self.dry_run:  # search keys in the same pass: the row goes in with them, never updated after
+            prisoner.name_keys, plan.name_key_pairs = person_keys([plan.full_name, plan.native_name, *plan.aliases])
         self.new_prisoners.append((plan, prisoner))
         self.outcome.created += 1
         if self.dry_run and len(self.outcome.previews) < PREVIEW_ROWS:
@@ -190,7 +244,7 @@ class BatchWriter:
         pid = prisoner.pk
         changes = {}
         fields = PRISONER_FIELDS
-        if not plan.external_id:
+        if not plan.external_id or plan.new_external_id:
             # Attached by name: the row's spelling is one more name variant, not a new display name.
             fields = tuple(name for name in PRISONER_FIELDS if name != "full_name")
             if plan.full_name != prisoner.full_name and plan.full_name not in plan.aliases:
@@ -290,7 +344,7 @@ class BatchWriter:
         new_detention = plan.detention is not None and detention_match is None
         new_release = plan.release is not None and release_match is None
         changed = bool(changes or detention_changes or release_changes or new_variants or new_sources)
-        changed = changed or new_detention or new_release
+        changed = changed or new_detention or new_release or plan.new_external_id
         if not changed:
             self.outcome.unchanged += 1
             if self.dry_run and len(self.outcome.previews) < PREVIEW_ROWS:
@@ -321,6 +375,12 @@ class BatchWriter:
             release_match.updated_at = self.now
             self.changed_releases[release_match.pk] = release_match
             self.changed_fields[Release].update(release_changes, {"updated_at"})
+        if plan.new_external_id:
+            self.attached_external_ids.append(
+                ExternalId(prisoner_id=pid, source_list=self.run.job.source_list, external_id=plan.external_id)
+            )
+        if new_variants:
+            self.rekeyed.add(pid)
         for name in new_variants:
             self.variants.add((pid, name))
             self.new_variants.append(NameVariant(prisoner_id=pid, name=name, kind=NameVariant.Kind.ALIAS))
@@ -399,6 +459,7 @@ class BatchWriter:
                         destination_id = self.destination_id(plan.release.destination)
                         self.new_releases.append((plan, self.release_object(plan, pid, destination_id)))
                 create(external_ids, ExternalId)
+            create(self.attached_external_ids, ExternalId)
             create(self.new_variants, NameVariant)
             create([d for _plan, d in self.new_detentions], Detention)
             create([r for _plan, r in self.new_releases], Release)
@@ -411,12 +472,27 @@ class BatchWriter:
                     fields = sorted(self.changed_fields[model])
                     bulk_update_with_history(list(changed.values()), model, fields, **history)
             self.link_sources(cursor if use_copy else None)
-        touched = [p.pk for _plan, p in self.new_prisoners] + list(self.changed_prisoners)
-        touched += [v.prisoner_id for v in self.new_variants]
+            started = time.perf_counter()
+            self.write_new_name_keys(cursor if use_copy else None)
+            self.run.timings["name_keys"] += time.perf_counter() - started
+        touched = set(self.changed_prisoners) | self.rekeyed
         if touched:
             started = time.perf_counter()
-            name_keys.refresh_name_keys(sorted(set(touched)))
+            name_keys.refresh_name_keys(sorted(touched))
             self.run.timings["name_keys"] += time.perf_counter() - started
+
+    def write_new_name_keys(self, cursor=None):
+        """The identity keys and name words of the people this batch creates, computed before they went in."""
+        rows = [(p.pk, key, whole) for plan, p in self.new_prisoners for key, whole in plan.name_key_pairs]
+        words = sorted({w for _plan, p in self.new_prisoners for w in p.name_keys.split() if len(w) <= 100})
+        if cursor is not None:
+            copy_rows(cursor, NameKey._meta.db_table, ["prisoner_id", "key", "whole"], rows)
+            insert_values(cursor, NameWord._meta.db_table, ["word"], [(w,) for w in words])
+            return
+        NameKey.objects.bulk_create(
+            (NameKey(prisoner_id=pk, key=key, whole=whole) for pk, key, whole in rows), batch_size=2000
+        )
+        NameWord.objects.bulk_create((NameWord(word=w) for w in words), batch_size=2000, ignore_conflicts=True)
 
     def ensure_sources(self, history):
         links = {link for plan in self.plans for link in plan.sources}

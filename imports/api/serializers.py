@@ -12,6 +12,9 @@ class ImportUploadSerializer(serializers.Serializer):
 
     file = serializers.FileField(help_text="CSV (UTF-8 or Windows-1251), JSON list of objects, or XLSX.")
     dry_run = serializers.BooleanField(required=False, default=False)
+    keep_bad_fields = serializers.BooleanField(
+        required=False, default=False, help_text="Store a row without its bad fields (reported as warnings)."
+    )
     profile = serializers.CharField(required=False, help_text="A saved mapping's name.")
     encoding = serializers.CharField(required=False, help_text="Blank: detected.")
     default_visibility = serializers.ChoiceField(choices=["public", "anonymized", "private"], required=False)
@@ -29,6 +32,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
     counts = serializers.SerializerMethodField()
     errors = serializers.SerializerMethodField()
     preview = serializers.SerializerMethodField()
+    outcome = serializers.CharField(read_only=True, help_text="The status in words: 'finished with 3 failed rows'.")
 
     class Meta:
         model = ImportJob
@@ -36,6 +40,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "id",
             "url",
             "status",
+            "outcome",
             "message",
             "file_name",
             "file_url",

@@ -100,6 +100,9 @@ class ImportJobListCreateView(ImportJobViewMixin, GenericAPIView):
         dry_run = str(request.data.get("dry_run", "")).strip().lower()
         if dry_run not in TRUE_WORDS | FALSE_WORDS:
             return Response({"dry_run": ["Use true or false."]}, status=400)
+        keep_bad_fields = str(request.data.get("keep_bad_fields", "")).strip().lower()
+        if keep_bad_fields not in TRUE_WORDS | FALSE_WORDS:
+            return Response({"keep_bad_fields": ["Use true or false."]}, status=400)
         try:
             job = create_import_job(
                 user=request.user,
@@ -111,6 +114,7 @@ class ImportJobListCreateView(ImportJobViewMixin, GenericAPIView):
                 default_visibility=str(request.data.get("default_visibility", "")).strip(),
                 source_list=str(request.data.get("source_list", "")).strip(),
                 idempotency_key=request.headers.get(IDEMPOTENCY_KEY, "").strip(),
+                keep_bad_fields=keep_bad_fields in TRUE_WORDS,
             )
         except ImportRejected as exc:
             return Response({exc.field: [exc.message]}, status=exc.status)
@@ -136,11 +140,8 @@ class ImportJobDetailView(ImportJobViewMixin, GenericAPIView):
 
 
 def errors_csv_rows(job):
-    rows = (
-        {"row": error.row, "field": error.field, "message": error.message, "kind": error.kind}
-        for error in job_errors(job).iterator(chunk_size=2000)
-    )
-    return csv_lines(["row", "field", "message", "kind"], rows)
+    rows = (error.as_dict() | {"field": error.field} for error in job_errors(job).iterator(chunk_size=2000))
+    return csv_lines(["row", "field", "message", "kind", "line", "name", "external_id", "column", "value"], rows)
 
 
 class ImportJobErrorsCsvView(ImportJobDetailView):

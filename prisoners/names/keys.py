@@ -25,15 +25,9 @@ def refresh_name_keys(prisoner_ids):
         names[pk].append(name)
     people, keys = [], []
     for pk, written in names.items():
-        written = [name for name in written if name]
-        people.append(Prisoner(pk=pk, name_keys=search_text(written)))
-        seen = set()
-        for name in written:
-            whole, parts = identity_keys(name)
-            for key, is_whole in [(key, True) for key in whole] + [(key, False) for key in parts]:
-                if (key, is_whole) not in seen and len(key) <= 300:
-                    seen.add((key, is_whole))
-                    keys.append(NameKey(prisoner_id=pk, key=key, whole=is_whole))
+        text, pairs = person_keys(written)
+        people.append(Prisoner(pk=pk, name_keys=text))
+        keys.extend(NameKey(prisoner_id=pk, key=key, whole=is_whole) for key, is_whole in pairs)
     words = sorted({word for person in people for word in person.name_keys.split() if len(word) <= 100})
     with transaction.atomic():
         _store_search_texts(people)
@@ -41,6 +35,18 @@ def refresh_name_keys(prisoner_ids):
         NameKey.objects.bulk_create(keys, batch_size=2000)
         NameWord.objects.bulk_create((NameWord(word=word) for word in words), batch_size=2000, ignore_conflicts=True)
     return len(people)
+
+
+def person_keys(names):
+    """(search text, [(identity key, whole), ...]) of one person's names (display, native, variants)."""
+    written = [name for name in names if name]
+    seen = {}
+    for name in written:
+        whole, parts = identity_keys(name)
+        for key, is_whole in [(key, True) for key in whole] + [(key, False) for key in parts]:
+            if len(key) <= 300:
+                seen.setdefault((key, is_whole), None)
+    return search_text(written), list(seen)
 
 
 def _store_search_texts(people):

@@ -113,11 +113,27 @@ def test_errors_csv_lists_every_error_with_formulas_neutralised(api, importer):
         "field": "=SUM(A1:A9)",
         "message": "Unknown column '=SUM(A1:A9)': its values are not imported.",
         "kind": "warning",
+        "line": None,
+        "name": "",
+        "external_id": "",
+        "column": "=SUM(A1:A9)",
+        "value": "",
+    }
+    assert shown["errors"][1] == {
+        "row": 1,
+        "field": "status",
+        "message": shown["errors"][1]["message"],
+        "kind": "error",
+        "line": 2,
+        "name": "Person 1",
+        "external_id": "E1",
+        "column": "status",
+        "value": "sleeping",
     }
     response = api.get(shown["errors_url"])
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     lines = b"".join(response.streaming_content).decode().splitlines()
-    assert lines[0] == "row,field,message,kind"
+    assert lines[0] == "row,field,message,kind,line,name,external_id,column,value"
     assert len(lines) == 1 + 1206
     assert lines[1].startswith(",'=SUM(A1:A9),")  # a spreadsheet shows it as text, never runs it
     assert lines[2].startswith("1,status,")

@@ -8,7 +8,8 @@ import pytest
 from openpyxl import Workbook
 
 from imports.models import ImportJob, ImportProfile
-from prisoners.models import Detention, ExternalId, NameVariant, Prisoner, Source
+from prisoners.models import Detention, ExternalId, NameKey, NameVariant, NameWord, Prisoner, Source
+from prisoners.names.keys import refresh_name_keys
 from releases.models import Destination, Release
 from tests.imports.conftest import HEADER, csv_bytes, errors_of, import_file
 
@@ -291,11 +292,24 @@ def test_rows_without_external_id_attach_to_the_same_person_by_name_and_birth_da
     assert Prisoner.objects.filter(full_name="Ales Bialiatski").count() == 2
 
 
-def test_imported_names_are_handed_to_the_names_index(monkeypatch, importer):
-    refreshed = []
-    monkeypatch.setattr("prisoners.names.keys.refresh_name_keys", lambda ids: refreshed.extend(ids))
-    import_file("external_id,full_name\nA1,One\nA2,Two\n", user=importer)
-    assert sorted(refreshed) == sorted(Prisoner.objects.values_list("pk", flat=True))
+def test_imported_names_are_indexed_in_the_same_pass_as_the_names_index_would(importer):
+    """Keys written with the new rows equal what `refresh_name_keys` computes: nothing to redo after."""
+    import_file(
+        "external_id,full_name,native_name,aliases\n"
+        "A1,Ales Bialiatski,Алесь Бяляцкі,Ales Byalyatski\n"
+        "A2,Maria Kalesnikava,,\n",
+        user=importer,
+    )
+
+    def index_state():
+        people = sorted(Prisoner.objects.values_list("pk", "name_keys"))
+        keys = sorted(NameKey.objects.values_list("prisoner_id", "key", "whole"))
+        return people, keys, sorted(NameWord.objects.values_list("word", flat=True))
+
+    written = index_state()
+    assert written[0][0][1] and written[1]
+    refresh_name_keys(Prisoner.objects.values_list("pk", flat=True))
+    assert index_state() == written
 
 
 def test_rows_are_written_in_batches_with_a_checkpoint(settings, importer):

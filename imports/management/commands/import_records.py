@@ -26,6 +26,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="Check and count; write nothing.")
+        parser.add_argument(
+            "--keep-bad-fields", action="store_true", help="Store a row without its bad fields (reported)."
+        )
         parser.add_argument("--profile", default="", help="A saved mapping's name.")
         parser.add_argument("--encoding", default="", help="The file's encoding (default: detected).")
         parser.add_argument("--default-visibility", default="", help="For rows that do not say (public, ...).")
@@ -49,6 +52,7 @@ class Command(BaseCommand):
                 fileobj=fileobj,
                 file_name=options["file"],
                 dry_run=options["dry_run"],
+                keep_bad_fields=options["keep_bad_fields"],
                 profile_name=options["profile"],
                 encoding=options["encoding"],
                 default_visibility=options["default_visibility"],

@@ -20,7 +20,10 @@
         bar.value = job.progress.done;
         show("done", job.progress.done);
         show("total", job.progress.total);
-        show("status", job.status);
+        show("status", job.outcome || job.status);
+        var errorsLink = box.querySelector('[data-field="errors-link"]');
+        if (errorsLink && job.error_count) { errorsLink.hidden = false; }
+        show("error_count", job.error_count);
         show("message", job.message);
         ["created", "updated", "unchanged", "failed"].forEach(function (name) { show(name, job.counts[name]); });
         if (finished.indexOf(job.status) !== -1) {
