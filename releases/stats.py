@@ -302,7 +302,14 @@ def still_held_side_by_side(country=None):
 
 @cached_summary
 def all_stats(country=None):
-    """Everything `/api/v1/stats/` answers, in one dict (narrowed to a releasing country when given)."""
+    """Everything `/api/v1/stats/` answers, in one dict (narrowed to a releasing country when given).
+
+    Cached whole, parts included: the API and the dashboard compute it once per change of the records."""
+    return _all_stats(country or None)
+
+
+@cached_summary
+def _all_stats(country):
     per_event = released_per_event(country)
     return with_parts(
         {

@@ -482,4 +482,4 @@ class StatsView(APIView):
         parameters=[OpenApiParameter("country", str, description="Releasing country (ISO code or English name).")],
     )
     def get(self, request):
-        return Response(all_stats(country_param(request)))
+        return Response(all_stats(country_param(request) or None))
