@@ -271,3 +271,11 @@ def test_hidden_variant_never_in_a_write_error(december, build):
     assert response.status_code == 400
     assert WITHHELD_VARIANT not in response.content.decode()
     assert WITHHELD_FULL_NAME not in response.content.decode()
+
+
+def test_an_update_answers_with_the_detail_as_a_read_shows_it(december, staff_client):
+    """A PATCH's answer carries the detail's derived numbers (the fuzzer found events without named_count)."""
+    response = staff_client.patch("/api/v1/deals/potash-2025/", {"title": "Renamed deal"}, format="json")
+    assert response.status_code == 200
+    assert response.json() == staff_client.get("/api/v1/deals/potash-2025/").json()
+    assert all("named_count" in event for event in response.json()["events"])

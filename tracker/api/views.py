@@ -121,6 +121,8 @@ class RecordViewSet(viewsets.ModelViewSet):
     def perform_update(self, serializer):
         with service_errors_as_responses():
             serializer.save(actor=self.request.user)
+        # As for a create: the detail's own queryset (annotated counts, visible prefetches) answers.
+        serializer.instance = self.get_queryset().filter(pk=serializer.instance.pk).first() or serializer.instance
         self.mask_texts(serializer.instance)
 
     def perform_destroy(self, instance):
