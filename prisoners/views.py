@@ -7,7 +7,6 @@ name, native name, variants, birth date, biography, sources, and the free text o
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.cache import cache
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language, gettext_lazy
@@ -30,6 +29,7 @@ from prisoners.visibility import (
 from releases.models import Destination, Release
 from releases.templatetags.citations import by_field
 from tracker.listing import apply_filterset, clean_query_redirect, paginate
+from tracker.read_cache import cached_menu
 from tracker.templatetags.pages import partial_date
 
 COUNTRY_MENU_SECONDS = 300  # menus of countries in use: recomputed at most every five minutes
@@ -52,7 +52,7 @@ def countries_in_use(user):
             "destination": _codes(Destination.objects.values_list("country", flat=True)),
         }
 
-    return cache.get_or_set(f"pages:countries:people:{int(sees_withheld)}", compute, COUNTRY_MENU_SECONDS)
+    return cached_menu(f"countries:people:{int(sees_withheld)}", compute, COUNTRY_MENU_SECONDS)
 
 
 def people_sorts(searching):

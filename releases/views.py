@@ -6,7 +6,6 @@ named counts and reconciliation from `releases.selectors`. Views only arrange th
 
 from datetime import date
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpResponseBadRequest
@@ -64,6 +63,7 @@ from releases.templatetags.citations import by_field
 from tracker import glossary
 from tracker.charts import Column, bar_percentages, column_chart, map_markers, month_range, with_rows
 from tracker.listing import apply_filterset, clean_query_redirect, paginate
+from tracker.read_cache import cached_menu
 
 COUNTRY_MENU_SECONDS = 300  # menus of countries in use: recomputed at most every five minutes
 
@@ -101,14 +101,14 @@ def _event_countries_in_use():
             "destination": _codes(Destination.objects.values_list("country", flat=True)),
         }
 
-    return cache.get_or_set("pages:countries:events", compute, COUNTRY_MENU_SECONDS)
+    return cached_menu("countries:events", compute, COUNTRY_MENU_SECONDS)
 
 
 def _deal_countries_in_use():
     def compute():
         return {"target_country": _codes(SanctionsDeal.objects.order_by().values_list("target_country", flat=True))}
 
-    return cache.get_or_set("pages:countries:deals", compute, COUNTRY_MENU_SECONDS)
+    return cached_menu("countries:deals", compute, COUNTRY_MENU_SECONDS)
 
 
 def _with_uncertain_fields(objects):

@@ -6,6 +6,9 @@
   door wrote: the services, admin, the import's bulk writer calls it itself).
 - `cached_summary`: a decorator for the derived numbers (`releases.stats`): the result is cached under the
   version, the language and the arguments, so the dashboard and `/api/v1/stats/` compute once per change.
+- `cached_menu(name, compute, seconds)`: the filter menus' choices (countries in use), cached under the
+  version too, so a record written a moment ago is in the menus at once; on in tests as in production
+  (the query budgets count a warm server).
 - `AnonymousReadCacheMiddleware`: whole responses of anonymous GETs (pages and API), keyed by version,
   language, path, query and `Accept`; never a response to someone logged in, with a session, or sending a
   token, never one that sets a cookie, never admin or imports.
@@ -127,6 +130,11 @@ def cached_summary(function):
 
     wrapper.uncached = function
     return wrapper
+
+
+def cached_menu(name, compute, seconds):
+    """`compute()`'s result, cached for `seconds` under the records' version and `name` (a menu's choices)."""
+    return cache.get_or_set(_key("menu", name), compute, seconds)
 
 
 # Whole responses ----------------------------------------------------------------------------------------
