@@ -134,7 +134,8 @@ def cached_summary(function):
 
 def cached_menu(name, compute, seconds):
     """`compute()`'s result, cached for `seconds` under the records' version and `name` (a menu's choices)."""
-    return cache.get_or_set(_key("menu", name), compute, seconds)
+    # Country codes, the same in every language: one entry for all of them.
+    return cache.get_or_set(f"reads:{records_version()}:menu:{name}", compute, seconds)
 
 
 # Whole responses ----------------------------------------------------------------------------------------

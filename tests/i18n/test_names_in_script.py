@@ -106,6 +106,7 @@ def test_search_from_a_cyrillic_page_finds_every_spelling(people, reader, langua
 @pytest.mark.django_db
 def test_script_forms_cost_one_query_per_list_and_none_in_english(people, reader):
     def count(path):
+        reader.get(path)  # a running server has the country menus cached after its first request
         with CaptureQueriesContext(connection) as queries:
             assert reader.get(path).status_code == 200
         return len(queries)
