@@ -13,11 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-
-class DatePrecision(models.TextChoices):
-    DAY = "day", _("day")
-    MONTH = "month", _("month")
-    YEAR = "year", _("year")
+from tracker.values import DatePrecision
 
 
 class Visibility(models.TextChoices):

@@ -8,7 +8,6 @@ from prisoners.api.csv_rows import person_csv_rows
 from prisoners.api.serializers import PrisonerDetailSerializer, PrisonerSerializer, SourceSerializer
 from prisoners.filtersets import PrisonerFilterSet, SourceFilterSet
 from prisoners.models import Detention, Prisoner, Source
-from prisoners.values import format_partial_date
 from prisoners.visibility import (
     is_withheld_for,
     redact,
@@ -21,6 +20,7 @@ from prisoners.visibility import (
 )
 from releases.models import Release
 from tracker.api.views import RecordViewSet
+from tracker.values import format_partial_date
 
 PRISONER_CSV_COLUMNS = [
     "id",

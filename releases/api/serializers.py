@@ -10,7 +10,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from prisoners import services as prisoner_services
-from prisoners.values import parse_country
 from prisoners.visibility import redact, without_drafts
 from releases import services as release_services
 from releases.models import (
@@ -49,6 +48,7 @@ from tracker.api.refs import (
     source_ids_field,
     withheld_for_reader,
 )
+from tracker.values import parse_country
 
 _source_ids_field = source_ids_field
 

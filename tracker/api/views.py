@@ -82,6 +82,7 @@ class RecordViewSet(viewsets.ModelViewSet):
         if instance is not None and "data" not in kwargs:  # a read: never mask what a write will save
             self.mask_texts(instance)
         return super().get_serializer(*args, **kwargs)
+
     def get_csv_filename(self, lookup=None):
         what = self.csv_filename.removesuffix(".csv")
         if lookup is not None:

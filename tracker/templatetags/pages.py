@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_countries import countries
 
-from prisoners.values import format_partial_date
 from prisoners.visibility import shown_reported_values, shown_sources
 from tracker import glossary
+from tracker.values import format_partial_date
 
 register = template.Library()
 
@@ -100,6 +100,8 @@ def shown(sources):
 def shown_values(values):
     """Only the reported values the reader may see (prisoners.visibility; fail-closed)."""
     return shown_reported_values(values or ())
+
+
 @register.simple_tag
 def term(group, token, css="badge kind"):
     """A token in the reader's words, linking to its definition, explained on hover (title), on focus (CSS)
