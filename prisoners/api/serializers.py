@@ -9,20 +9,19 @@ biography, external ids, sources, free text of their detentions and releases) is
 from rest_framework import serializers
 
 from prisoners import services as prisoner_services
-from prisoners.models import Detention, ExternalId, IncommunicadoPeriod, NameVariant, Prisoner, Source
-from prisoners.visibility import redact, staff_only_fields
-from releases.models import Release
-from tracker.api.fields import AddressOrBlankField, CountryCodeField, PartialDateField
-from tracker.api.refs import (
-    DestinationRefSerializer,
-    EventRefSerializer,
+from prisoners.api.refs import (
     ReportedValueSerializer,
     SourceRefSerializer,
-    StrictSerializerMixin,
     reader,
     source_ids_field,
     withheld_for_reader,
 )
+from prisoners.models import Detention, ExternalId, IncommunicadoPeriod, NameVariant, Prisoner, Source
+from prisoners.visibility import redact, staff_only_fields
+from releases.api.refs import DestinationRefSerializer, EventRefSerializer
+from releases.models import Release
+from tracker.api.fields import AddressOrBlankField, CountryCodeField, PartialDateField
+from tracker.api.serializers import StrictSerializerMixin
 
 
 class SourceSerializer(StrictSerializerMixin, serializers.ModelSerializer):

@@ -6,6 +6,7 @@ from django.urls import reverse
 from prisoners import services as prisoner_services
 from prisoners.api.csv_rows import person_csv_rows
 from prisoners.api.serializers import PrisonerDetailSerializer, PrisonerSerializer, SourceSerializer
+from prisoners.api.viewsets import RecordViewSet
 from prisoners.filtersets import PrisonerFilterSet, SourceFilterSet
 from prisoners.models import Detention, Prisoner, Source
 from prisoners.visibility import (
@@ -19,7 +20,6 @@ from prisoners.visibility import (
     without_drafts,
 )
 from releases.models import Release
-from tracker.api.views import RecordViewSet
 from tracker.values import format_partial_date
 
 PRISONER_CSV_COLUMNS = [

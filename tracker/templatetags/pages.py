@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_countries import countries
 
-from prisoners.visibility import shown_reported_values, shown_sources
 from tracker import glossary
 from tracker.values import format_partial_date
 
@@ -88,18 +87,6 @@ def aria_sort(context, key):
     if current == f"-{key}":
         return mark_safe(' aria-sort="descending"')
     return ""
-
-
-@register.filter
-def shown(sources):
-    """Only the sources the reader may see (prisoners.visibility; fail-closed)."""
-    return shown_sources(sources or ())
-
-
-@register.filter
-def shown_values(values):
-    """Only the reported values the reader may see (prisoners.visibility; fail-closed)."""
-    return shown_reported_values(values or ())
 
 
 @register.simple_tag
