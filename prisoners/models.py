@@ -211,7 +211,7 @@ class Prisoner(PublishableModel, TimestampedModel):
             models.Index(fields=["visibility"]),
             models.Index(fields=["full_name"]),
             # The public list's default order: the name as a public reader sees it (see
-            # prisoners.filtersets.with_sort_name; the literal is visibility.WITHHELD_NAME in English).
+            # people.filtersets.with_sort_name; the literal is visibility.WITHHELD_NAME in English).
             models.Index(
                 models.Case(
                     models.When(visibility=Visibility.PUBLIC, then=models.F("full_name")),

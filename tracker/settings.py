@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "tracker.apps.TrackerConfig",
     "prisoners",
     "releases",
+    "people",  # above both: a person with their releases (pages, API, admin); no models
     "imports",
     "corrections",
 ]
