@@ -10,9 +10,9 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from prisoners.models import DatePrecision, Gender, PrisonerStatus, Visibility
+from prisoners.models import Gender, PrisonerStatus, Visibility
 from prisoners.timeline import DetentionSpan, ReleaseStep, derive_status
-from prisoners.values import parse_country, parse_partial_date
+from tracker.values import DatePrecision, parse_country, parse_partial_date
 
 MAX_LENGTHS = {
     "external_id": 200,

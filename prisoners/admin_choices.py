@@ -4,7 +4,7 @@
   several) into a Select2 autocomplete over the field's own options (admin's vendored Select2, no
   requests): typing "lith" finds Lithuania instead of scrolling a 250-entry list.
 - `CountryInput` is a text box with the country names as suggestions, for plain forms (bulk actions,
-  pasted destinations); `prisoners.values.parse_country` reads a code or an English name.
+  pasted destinations); `tracker.values.parse_country` reads a code or an English name.
 - `countries_in_use_filter(field)` is a changelist filter listing only the countries the rows use.
 """
 

@@ -16,6 +16,7 @@ from django.db import router, transaction
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 
+from prisoners.admin_visibility import with_source_labelled_forms, with_source_labels
 from prisoners.visibility import can_view_withheld
 
 
@@ -121,6 +122,7 @@ class ServiceAdminMixin:
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)  # by name: modeltranslation's admin
+        form_class = with_source_labels(form_class, request.user)  # hidden sources chosen, untitled
         refused = getattr(request, "_admin_refusal", None)
         if refused is None or refused.prefix is not None:
             return form_class
@@ -132,6 +134,10 @@ class ServiceAdminMixin:
                 return cleaned
 
         return RefusedForm
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        for formset_class, inline in super().get_formsets_with_inlines(request, obj):
+            yield with_source_labelled_forms(formset_class, request.user), inline
 
     def _create_formsets(self, request, obj, change):
         formsets, inline_instances = super()._create_formsets(request, obj, change)

@@ -6,6 +6,7 @@ releases, deals, sources, imports, then accounts, and links to the review queue,
 duplicates and the import page.
 """
 
+from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -61,12 +62,13 @@ class TrackerAdminSite(SecureAdminSite):
 
     def workplace_links(self, request):
         """The review queue (with the number of drafts), likely duplicates and imports, as the user may open them."""
-        from prisoners.admin_review import ReviewQueueAdminMixin  # models are loaded by the time the index shows
-
         user = request.user
         links = []
-        if user.has_perm("prisoners.view_prisoner") or user.has_perm("prisoners.change_prisoner"):
-            counts = ReviewQueueAdminMixin.draft_counts(user)
+        # The person's admin (people/admin.py) holds the review queue; asked through the registry, so this
+        # site needs no import of the apps above it.
+        people_admin = self._registry.get(apps.get_model("prisoners", "Prisoner"))
+        if people_admin and (user.has_perm("prisoners.view_prisoner") or user.has_perm("prisoners.change_prisoner")):
+            counts = people_admin.draft_counts(user)
             links.append(
                 (
                     reverse("admin:prisoners_prisoner_review", current_app=self.name),

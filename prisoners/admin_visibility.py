@@ -1,17 +1,18 @@
 """Admin for staff without `prisoners.view_withheld`: withheld people and what names them are absent.
 
 Which people are withheld is `prisoners.visibility`'s answer (`nameable_prisoners`); this module only
-applies it to admin querysets, history pages and the recent-actions list.
+applies it to admin querysets, history pages, the recent-actions list and the labels of source pickers.
 """
 
 from django.contrib.admin.utils import unquote
 from django.http import Http404
 
-from prisoners.models import Prisoner, ReportedValue
+from prisoners.models import Prisoner, ReportedValue, Source
 from prisoners.visibility import (
     can_view_withheld,
     is_withheld_for,
     nameable_prisoners,
+    source_label,
     visible_reported_values,
     withheld_name,
 )
@@ -91,3 +92,30 @@ class HidesWithheldAdminMixin:
 def hide_values_about_withheld(user, queryset):
     """Reported values leave out those about a withheld person (or their records) and those citing hidden sources."""
     return visible_reported_values(user, queryset)
+
+
+def with_source_labels(form_class, user):
+    """`form_class` whose source fields (pickers of sources, single or many) label each source as
+    `prisoners.visibility.source_label` says: a hidden source already attached stays chosen, untitled."""
+    if can_view_withheld(user):
+        return form_class
+
+    class SourceLabelledForm(form_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            label = source_label(user)
+            for field in self.fields.values():
+                queryset = getattr(field, "queryset", None)
+                if queryset is not None and queryset.model is Source:
+                    field.label_from_instance = label
+
+    SourceLabelledForm.__name__ = form_class.__name__
+    SourceLabelledForm.__qualname__ = form_class.__qualname__
+    return SourceLabelledForm
+
+
+def with_source_labelled_forms(formset_class, user):
+    """`formset_class` whose rows are `with_source_labels` forms."""
+    if can_view_withheld(user):
+        return formset_class
+    return type(formset_class.__name__, (formset_class,), {"form": with_source_labels(formset_class.form, user)})

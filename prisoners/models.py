@@ -13,11 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-
-class DatePrecision(models.TextChoices):
-    DAY = "day", _("day")
-    MONTH = "month", _("month")
-    YEAR = "year", _("year")
+from tracker.values import DatePrecision
 
 
 class Visibility(models.TextChoices):
@@ -215,7 +211,7 @@ class Prisoner(PublishableModel, TimestampedModel):
             models.Index(fields=["visibility"]),
             models.Index(fields=["full_name"]),
             # The public list's default order: the name as a public reader sees it (see
-            # prisoners.filtersets.with_sort_name; the literal is visibility.WITHHELD_NAME in English).
+            # people.filtersets.with_sort_name; the literal is visibility.WITHHELD_NAME in English).
             models.Index(
                 models.Case(
                     models.When(visibility=Visibility.PUBLIC, then=models.F("full_name")),

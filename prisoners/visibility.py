@@ -11,7 +11,8 @@ this module decides:
 - how withheld people sort (`reader_sort_name`, `name_ordering`): never by their hidden name;
 - which sources and reported values are hidden because they are cited for someone withheld
   (`visible_sources`, `visible_reported_values`), fail-closed: `shown_sources` drops every source
-  that did not come through `visible_sources`;
+  that did not come through `visible_sources`; a source picker labels a hidden one "Source withheld"
+  (`source_label`);
 - who may make a record more visible (`may_change_visibility`);
 - drafts (people, release events and releases awaiting review): absent for every reader who may not
   see drafts, at every door, and not counted in totals until published (`without_drafts`,
@@ -342,6 +343,25 @@ def shown_value_source(value):
         return None
     setattr(value.source, SHOWN_FLAG, True)
     return value.source
+
+
+WITHHELD_SOURCE = _("Source withheld")
+
+
+def source_label(user):
+    """How a picker labels the sources already attached to a record (admin's source fields): a source hidden from
+    `user` keeps its place (saving the form keeps it attached) but shows neither its title nor its address."""
+    if can_view_withheld(user):
+        return str
+    hidden = None
+
+    def label(source):
+        nonlocal hidden
+        if hidden is None:  # asked once per picker, and only when it shows a chosen source
+            hidden = set(_withheld_source_ids())
+        return str(WITHHELD_SOURCE) if source.pk in hidden else str(source)
+
+    return label
 
 
 def may_cite(user, source) -> bool:

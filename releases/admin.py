@@ -18,13 +18,13 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from prisoners.admin import ReportedValueInline
 from prisoners.admin_choices import CountryAutocompleteAdminMixin, countries_in_use_filter
-from prisoners.admin_event_people import EventPeopleAdminMixin, people_link
-from prisoners.admin_paste import EventPasteAdminMixin
-from prisoners.admin_review import DraftsAdminMixin
 from prisoners.admin_services import INLINE_WRITERS, InlineWriter, ServiceAdminMixin
 from prisoners.admin_visibility import HidesWithheldAdminMixin
 from releases import services
+from releases.admin_event_people import EventPeopleAdminMixin, people_link
 from releases.admin_parties import GroupReleaseInline, PartyRoleInline, ReportedCountInline
+from releases.admin_paste import EventPasteAdminMixin
+from releases.admin_review import DraftsAdminMixin
 from releases.models import (
     DealClaim,
     Destination,

@@ -20,11 +20,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from prisoners.scripts import with_native_variants
-from prisoners.values import parse_country
 from prisoners.visibility import mask_texts_naming_withheld, nameable_person_records, visible_events
 from releases.models import EventDestination, Release, ReleaseEvent
 from releases.selectors import FREED_OUTCOMES, events_released_by, events_with_named_counts
 from tracker import glossary
+from tracker.values import parse_country
 
 FEED_LENGTH = 50
 FEED_STYLESHEET = "feeds/atom.xsl"  # a template: its words are in the page's language

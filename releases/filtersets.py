@@ -9,7 +9,6 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from prisoners.search import search_prisoners
-from prisoners.values import parse_country
 from prisoners.visibility import published, visible_prisoners
 from releases.models import (
     Destination,
@@ -33,6 +32,7 @@ from tracker.filters import (
     SlugChoiceFilter,
     ordered_by,
 )
+from tracker.values import parse_country
 
 
 def _user(filterset):

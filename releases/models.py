@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from prisoners.models import DatePrecision, Prisoner, PublishableModel, ReportedValue, Source, TimestampedModel
+from prisoners.models import Prisoner, PublishableModel, ReportedValue, Source, TimestampedModel
+from tracker.values import DatePrecision
 
 
 class Qualifier(models.TextChoices):

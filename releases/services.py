@@ -21,7 +21,6 @@ from prisoners.services import (
     refresh_status,
     refresh_statuses,
 )
-from prisoners.values import parse_country
 from prisoners.visibility import created_as_draft
 from releases.models import (
     DealClaim,
@@ -38,6 +37,7 @@ from releases.models import (
     SanctionsDeal,
 )
 from tracker.history import acting_as
+from tracker.values import parse_country
 
 
 def _as(actor):

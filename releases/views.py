@@ -19,7 +19,6 @@ from django_countries import countries as country_names
 
 from prisoners.models import ReportedValue, Source
 from prisoners.scripts import with_native_variants
-from prisoners.values import parse_country
 from prisoners.visibility import (
     display_name,
     is_withheld_for,
@@ -64,6 +63,7 @@ from tracker import glossary
 from tracker.charts import Column, bar_percentages, column_chart, map_markers, month_range, with_rows
 from tracker.listing import apply_filterset, clean_query_redirect, paginate
 from tracker.read_cache import cached_menu
+from tracker.values import parse_country
 
 COUNTRY_MENU_SECONDS = 300  # menus of countries in use: recomputed at most every five minutes
 

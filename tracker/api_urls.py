@@ -6,6 +6,7 @@ from tracker.api.views import APIRootView
 
 urlpatterns = [
     path("", APIRootView.as_view(), name="api-root"),
+    path("", include("people.api.urls")),
     path("", include("prisoners.api.urls")),
     path("", include("releases.api.urls")),
     path("", include("imports.api.urls")),

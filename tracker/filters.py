@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from prisoners.values import parse_country
+from tracker.values import parse_country
 
 ISO_DATE_FORMATS = ["%Y-%m-%d"]
 

@@ -9,7 +9,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from corrections import views as correction_views
-from prisoners import views as prisoner_views
+from people import views as prisoner_views
 from releases import views as release_views
 from releases.feeds import ReleaseEventFeed, feed_stylesheet
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "tracker.apps.TrackerConfig",
     "prisoners",
     "releases",
+    "people",  # above both: a person with their releases (pages, API, admin); no models
     "imports",
     "corrections",
 ]
@@ -281,7 +282,7 @@ SPECTACULAR_SETTINGS = {
         "NameVariantKindEnum": "prisoners.models.NameVariant.Kind",
         "ReleaseEventKindEnum": "releases.models.ReleaseEvent.Kind",
         "VisibilityEnum": "prisoners.models.Visibility",
-        "DatePrecisionEnum": "prisoners.models.DatePrecision",
+        "DatePrecisionEnum": "tracker.values.DatePrecision",
         "QualifierEnum": "releases.models.Qualifier",
         "PartyKindEnum": "releases.models.Party.Kind",
         "ReliefMeasureKindEnum": "releases.models.ReliefMeasure.Kind",

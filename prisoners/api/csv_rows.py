@@ -11,9 +11,9 @@ from django.db.models import F
 from django.urls import reverse
 
 from prisoners.models import Detention, NameVariant, Source
-from prisoners.values import format_partial_date
 from prisoners.visibility import is_withheld_for, redact, visible_sources
 from tracker.api.csv_export import in_chunks, url_maker
+from tracker.values import format_partial_date
 
 PERSON_FIELDS = (
     "id",

@@ -1,11 +1,10 @@
-"""API routes for people and sources, included under /api/v1/."""
+"""API routes for sources, included under /api/v1/ (people: people/api/urls.py)."""
 
 from rest_framework.routers import SimpleRouter
 
-from prisoners.api.views import PrisonerViewSet, SourceViewSet
+from prisoners.api.views import SourceViewSet
 
 router = SimpleRouter()
-router.register("prisoners", PrisonerViewSet, basename="api-prisoner")
 router.register("sources", SourceViewSet, basename="api-source")
 
 urlpatterns = router.urls

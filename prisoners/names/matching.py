@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from prisoners.models import NameKey, Prisoner
 from prisoners.names.folding import identity_keys
-from prisoners.values import parse_partial_date
+from tracker.values import parse_partial_date
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,18 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from prisoners import services as prisoner_services
-from prisoners.values import parse_country
+from prisoners.api.refs import (
+    PersonRefSerializer,
+    ReportedValueSerializer,
+    SourceRefSerializer,
+    VisiblePrisonerField,
+    reader,
+    source_ids_field,
+    withheld_for_reader,
+)
 from prisoners.visibility import redact, without_drafts
 from releases import services as release_services
+from releases.api.refs import DealRefSerializer, DestinationRefSerializer, EventRefSerializer
 from releases.models import (
     DealClaim,
     Destination,
@@ -36,19 +45,8 @@ from releases.selectors import (
     release_tallies,
 )
 from tracker.api.fields import CountryCodeField, PartialDateField
-from tracker.api.refs import (
-    DealRefSerializer,
-    DestinationRefSerializer,
-    EventRefSerializer,
-    PersonRefSerializer,
-    ReportedValueSerializer,
-    SourceRefSerializer,
-    StrictSerializerMixin,
-    VisiblePrisonerField,
-    reader,
-    source_ids_field,
-    withheld_for_reader,
-)
+from tracker.api.serializers import StrictSerializerMixin
+from tracker.values import parse_country
 
 _source_ids_field = source_ids_field
 

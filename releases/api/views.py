@@ -8,7 +8,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from prisoners.values import parse_country
+from prisoners.api.viewsets import RecordViewSet
 from prisoners.visibility import (
     is_withheld_for,
     redact,
@@ -64,7 +64,7 @@ from releases.selectors import (
 )
 from releases.stats import all_stats
 from tracker.api.permissions import ReadOnly
-from tracker.api.views import RecordViewSet
+from tracker.values import parse_country
 
 
 def country_param(request):

@@ -150,3 +150,49 @@ def test_staff_with_view_withheld_see_everyone(client, build, withheld_world):
     found, _opened = leaks(client, [reverse("admin:releases_release_changelist")])
     assert {secret for _url, secret in found} >= {"Synthetic Zebulon Hidden", "Synthetic Quillon Masked"}
     assert Prisoner.objects.filter(visibility="private").count() == 2
+
+
+HIDDEN_SOURCE_TITLE = "Synthetic report naming Zebulon"
+
+
+@pytest.fixture
+def shared_hidden_source(build):
+    """A source cited for a private person and also for an event, its deal and one of the deal's measures."""
+    from releases import services as release_services
+
+    hidden = build.source(title=HIDDEN_SOURCE_TITLE)
+    visible = build.source(title="Synthetic neutral bulletin")
+    person = build.prisoner("Synthetic Zebulon Hidden", visibility="private")
+    deal = build.deal("Synthetic shared deal", sources=[hidden, visible])
+    release_services.create_relief_measure(deal=deal, measure="Synthetic measure", sources=[hidden])
+    event = build.event("Synthetic shared-source event", deal=deal, sources=[hidden, visible])
+    build.release(person, event=build.event("Synthetic other event"), sources=[hidden])
+    return event, deal, hidden, visible
+
+
+@pytest.mark.parametrize("page", ["event", "deal"])
+def test_source_pickers_mask_hidden_sources_and_keep_them_on_save(client, build, shared_hidden_source, page):
+    event, deal, hidden, visible = shared_hidden_source
+    perms = [*PERMS, "releases.change_sanctionsdeal", "releases.change_reliefmeasure"]
+    client.force_login(build.user("synthetic-picker-staff", is_staff=True, perms=perms))
+    record = event if page == "event" else deal
+    url = reverse(f"admin:releases_{record._meta.model_name}_change", args=[record.pk])
+
+    html = client.get(url).content.decode()
+    assert HIDDEN_SOURCE_TITLE not in html
+    assert "Source withheld" in html  # still attached, shown without its title
+    assert "Synthetic neutral bulletin" in html
+
+    assert submit(client, url).status_code == 302  # saved unchanged: nothing dropped
+    record.refresh_from_db()
+    assert set(record.sources.all()) == {hidden, visible}
+    if page == "deal":
+        assert set(deal.relief_measures.get().sources.all()) == {hidden}
+
+
+def test_staff_with_view_withheld_see_the_source_title_in_the_picker(client, build, shared_hidden_source):
+    event, _deal, _hidden, _visible = shared_hidden_source
+    client.force_login(build.user("synthetic-picker-all", is_staff=True, perms=[*PERMS, "prisoners.view_withheld"]))
+    html = client.get(reverse("admin:releases_releaseevent_change", args=[event.pk])).content.decode()
+    assert HIDDEN_SOURCE_TITLE in html
+    assert "Source withheld" not in html

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from prisoners.duplicates import likely_duplicates
+from people.duplicates import likely_duplicates
 from prisoners.models import Prisoner
 from prisoners.names.folding import identity_keys
 from releases.models import Release

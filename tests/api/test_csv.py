@@ -85,7 +85,7 @@ def test_a_whole_list_ends_with_its_row_count_so_a_cut_file_is_told_apart(client
 
 
 def test_the_people_export_builds_no_model_instance_per_row(client, build, monkeypatch):
-    from prisoners.api.views import PrisonerViewSet
+    from people.api.views import PrisonerViewSet
     from prisoners.models import Prisoner
 
     for n in range(3):

@@ -6,7 +6,8 @@ import jsonschema
 import pytest
 from rest_framework.test import APIClient
 
-from prisoners.filtersets import PrisonerFilterSet, SourceFilterSet
+from people.filtersets import PrisonerFilterSet
+from prisoners.filtersets import SourceFilterSet
 from releases.filtersets import DestinationFilterSet, ReleaseEventFilterSet, ReleaseFilterSet, SanctionsDealFilterSet
 
 pytestmark = pytest.mark.django_db

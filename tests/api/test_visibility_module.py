@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from prisoners.api.serializers import PrisonerDetailSerializer, PrisonerSerializer
+from people.api.serializers import PrisonerDetailSerializer, PrisonerSerializer
 from prisoners.visibility import KEPT_WHEN_WITHHELD
 from releases.api.serializers import ReleaseSerializer
 from tests.api.conftest import WITHHELD_WORDS
 from tests.csv_download import csv_text
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ("prisoners", "releases", "imports", "tracker")
+APPS = ("prisoners", "releases", "people", "imports", "corrections", "tracker")
 # Deciding who sees what: comparing or filtering on a visibility value, or masking a name.
 DECIDING = re.compile(
     r"Visibility\.(PUBLIC|PRIVATE|ANONYMIZED)"

@@ -4,8 +4,9 @@ from datetime import date
 
 import pytest
 
-from prisoners.models import DatePrecision, NameKey
+from prisoners.models import NameKey
 from prisoners.names.matching import birth_dates_agree, match_existing_prisoner
+from tracker.values import DatePrecision
 
 
 @pytest.mark.django_db

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from prisoners.duplicates import likely_duplicates, merge_prisoners
+from people.duplicates import likely_duplicates, merge_prisoners
 from prisoners.models import ExternalId, Prisoner
 from prisoners.search import search_prisoners
 

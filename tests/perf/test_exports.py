@@ -7,7 +7,7 @@ import io
 import pytest
 from rest_framework.test import APIClient
 
-from prisoners.api.views import PrisonerViewSet
+from people.api.views import PrisonerViewSet
 from releases.api.views import ReleaseViewSet
 from tests.csv_download import csv_text
 

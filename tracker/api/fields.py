@@ -5,7 +5,7 @@ from django.core.validators import URLValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from prisoners.values import format_partial_date, parse_country, parse_partial_date
+from tracker.values import format_partial_date, parse_country, parse_partial_date
 
 PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 

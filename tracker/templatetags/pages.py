@@ -12,9 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_countries import countries
 
-from prisoners.values import format_partial_date
-from prisoners.visibility import shown_reported_values, shown_sources
 from tracker import glossary
+from tracker.values import format_partial_date
 
 register = template.Library()
 
@@ -90,16 +89,6 @@ def aria_sort(context, key):
     return ""
 
 
-@register.filter
-def shown(sources):
-    """Only the sources the reader may see (prisoners.visibility; fail-closed)."""
-    return shown_sources(sources or ())
-
-
-@register.filter
-def shown_values(values):
-    """Only the reported values the reader may see (prisoners.visibility; fail-closed)."""
-    return shown_reported_values(values or ())
 @register.simple_tag
 def term(group, token, css="badge kind"):
     """A token in the reader's words, linking to its definition, explained on hover (title), on focus (CSS)

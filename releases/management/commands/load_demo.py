@@ -34,7 +34,6 @@ from unidecode import unidecode
 
 from prisoners import services as prisoner_services
 from prisoners.models import ExternalId, NameVariant, Source, Visibility
-from prisoners.values import parse_country
 from releases import services as release_services
 from releases.demo_titles import apply_demo_title_translations
 from releases.models import (
@@ -47,6 +46,7 @@ from releases.models import (
     SanctionsDeal,
 )
 from tracker.history import acting_as, system_user
+from tracker.values import parse_country
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "demo_data"
 EVENTS_FILE = DATA_DIR / "belarus-releases-2024-2025.json"

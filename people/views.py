@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from prisoners.filtersets import PrisonerFilterSet
+from people.filtersets import PrisonerFilterSet
 from prisoners.models import Detention, IncommunicadoPeriod, Prisoner
 from prisoners.scripts import with_native_variants
 from prisoners.timeline import HELD

@@ -3,7 +3,7 @@
 `likely_duplicates` pairs people who share a name key (prisoners.names.folding.identity_keys): the same
 name in any spelling or script, with or without a patronymic. `merge_prisoners` moves everything
 the duplicate has to the survivor and deletes the duplicate; history keeps both records as they
-were, each change tagged with the reason "merged".
+were, each change tagged with the reason "merged". It moves releases too, so it sits above both apps.
 """
 
 from collections import defaultdict
@@ -21,6 +21,7 @@ from prisoners import services
 from prisoners.models import NameKey, NameVariant, Prisoner, ReportedValue
 from prisoners.names.matching import birth_dates_agree
 from prisoners.visibility import most_restrictive
+from releases import services as release_services
 from tracker.history import acting_as
 
 
@@ -118,8 +119,6 @@ def _merged_fields(survivor, duplicate):
 
 def _merge_releases(survivor, duplicate, reason):
     """Move releases; where both records were freed in the same event, keep one, with both's sources."""
-    from releases import services as release_services  # releases builds on people: imported where used
-
     kept_by_event = {release.event_id: release for release in survivor.releases.exclude(event=None)}
     for release in duplicate.releases.all():
         release._change_reason = reason

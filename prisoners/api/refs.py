@@ -1,21 +1,17 @@
-"""Small nested forms of records that other records point to (a source, a person, an event, a place, a
-deal), the write-side fields that name them, and the strict base every write serializer uses.
+"""Small nested forms of the people and sources other records point to, the write-side fields that name them,
+and reported values (one source's value for one field). Events, places and deals have theirs in
+`releases/api/refs.py`; the strict base every write serializer uses is `tracker/api/serializers.py`.
 
 Who sees what is decided by `prisoners.visibility`; these only ask it: a person shows as "Name
 withheld" when their name is withheld, a source or reported value cited for someone withheld is
 absent, and a write may only name records its writer may see (a hidden id answers like a missing one).
 """
 
-from collections.abc import Mapping
-
-from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from prisoners import visibility
 from prisoners.models import Prisoner, ReportedValue, Source
-from releases.models import Destination, ReleaseEvent, SanctionsDeal
-from tracker.api.fields import CountryCodeField
+from tracker.api.serializers import StrictSerializerMixin
 
 
 def reader(serializer):
@@ -33,23 +29,6 @@ def visible_to_reader(serializer, prisoner):
 
 def withheld_for_reader(serializer, prisoner):
     return visibility.is_withheld_for(reader(serializer), prisoner)
-
-
-class StrictSerializerMixin:
-    """A write either stores every field it was given or answers 400 naming the ones it cannot store."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, Mapping):
-            errors = {}
-            for name in data:
-                field = self.fields.get(name)
-                if field is None:
-                    errors[name] = [_("Unknown field: it cannot be stored.")]
-                elif field.read_only:
-                    errors[name] = [_("Read-only field: it cannot be written.")]
-            if errors:
-                raise serializers.ValidationError(errors)
-        return super().to_internal_value(data)
 
 
 class VisibleSourceListSerializer(serializers.ListSerializer):
@@ -129,38 +108,3 @@ class PersonRefSerializer(serializers.Serializer):
         withheld = withheld_for_reader(self, prisoner)
         data["withheld"] = withheld
         return visibility.redact("person_ref", data, withheld=withheld)
-
-
-class EventRefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api-release-event-detail", lookup_field="slug")
-
-    class Meta:
-        model = ReleaseEvent
-        fields = ["id", "url", "slug", "title", "date"]
-        read_only_fields = fields
-
-
-class DestinationRefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api-destination-detail", lookup_field="code", lookup_url_kwarg="country"
-    )
-    country = CountryCodeField(read_only=True)
-    name = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Destination
-        fields = ["id", "url", "country", "name"]
-        read_only_fields = fields
-
-    @extend_schema_field(serializers.CharField())
-    def get_name(self, destination):
-        return str(destination.country.name)
-
-
-class DealRefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api-deal-detail", lookup_field="slug")
-
-    class Meta:
-        model = SanctionsDeal
-        fields = ["id", "url", "slug", "title", "status"]
-        read_only_fields = fields

@@ -12,7 +12,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from prisoners.duplicates import likely_duplicates, merge_prisoners
+from people.duplicates import likely_duplicates, merge_prisoners
 
 
 class PrisonerDuplicatesAdminMixin:

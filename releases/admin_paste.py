@@ -32,9 +32,9 @@ from prisoners.models import Prisoner
 from prisoners.names.folding import identity_keys
 from prisoners.names.matching import match_existing_prisoners
 from prisoners.search import search_prisoners
-from prisoners.values import parse_country
 from prisoners.visibility import display_name, nameable_prisoners
 from releases import services as release_services
+from tracker.values import parse_country
 
 MAX_LINES = 2000
 CANDIDATES_SHOWN = 5

@@ -4,10 +4,19 @@ import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 
-from prisoners.models import DatePrecision
+
+class DatePrecision(models.TextChoices):
+    """How much of a partial date is known (stored next to the date by the models that use one)."""
+
+    DAY = "day", gettext_lazy("day")
+    MONTH = "month", gettext_lazy("month")
+    YEAR = "year", gettext_lazy("year")
+
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 # Names the press uses that are not the ISO short names.
