@@ -11,6 +11,7 @@ allow-list). Every part is a Django queryset turned into SQL with `query.sql_wit
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import F, OrderBy
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 
 from prisoners.models import DatePrecision, NameVariant, Prisoner, Source
@@ -45,7 +46,7 @@ def _sql(queryset):
 
 
 def _of(queryset, people):
-    """Rows of `queryset` that belong to `people` (a queryset of ids), or all of them (None)."""
+    """Rows of `queryset` that belong to `people` (SQL of their ids), or all of them (None)."""
     return queryset if people is None else queryset.filter(prisoner_id__in=people)
 
 
@@ -79,7 +80,7 @@ def _people(queryset):
 
 def _aliases(people):
     variants = _of(NameVariant.objects.all(), people).order_by().values("prisoner_id")
-    return _sql(variants.annotate(names=StringAgg("name", "|", ordering="name")).values("prisoner_id", "names"))
+    return _sql(variants.annotate(names=StringAgg("name", "|", order_by="name")).values("prisoner_id", "names"))
 
 
 def _latest_detention(people):
@@ -122,7 +123,7 @@ def _sources(user, people):
         source__in=visible_sources(user, Source.objects.all()).values("pk")
     )
     links = (
-        through.order_by().values("prisoner_id").annotate(links=StringAgg("source__link", "|", ordering="source_id"))
+        through.order_by().values("prisoner_id").annotate(links=StringAgg("source__link", "|", order_by="source_id"))
     )
     return _sql(links.values("prisoner_id", "links"))
 
@@ -173,18 +174,24 @@ def person_csv_sql(request, queryset, releases, columns, *, whole_list=False):
         inner.append(f"{sql} AS c{index}")
         params += cell_params
     outer = [neutralised(f"c{i}") if name in TEXT_CELLS else f"c{i}" for i, name in enumerate(columns)]
-    # Each related table is read for the exported people only (the filtered queryset again, as a subquery the
-    # planner estimates: index lookups for a few people), or whole for the whole list.
-    ids = None if whole_list else queryset.order_by().values("pk")
+    # Each related table is read for the exported people only (index lookups for a few people), or whole for
+    # the whole list (hash joins, and no second scan of the people).
+    ids = None if whole_list else RawSQL("SELECT id FROM people", [])
     people, people_params, order = _people(queryset)
     parts = [_aliases(ids), _latest_detention(ids), _latest_release(releases, ids), _sources(request.user, ids)]
     aliases, detentions, latest_releases, sources = (sql for sql, _ in parts)
     keys = ", ".join(f"p.{key.split()[0]}" for key in order.split(", "))
+    with_people, from_people = (
+        ("", f"({people})") if whole_list else (f"WITH people AS MATERIALIZED ({people}) ", "people")
+    )
     sql = (
-        f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)}, {keys} FROM ({people}) AS p "
+        f"{with_people}SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)}, {keys} FROM {from_people} AS p "
         f"LEFT JOIN ({aliases}) AS a ON a.prisoner_id = p.id "
         f"LEFT JOIN ({detentions}) AS d ON d.prisoner_id = p.id "
         f"LEFT JOIN ({latest_releases}) AS r ON r.prisoner_id = p.id "
         f"LEFT JOIN ({sources}) AS s ON s.prisoner_id = p.id OFFSET 0) AS cells ORDER BY {order}"
     )
-    return sql, [*params, *people_params, *(param for _, part_params in parts for param in part_params)]
+    part_params = [param for _, params_of_part in parts for param in params_of_part]
+    if whole_list:
+        return sql, [*params, *people_params, *part_params]
+    return sql, [*people_params, *params, *part_params]

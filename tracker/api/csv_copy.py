@@ -75,8 +75,7 @@ class _RowWriter:
 
 def _copy(cursor, statement, writer, outcome):
     try:
-        for name, value in COPY_SETTINGS.items():
-            cursor.execute(f"SET {name} = %s", [value])
+        cursor.execute("; ".join(f"SET {name} = '{value}'" for name, value in COPY_SETTINGS.items()))
         cursor.copy_expert(statement, writer)
         writer.flush()
         outcome["rows"] = writer.rows
@@ -84,8 +83,7 @@ def _copy(cursor, statement, writer, outcome):
         outcome["error"] = error
     finally:
         try:
-            for name in COPY_SETTINGS:
-                cursor.execute(f"RESET {name}")
+            cursor.execute("; ".join(f"RESET {name}" for name in COPY_SETTINGS))
         except Exception:  # noqa: BLE001 - a failed COPY's transaction: its error is the one to raise
             outcome.setdefault("error", RuntimeError("the export's settings could not be reset"))
         writer.pieces.put(_DONE)
