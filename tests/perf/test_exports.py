@@ -34,6 +34,7 @@ def _people(build, count):
 def test_exports_run_a_fixed_number_of_queries(build, count, django_assert_num_queries):
     _people(build, count)
     client = APIClient()
+    csv_text(client.get("/api/v1/prisoners/", {"format": "csv"}))  # content types cached, as in a running site
     # SQLite: people, variants, detentions, latest releases, sources: one query each per chunk of 2,000 people.
     # PostgreSQL: one COPY of the whole list (tracker/api/csv_copy.py), between setting and resetting its
     # session settings (ISO dates, sort memory, no JIT).
