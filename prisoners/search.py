@@ -9,7 +9,9 @@ between the folded query and the person's stored keys, best first.
   tracker/settings.py, GIN trigram index), then the people holding one of them for every query
   word, or for its surname alone (GIN index on the words of Prisoner.name_keys). The rank is 1.0
   for holding every query word as written, 0.75 for the surname as written, otherwise pg_trgm's
-  `word_similarity` between the folded query and the person's keys. All in one query.
+  `word_similarity` between the folded query and the person's keys. All in one query, the people
+  coming from tiers (prisoners/search_tiers.py): holders of the words as written first, fuzzy
+  matches only when fewer than FUZZY_WHEN_FEWER_THAN hold them, each tier cut at TIER_LIMIT.
 - SQLite (small demo data): the same rank as a Python function registered on the connection,
   matched from MATCH_THRESHOLD on over the whole query (a scan, fine for a demo).
 

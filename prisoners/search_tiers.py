@@ -3,9 +3,10 @@
 `prisoners.search.search_prisoners` asks `tiered_matches` for the people a query finds; they come as one
 subquery of ids (the caller's queryset keeps its filters, rank and order, and runs no query of its own):
 
-1. people holding every word of one reading of the query, and people holding its surname (its distinctive
-   words) as written: array containment on the GIN index of their words, each tier ordered by name and
-   cut at `TIER_LIMIT` (for a word most people hold, PostgreSQL walks the name index in order and stops);
+1. people holding every word of one reading of the query as written (array containment on the GIN index
+   of their words), the first `TIER_LIMIT` by name; then people holding its surname (its distinctive
+   words) as written, the first `TIER_LIMIT` found (a common surname is held by thousands: only those
+   read are fetched);
 2. fuzzy matches (a word like each query word in the vocabulary, `_holds_a_word_like`) only when the
    first tier is short: fewer than `FUZZY_WHEN_FEWER_THAN` people hold the words as written. Otherwise
    that part of the subquery is never run, so a common name costs no trigram work and no ranking of
