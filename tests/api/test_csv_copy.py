@@ -125,3 +125,26 @@ def test_the_rows_are_cut_into_bounded_pieces(people, monkeypatch):
     response = APIClient().get("/api/v1/prisoners/", {"format": "csv"})
     pieces = list(response.streaming_content)
     assert len(pieces) == 2 + 4  # the header, one piece per person, the last line
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_who_goes_away_leaves_the_connection_as_it_was(build, monkeypatch):
+    """Closing the response half way stops the COPY; the connection keeps its own settings."""
+    from django.db import connection
+
+    for n in range(3):
+        build.prisoner(f"Synthetic Leaver {n}")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW work_mem")
+        (before,) = cursor.fetchone()
+    monkeypatch.setattr(csv_copy, "PIECE_BYTES", 1)  # a piece per row
+    response = APIClient().get("/api/v1/prisoners/", {"format": "csv"})
+    pieces = iter(response.streaming_content)
+    header, first_row = next(pieces), next(pieces)
+    response.close()
+    assert header.startswith(b"id,url,full_name") and b"Synthetic Leaver" in first_row
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW work_mem")
+        assert cursor.fetchone() == (before,)
+        cursor.execute("SELECT count(*) FROM prisoners_prisoner")
+        assert cursor.fetchone() == (3,)
