@@ -251,28 +251,53 @@ def cases(people):
     ]
 
 
-def csv_case():
+# The people CSV's columns as one hand-written query: the same rows, order and visibility rules (a withheld
+# person's name replaced, their other fields outside the allow-list blank), plain values.
+CSV_COPY = f"""COPY (SELECT p.id, 'http://testserver/prisoners/' || p.id || '/',
+    CASE WHEN p.visibility = 'public' THEN p.full_name ELSE 'Name withheld' END, p.visibility <> 'public',
+    CASE WHEN p.visibility = 'public' THEN NULLIF(p.native_name, '') END,
+    CASE WHEN p.visibility = 'public' THEN v.names END, p.status, NULLIF(p.country, ''),
+    replace(p.citizenship, ',', '|'), p.gender, CASE WHEN p.visibility = 'public' THEN p.birth_date END,
+    d.detained_on, d.charges, CASE WHEN p.visibility = 'public' THEN NULLIF(d.sentence, '') END, d.sentence_months,
+    CASE WHEN p.visibility = 'public' THEN NULLIF(d.place_of_detention, '') END, r.effective_date, r.slug,
+    r.country, r.title, r.date, CASE WHEN p.visibility = 'public' THEN s.links END
+    FROM prisoners_prisoner p
+    LEFT JOIN (SELECT prisoner_id, string_agg(name, '|' ORDER BY name) AS names FROM prisoners_namevariant
+        GROUP BY 1) v ON v.prisoner_id = p.id
+    LEFT JOIN (SELECT DISTINCT ON (prisoner_id) prisoner_id, detained_on, charges, sentence, sentence_months,
+        place_of_detention FROM prisoners_detention ORDER BY prisoner_id, detained_on DESC NULLS FIRST, id DESC
+        ) d ON d.prisoner_id = p.id
+    LEFT JOIN (SELECT DISTINCT ON (r.prisoner_id) r.prisoner_id, r.effective_date, e.slug, e.title, e.date,
+        ds.country FROM releases_release r JOIN releases_releaseevent e ON e.id = r.event_id
+        LEFT JOIN releases_destination ds ON ds.id = r.destination_id WHERE NOT r.is_draft AND NOT e.is_draft
+        ORDER BY r.prisoner_id, r.effective_date DESC NULLS LAST, r.id DESC) r ON r.prisoner_id = p.id
+    LEFT JOIN (SELECT ps.prisoner_id, string_agg(s.link, '|' ORDER BY s.id) AS links
+        FROM prisoners_prisoner_sources ps JOIN prisoners_source s ON s.id = ps.source_id GROUP BY 1
+        ) s ON s.prisoner_id = p.id
+    WHERE {VISIBLE}
+    ORDER BY CASE WHEN p.visibility = 'public' THEN p.full_name ELSE 'Name withheld' END, p.id)
+    TO STDOUT WITH CSV"""
+
+
+def csv_case(runs=2):
+    """The whole people CSV through the API, and COPY of the same columns, interleaved `runs` times."""
     client = Client()
-    started = time.perf_counter()
-    response = client.get("/api/v1/prisoners/", {"format": "csv"})
-    size, last = 0, b""
-    for chunk in response.streaming_content:
-        size += len(chunk)
-        last = chunk[-80:]
-    project = time.perf_counter() - started
-    started = time.perf_counter()
-    with connection.cursor() as cursor, open(os.devnull, "w") as sink:
-        cursor.copy_expert(
-            f"""COPY (SELECT p.id, CASE WHEN p.visibility = 'public' THEN p.full_name ELSE 'Name withheld' END,
-            p.status, p.country, d.detained_on, d.charges, r.effective_date, e.slug, ds.country
-            FROM prisoners_prisoner p LEFT JOIN prisoners_detention d ON d.prisoner_id = p.id
-            LEFT JOIN releases_release r ON r.prisoner_id = p.id LEFT JOIN releases_releaseevent e ON e.id = r.event_id
-            LEFT JOIN releases_destination ds ON ds.id = r.destination_id WHERE {VISIBLE} ORDER BY p.id)
-            TO STDOUT WITH CSV HEADER""",
-            sink,
-        )
-    copy = time.perf_counter() - started
-    return project, copy, size, last.decode(errors="replace").strip().splitlines()[-1]
+    warm = client.get("/api/v1/prisoners/", {"format": "csv", "release_event": "synthetic-release-2"})
+    b"".join(warm.streaming_content)  # summaries (the sources hidden from the public) cached as in production
+    projects, copies = [], []
+    for _run in range(runs):
+        started = time.perf_counter()
+        response = client.get("/api/v1/prisoners/", {"format": "csv"})
+        size, last = 0, b""
+        for chunk in response.streaming_content:
+            size += len(chunk)
+            last = chunk[-80:]
+        projects.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        with connection.cursor() as cursor, open(os.devnull, "w") as sink:
+            cursor.copy_expert(CSV_COPY, sink)
+        copies.append(time.perf_counter() - started)
+    return projects, copies, size, last.decode(errors="replace").strip().splitlines()[-1]
 
 
 def surge(urls, seconds, connections=50):
@@ -421,10 +446,11 @@ def main():
     for url, times in cached:
         print(f"| `{url}` | {pct(times, 0.5):.2f} / {pct(times, 0.95):.2f} |")
     if args.csv:
-        project, copy, size, last = csv_case()
+        projects, copies, size, last = csv_case()
         print(
-            f"\nCSV of all visible people: {project:.1f} s ({size / 1e6:.0f} MB, last line {last!r}); "
-            f"COPY of the same columns: {copy:.1f} s; ratio {project / copy:.1f}x"
+            f"\nCSV of all visible people: {' / '.join(f'{t:.1f}' for t in projects)} s ({size / 1e6:.0f} MB, "
+            f"last line {last!r}); COPY of the same columns: {' / '.join(f'{t:.1f}' for t in copies)} s; "
+            f"ratio {min(projects) / min(copies):.1f}x (best of each)"
         )
     if args.surge_seconds:
         results = surge(["/", "/releases/synthetic-release-1/"], args.surge_seconds)

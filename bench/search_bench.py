@@ -138,7 +138,7 @@ def generate_rows(count, seed=2025):
 def copy_people(count):
     columns = (
         "full_name, native_name, citizenship, country, gender, birth_date_precision, biography, notes, "
-        "visibility, status, created_at, updated_at, name_keys"
+        "visibility, status, created_at, updated_at, name_keys, recognition, is_draft"
     )
     now = "2025-12-13 00:00:00+00"
     vocabulary = set()
@@ -148,6 +148,7 @@ def copy_people(count):
         for full_name, native_name, visibility, keys in generate_rows(count):
             vocabulary.update(keys.split())
             fields = [full_name, native_name, "", "", "unknown", "day", "", "", visibility, "unknown", now, now, keys]
+            fields += ["", "f"]  # recognition, is_draft
             buffer.write("\t".join(field.replace("\t", " ") for field in fields) + "\n")
             rows += 1
             if rows == size:

@@ -9,7 +9,9 @@ between the folded query and the person's stored keys, best first.
   tracker/settings.py, GIN trigram index), then the people holding one of them for every query
   word, or for its surname alone (GIN index on the words of Prisoner.name_keys). The rank is 1.0
   for holding every query word as written, 0.75 for the surname as written, otherwise pg_trgm's
-  `word_similarity` between the folded query and the person's keys. All in one query.
+  `word_similarity` between the folded query and the person's keys. All in one query, the people
+  coming from tiers (prisoners/search_tiers.py): holders of the words as written first, fuzzy
+  matches only when fewer than FUZZY_WHEN_FEWER_THAN hold them, each tier cut at TIER_LIMIT.
 - SQLite (small demo data): the same rank as a Python function registered on the connection,
   matched from MATCH_THRESHOLD on over the whole query (a scan, fine for a demo).
 
@@ -20,13 +22,12 @@ reader who may not see it.
 
 from django.db import connections
 from django.db.backends.signals import connection_created
-from django.db.models import BooleanField, Case, F, FloatField, Func, Q, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models import Case, F, FloatField, Func, Q, Value, When
 from django.db.models.functions import Greatest
 
-from prisoners.models import NameWord, Prisoner
 from prisoners.names.folding import distinctive_words, fold_name_alternatives, search_keys, word_similarity
 from prisoners.names.keys import refresh_name_keys
+from prisoners.search_tiers import holds_a_word_like, holds_every_word, tiered_matches
 from prisoners.visibility import nameable_prisoners
 
 # pg_trgm.word_similarity_threshold and pg_trgm.similarity_threshold, set per connection in
@@ -75,27 +76,6 @@ def _ensure_sqlite_function(alias):
         pass
 
 
-def _holds_a_word_like(word):
-    """PostgreSQL: the person holds a vocabulary word like `word`: word similarity (`%>`) at least
-    MATCH_THRESHOLD, plain similarity (`%`) at least WORD_SIMILARITY_FLOOR, and not shorter by two
-    letters or more (so "Ivanou" does not bring every Ivan and Ivanenka). The vocabulary is searched
-    through its trigram index; the people holding the words through the GIN index on their words."""
-    person_words = f'string_to_array("{Prisoner._meta.db_table}"."name_keys", \' \')'
-    vocabulary = NameWord._meta.db_table
-    return RawSQL(
-        f"{person_words} && ARRAY(SELECT word::text FROM {vocabulary} "
-        "WHERE word %%> %s AND word %% %s AND length(word) >= %s)",
-        [word, word, len(word) - 1],
-        output_field=BooleanField(),
-    )
-
-
-def _holds_every_word(words):
-    """PostgreSQL: the person's words include all of these (array containment, no trigrams)."""
-    person_words = f'string_to_array("{Prisoner._meta.db_table}"."name_keys", \' \')'
-    return RawSQL(f"{person_words} @> %s::text[]", [list(words)], output_field=BooleanField())
-
-
 def search_prisoners(queryset, query, user):
     """Filter `queryset` to people whose names match `query`, best first (annotated `search_rank`).
 
@@ -114,29 +94,30 @@ def search_prisoners(queryset, query, user):
     if postgres:
         # Cheap tiers first, so that the many holders of a common name cost no trigram work: holding
         # every word of the query as written ranks 1.0, holding its surname as written 0.75.
-        holds_all, holds_surname = Q(), Q()
+        holds_all, holds_surname, fuzzy = Q(), Q(), Q()
         for key in keys:
-            holds_all |= Q(_holds_every_word(key.split()))
+            holds_all |= Q(holds_every_word(key.split()))
             distinctive = distinctive_words(key)
             if distinctive:
-                holds_surname |= Q(_holds_every_word(distinctive))
+                holds_surname |= Q(holds_every_word(distinctive))
+            # Fuzzy: every word of the query (of one of its readings) like a word of the person's, or at
+            # least its surname: given names vary most (Yuras, Yury; Andrzej, Andrei).
+            every_word = Q()
+            for word in key.split():
+                every_word &= Q(holds_a_word_like(word))
+            fuzzy |= every_word
+            for word in distinctive:
+                fuzzy |= Q(holds_a_word_like(word))
         tiers = [When(holds_all, then=Value(1.0))]
         if holds_surname:
             tiers.append(When(holds_surname, then=Value(0.75)))
+        # The people come from the tiers (prisoners.search_tiers); the rank orders them as before.
+        matches = tiered_matches(queryset, holds_all, holds_surname, fuzzy, rank)
         rank = Case(*tiers, default=rank, output_field=FloatField())
-    queryset = queryset.annotate(**{SEARCH_RANK: rank})
-    matches = Q()
-    if postgres:
-        # Every word of the query (of one of its readings) must be like a word of the person's,
-        # or at least its surname must: given names vary most (Yuras, Yury; Andrzej, Andrei).
-        for key in keys:
-            every_word = Q()
-            for word in key.split():
-                every_word &= Q(_holds_a_word_like(word))
-            matches |= every_word
-            for word in distinctive_words(key):
-                matches |= Q(_holds_a_word_like(word))
+        queryset = queryset.annotate(**{SEARCH_RANK: rank})
     else:
+        queryset = queryset.annotate(**{SEARCH_RANK: rank})
+        matches = Q()
         for key in keys:
             matches |= Q(name_keys__contains=key)
         matches |= Q(**{f"{SEARCH_RANK}__gte": MATCH_THRESHOLD})

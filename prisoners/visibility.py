@@ -236,6 +236,29 @@ def redact(shape, data, *, withheld=True):
     return data
 
 
+def redacted_sql(user, shape, columns, *, visibility):
+    """`redact` in SQL, for rows built by the database (the CSV through COPY): `columns` maps each column
+    of a `shape` row to its value as (sql, params); `visibility` is the SQL of the person's visibility.
+    Returns [(sql, params)] in the order of `columns`: for a reader to whom the person is withheld, every
+    column outside `KEPT_WHEN_WITHHELD[shape]` is NULL (an empty cell), `full_name` is the withheld name
+    and `withheld` is 'true' (the callers give 'false' for it)."""
+    if can_view_withheld(user):
+        return [(sql, list(params)) for sql, params in columns.values()]
+    withheld = f"{visibility} <> '{Visibility.PUBLIC}'"
+    kept = KEPT_WHEN_WITHHELD[shape]
+    cells = []
+    for key, (sql, params) in columns.items():
+        if key not in kept:
+            cells.append((f"CASE WHEN {withheld} THEN NULL ELSE {sql} END", list(params)))
+        elif key == "full_name":
+            cells.append((f"CASE WHEN {withheld} THEN %s ELSE {sql} END", [str(WITHHELD_NAME), *params]))
+        elif key == "withheld":
+            cells.append((f"CASE WHEN {withheld} THEN 'true' ELSE {sql} END", list(params)))
+        else:
+            cells.append((sql, list(params)))
+    return cells
+
+
 def staff_only_fields(user):
     """Fields that only readers who see withheld records get at all (for any person)."""
     return () if can_view_withheld(user) else ("notes",)

@@ -3,11 +3,13 @@
 Sources have theirs in `prisoners/api/views.py`.
 """
 
+from django.db import connection
 from django.db.models import F, Prefetch
 
 from people.api.serializers import PrisonerDetailSerializer, PrisonerSerializer
 from people.filtersets import PrisonerFilterSet
 from prisoners import services as prisoner_services
+from prisoners.api.csv_copy import person_csv_sql
 from prisoners.api.csv_rows import person_csv_rows
 from prisoners.api.viewsets import RecordViewSet
 from prisoners.models import Detention, Prisoner, Source
@@ -22,6 +24,7 @@ from prisoners.visibility import (
     without_drafts,
 )
 from releases.models import Release
+from tracker.api.csv_copy import streamed_copy_csv
 from tracker.values import format_partial_date
 
 PRISONER_CSV_COLUMNS = [
@@ -110,6 +113,16 @@ class PrisonerViewSet(RecordViewSet):
         """The whole list from plain values, a chunk at a time (`prisoners.api.csv_rows`)."""
         releases = without_drafts(self.request.user, timeline_releases())
         return person_csv_rows(self.request, queryset.prefetch_related(None), releases)
+
+    def csv_response(self, queryset):
+        """On PostgreSQL, the rows of `csv_rows` written by the database (`prisoners.api.csv_copy`)."""
+        if connection.vendor != "postgresql":
+            return super().csv_response(queryset)
+        releases = without_drafts(self.request.user, timeline_releases())
+        filters = set(self.filterset_class.base_filters) - {"ordering"}
+        whole_list = not filters.intersection(self.request.query_params)
+        sql, params = person_csv_sql(self.request, queryset, releases, self.csv_columns, whole_list=whole_list)
+        return streamed_copy_csv(self.csv_columns, sql, params, self.get_csv_filename())
 
     def csv_row(self, prisoner):
         withheld = is_withheld_for(self.request.user, prisoner)

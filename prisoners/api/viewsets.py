@@ -60,11 +60,13 @@ class RecordViewSet(viewsets.ModelViewSet):
         """The rows of the whole filtered list; large lists override this to build rows from plain values."""
         return (self.csv_row(obj) for obj in queryset.iterator(chunk_size=CHUNK_SIZE))
 
+    def csv_response(self, queryset):
+        """The whole filtered list as CSV; a list that PostgreSQL can write itself overrides this (COPY)."""
+        return streamed_csv(self.csv_columns, self.csv_rows(queryset), self.get_csv_filename(), complete_marker=True)
+
     def list(self, request, *args, **kwargs):
         if self.wants_csv():
-            queryset = self.filter_queryset(self.get_queryset())
-            rows = self.csv_rows(queryset)
-            return streamed_csv(self.csv_columns, rows, self.get_csv_filename(), complete_marker=True)
+            return self.csv_response(self.filter_queryset(self.get_queryset()))
         return super().list(request, *args, **kwargs)
 
     def retrieve(self, request, *args, **kwargs):

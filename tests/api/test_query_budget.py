@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from rest_framework.test import APIClient
 
 from prisoners.models import Detention, Prisoner, ReportedValue
@@ -90,8 +91,10 @@ def test_lists_details_and_exports_run_a_fixed_number_of_queries(crowd, build, d
         assert len(response.json()["results"]) == page_size
 
     # The CSV export queries once per chunk of 1,000 rows (the rows and each prefetch), not per row; it adds
-    # each row's sources (the visible ones) to what the JSON list prefetches.
-    with django_assert_num_queries(LISTS["/api/v1/prisoners/"] + 1):
+    # each row's sources (the visible ones) to what the JSON list prefetches. On PostgreSQL the database writes
+    # the whole file with one COPY, between setting and resetting its session settings (tracker/api/csv_copy.py).
+    exports = 3 if connection.vendor == "postgresql" else LISTS["/api/v1/prisoners/"] + 1
+    with django_assert_num_queries(exports):
         response = client.get("/api/v1/prisoners/", {"format": "csv"})
         lines = b"".join(response.streaming_content).decode().splitlines()
     assert len(lines) == PEOPLE + 2 and lines[-1] == f"# complete: {PEOPLE} rows"
