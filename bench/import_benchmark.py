@@ -183,6 +183,34 @@ def run_import(path, rows):
     }
 
 
+def run_profile(path, rows, top=40):
+    """The import in this process under cProfile (no worker, no queue): the phases and the costliest functions."""
+    import cProfile
+    import io
+    import pstats
+
+    from django.test.utils import override_settings
+
+    from imports.jobs import create_import_job
+    from imports.run import run_import
+    from tracker.history import system_user
+
+    with override_settings(CELERY_TASK_ALWAYS_EAGER=False), open(path, "rb") as handle:
+        job = create_import_job(user=system_user(), fileobj=handle, file_name=path.name, source_list="bench")
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    job = run_import(job.pk)
+    profiler.disable()
+    elapsed = time.perf_counter() - started
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+    print(out.getvalue())
+    return {"rows": rows, "seconds": round(elapsed, 2), "counts": job.counts, "phases_seconds": job.timings}
+
+
 def run_copy(path, rows):
     from django.db import connection
 
@@ -205,6 +233,7 @@ def main():
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--reset", action="store_true", help="TRUNCATE imported tables first (scratch DB only).")
     parser.add_argument("--second-pass", action="store_true", help="Import the same file again (all unchanged).")
+    parser.add_argument("--profile", action="store_true", help="Run in this process under cProfile instead.")
     args = parser.parse_args()
 
     import django
@@ -218,6 +247,9 @@ def main():
     if args.reset:
         reset_database()
     ensure_event()
+    if args.profile:
+        print(json.dumps(run_profile(path, args.rows), indent=2))
+        return
     result = {"import": run_import(path, args.rows)}
     if args.second_pass:
         result["import_again"] = run_import(path, args.rows)

@@ -152,6 +152,7 @@ class ImportRun:
         self.timings = defaultdict(float, job.timings or {})
         self.seen_external_ids = SeenKeys()  # hash() of each external id met in this file
         self.source_ids = {}
+        self.words_sent = set()  # the name words this run has written (NameWord): each is sent once
         self.destination_ids = dict(Destination.objects.values_list("country", "pk"))
         events = list(ReleaseEvent.objects.values_list("slug", "pk", "date"))
         self.context = RowContext(events={slug: (pk, on) for slug, pk, on in events})
@@ -169,6 +170,17 @@ class ImportRun:
         if now - self.last_beat >= self.beat_every:
             heartbeat(self.job.pk, self.worker_id)
             self.last_beat = now
+
+    def new_words(self, texts):
+        """The words of these search texts not yet written by a committed batch of this run, sorted."""
+        sent = self.words_sent
+        return sorted({word for text in texts for word in text.split() if len(word) <= 100 and word not in sent})
+
+    def words_committed(self, words):
+        """Remember words once their batch has committed (a batch rolled back sends them again)."""
+        if len(self.words_sent) + len(words) > 500_000:  # bounded memory: forget, and send some again
+            self.words_sent.clear()
+        self.words_sent.update(words)
 
     def run(self):
         job = self.job
@@ -352,5 +364,6 @@ class ImportRun:
             committing = time.perf_counter()
             self.timings["checkpoint"] += committing - started
         self.timings["commit"] += time.perf_counter() - committing
+        self.words_committed(outcome.words)
         job.rows_done = last_row
         job.header_checked = True
