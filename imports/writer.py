@@ -38,6 +38,7 @@ class BatchOutcome:
         self.created = self.updated = self.unchanged = self.failed = 0
         self.errors = []  # (row, field, message, kind)
         self.words = []  # name words written (NameWord), remembered by the run once committed
+        self.inserted = defaultdict(int)  # table -> rows this batch inserted
         self.previews = []
 
 
@@ -466,6 +467,7 @@ class BatchWriter:
                 """Insert plain tuples of `given` with their history; the new ids, in order."""
                 if not records:
                     return []
+                self.outcome.inserted[model._meta.db_table] += len(records)
                 if use_copy:
                     return copy_table(model).insert(cursor, given, records, now=self.now, user_id=user.pk)
                 objs = [model(**dict(zip(given, record, strict=True))) for record in records]
