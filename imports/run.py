@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 PROGRESS_STEPS = 20
 MIN_STEP_ROWS = 50
 ESSENTIAL_FIELDS = frozenset({"", "full_name", "external_id"})
+MAX_WORDS_REMEMBERED = 100_000  # name words a run remembers having written (about 10 MB)
 ANALYZE_AFTER_ROWS = 100  # see ImportRun.fresh_statistics
 
 
@@ -181,7 +182,7 @@ class ImportRun:
 
     def words_committed(self, words):
         """Remember words once their batch has committed (a batch rolled back sends them again)."""
-        if len(self.words_sent) + len(words) > 500_000:  # bounded memory: forget, and send some again
+        if len(self.words_sent) + len(words) > MAX_WORDS_REMEMBERED:  # bounded memory: forget, and send some again
             self.words_sent.clear()
         self.words_sent.update(words)
 

@@ -525,6 +525,7 @@ class BatchWriter:
         surnames, and each would otherwise be offered again in every batch."""
         rows = [(pid, key, whole) for pid, _text, pairs in new_keys for key, whole in pairs]
         words = self.outcome.words = self.run.new_words(text for _pid, text, _pairs in new_keys)
+        self.outcome.inserted[NameKey._meta.db_table] += len(rows)  # the duplicate check reads it: fresh statistics
         if cursor is not None:
             copy_rows(cursor, NameKey._meta.db_table, ["prisoner_id", "key", "whole"], rows)
             insert_values(cursor, NameWord._meta.db_table, ["word"], [(w,) for w in words])
