@@ -1,12 +1,22 @@
-"""Import benchmark: N synthetic rows through a real Celery worker into PostgreSQL, next to COPY.
+"""Import benchmark: N synthetic rows through a real Celery worker into PostgreSQL, next to COPY
+and to django-import-export, in the same run.
 
     DATABASE_URL=postgres://... REDIS_URL=redis://... SECRET_KEY=bench \
-        nice .venv/bin/python bench/import_benchmark.py --rows 100000 --reset
+        nice .venv/bin/python bench/import_benchmark.py --rows 100000 --reset [--baseline DIR]
 
 Prints rows per second end to end (store the upload, queue, worker, committed), the worker's peak
-memory (VmHWM of the worker process), the seconds per pipeline phase, and PostgreSQL's own COPY of
-the same file into an unindexed table of text columns on the same machine. --reset TRUNCATEs the
-people, release and import tables of the database it is pointed at: use a scratch database.
+memory (VmHWM of the worker process), the seconds per pipeline phase, PostgreSQL's own COPY of the
+same file into an unindexed table of text columns, and django-import-export's bulk import of the same
+rows into the people table alone (a child process; its peak memory is that process's). --reset
+TRUNCATEs the people, release and import tables of the database it is pointed at: use a scratch
+database. --baseline DIR first runs the same import with a worker started from another source tree
+(e.g. `git archive <commit> | tar -x -C var/baseline`), so before and after are measured in one run.
+--rows 1000000 is the issue's aim (a million rows in under 30 s).
+
+django-import-export is not a dependency of the project: install it for the benchmark only, into
+var/bench-libs (bench/requirements.txt pins it):
+
+    .venv/bin/pip install --no-deps --target var/bench-libs -r bench/requirements.txt
 """
 
 import argparse
@@ -22,6 +32,7 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
 OUT = PROJECT / "bench" / "out"
+BENCH_LIBS = PROJECT / "var" / "bench-libs"  # benchmark-only packages (django-import-export), not the venv
 sys.path.insert(0, str(PROJECT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 
@@ -119,11 +130,11 @@ def ensure_event():
         )
 
 
-def start_worker():
-    env = {**os.environ, "IMPORT_WATCHDOG_SECONDS": "5"}
+def start_worker(tree=PROJECT):
+    env = {**os.environ, "IMPORT_WATCHDOG_SECONDS": "5", "PYTHONPATH": str(tree)}
     command = [sys.executable, "-m", "celery", "-A", "tracker", "worker", "--pool=solo", "--loglevel=WARNING"]
     command += ["-n", f"bench-{uuid.uuid4().hex[:6]}@%h", "--without-gossip", "--without-mingle"]
-    return subprocess.Popen(command, cwd=PROJECT, env=env, start_new_session=True)
+    return subprocess.Popen(command, cwd=tree, env=env, start_new_session=True)
 
 
 def peak_memory_mb(pid):
@@ -142,12 +153,12 @@ def current_memory_mb(pid):
     return None
 
 
-def run_import(path, rows):
+def run_import(path, rows, tree=PROJECT):
     from imports.jobs import create_import_job
     from imports.models import ImportJob
     from tracker.history import system_user
 
-    worker = start_worker()
+    worker = start_worker(tree)
     time.sleep(4)  # let the worker connect before the clock starts
     idle_mb = current_memory_mb(worker.pid)
     try:
@@ -180,7 +191,36 @@ def run_import(path, rows):
         "phases_seconds": job.timings,
         "file_mb": round(path.stat().st_size / 1024 / 1024, 1),
         "job_status": ImportJob.objects.get(pk=job.pk).status,
+        "code": str(tree),
     }
+
+
+def run_profile(path, rows, top=40):
+    """The import in this process under cProfile (no worker, no queue): the phases and the costliest functions."""
+    import cProfile
+    import io
+    import pstats
+
+    from django.test.utils import override_settings
+
+    from imports.jobs import create_import_job
+    from imports.run import run_import
+    from tracker.history import system_user
+
+    with override_settings(CELERY_TASK_ALWAYS_EAGER=False), open(path, "rb") as handle:
+        job = create_import_job(user=system_user(), fileobj=handle, file_name=path.name, source_list="bench")
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    job = run_import(job.pk)
+    profiler.disable()
+    elapsed = time.perf_counter() - started
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+    print(out.getvalue())
+    return {"rows": rows, "seconds": round(elapsed, 2), "counts": job.counts, "phases_seconds": job.timings}
 
 
 def run_copy(path, rows):
@@ -200,12 +240,106 @@ def run_copy(path, rows):
     return {"rows": copied, "seconds": round(elapsed, 2), "rows_per_second": round(rows / elapsed)}
 
 
+def run_django_import_export(path, rows):
+    """django-import-export's bulk import of the same rows into the people table alone, in a child process."""
+    if not (BENCH_LIBS / "import_export").exists():
+        return {"skipped": f"django-import-export is not installed in {BENCH_LIBS} (see bench/requirements.txt)"}
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(max(id), 0) FROM prisoners_prisoner")
+        before = cursor.fetchone()[0]
+    command = [sys.executable, __file__, "--django-import-export-child", str(path), "--rows", str(rows)]
+    child = subprocess.run(command, cwd=PROJECT, capture_output=True, text=True, check=False)
+    with connection.cursor() as cursor:  # its rows must not meet the next run's duplicate check
+        cursor.execute("DELETE FROM prisoners_prisoner WHERE id > %s", [before])
+    if child.returncode:
+        return {"failed": child.stderr[-2000:]}
+    return json.loads(child.stdout.strip().splitlines()[-1])
+
+
+def django_import_export_child(path, rows):
+    """In the child: a ModelResource on Prisoner in its fastest documented setup (bulk, no diff, no lookups)."""
+    sys.path.insert(0, str(BENCH_LIBS))
+    import django
+
+    django.setup()
+    import tablib
+    from import_export import fields, resources, widgets
+
+    from prisoners.models import Prisoner
+
+    class PrisonerResource(resources.ModelResource):
+        birth_date = fields.Field(
+            attribute="birth_date", column_name="birth_date", widget=widgets.DateWidget("%Y-%m-%d")
+        )
+
+        class Meta:
+            model = Prisoner
+            fields = ("full_name", "native_name", "country", "gender", "birth_date", "notes")
+            use_bulk = True
+            batch_size = 2000
+            skip_diff = True
+            force_init_instance = True  # every row is new: no query per row for an existing instance
+            use_transactions = True
+
+    started = time.perf_counter()
+    with open(path, encoding="utf-8") as handle:
+        dataset = tablib.Dataset().load(handle.read(), format="csv")
+    result = PrisonerResource().import_data(dataset, dry_run=False, raise_errors=True)
+    elapsed = time.perf_counter() - started
+    print(
+        json.dumps(
+            {
+                "rows": rows,
+                "created": result.totals.get("new"),
+                "seconds": round(elapsed, 2),
+                "rows_per_second": round(rows / elapsed),
+                "peak_mb": round(peak_memory_mb(os.getpid()), 1),
+                "version": __import__("import_export").__version__,
+                "writes": "people table only: no external id, detention, release, alias, source, history, keys",
+            }
+        )
+    )
+
+
+def summary(result):
+    """The figures side by side, as a Markdown table."""
+    lines = ["| Run | Rows | Seconds | Rows/s | Peak memory |", "|---|---|---|---|---|"]
+    for name, label in (
+        ("baseline", "import, baseline code"),
+        ("import", "import, this code (a real worker)"),
+        ("import_again", "the same file again (all unchanged)"),
+        ("copy", "PostgreSQL COPY of the file (text columns, no index)"),
+        ("django_import_export", "django-import-export, bulk, people table alone"),
+    ):
+        run = result.get(name)
+        if not run or "seconds" not in run:
+            continue
+        peak = run.get("worker_peak_mb") or run.get("peak_mb")
+        memory = f"{peak} MB" if peak else "(server side)"
+        lines.append(f"| {label} | {run['rows']:,} | {run['seconds']} | {run['rows_per_second']:,} | {memory} |")
+    phases = [result[name]["phases_seconds"] for name in ("baseline", "import") if name in result]
+    if phases:
+        names = sorted({phase for timing in phases for phase in timing}, key=lambda phase: -phases[-1].get(phase, 0))
+        head = " | ".join(name for name in ("baseline", "import") if name in result)
+        lines += ["", f"| Phase (s) | {head} |", "|---|" + "---|" * len(phases)]
+        lines += [f"| {phase} | " + " | ".join(str(t.get(phase, "")) for t in phases) + " |" for phase in names]
+    return "\n".join(lines)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--reset", action="store_true", help="TRUNCATE imported tables first (scratch DB only).")
     parser.add_argument("--second-pass", action="store_true", help="Import the same file again (all unchanged).")
+    parser.add_argument("--profile", action="store_true", help="Run in this process under cProfile instead.")
+    parser.add_argument("--baseline", type=Path, help="Another source tree: its import runs first, same file.")
+    parser.add_argument("--no-django-import-export", action="store_true", help="Skip the library's run.")
+    parser.add_argument("--django-import-export-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.django_import_export_child:
+        return django_import_export_child(args.django_import_export_child, args.rows)
 
     import django
 
@@ -218,11 +352,22 @@ def main():
     if args.reset:
         reset_database()
     ensure_event()
-    result = {"import": run_import(path, args.rows)}
+    if args.profile:
+        print(json.dumps(run_profile(path, args.rows), indent=2))
+        return
+    result = {}
+    if args.baseline:
+        result["baseline"] = run_import(path, args.rows, tree=args.baseline.resolve())
+        reset_database()
+    result["import"] = run_import(path, args.rows)
     if args.second_pass:
         result["import_again"] = run_import(path, args.rows)
     result["copy"] = run_copy(path, args.rows)
+    if not args.no_django_import_export:
+        result["django_import_export"] = run_django_import_export(path, args.rows)
+    result["load_average"] = os.getloadavg()
     print(json.dumps(result, indent=2))
+    print(summary(result))
     (OUT / f"result-{args.rows}.json").write_text(json.dumps(result, indent=2))
 
 

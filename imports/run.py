@@ -31,6 +31,8 @@ logger = logging.getLogger(__name__)
 PROGRESS_STEPS = 20
 MIN_STEP_ROWS = 50
 ESSENTIAL_FIELDS = frozenset({"", "full_name", "external_id"})
+MAX_WORDS_REMEMBERED = 100_000  # name words a run remembers having written (about 10 MB)
+ANALYZE_AFTER_ROWS = 100  # see ImportRun.fresh_statistics
 
 
 def run_import(job_id, *, worker_id=None):
@@ -152,6 +154,9 @@ class ImportRun:
         self.timings = defaultdict(float, job.timings or {})
         self.seen_external_ids = SeenKeys()  # hash() of each external id met in this file
         self.source_ids = {}
+        self.words_sent = set()  # the name words this run has written (NameWord): each is sent once
+        self.planner_rows = None  # table -> rows the planner's statistics know of (PostgreSQL), see fresh_statistics
+        self.inserted = defaultdict(int)  # table -> rows this run inserted since the statistics were taken
         self.destination_ids = dict(Destination.objects.values_list("country", "pk"))
         events = list(ReleaseEvent.objects.values_list("slug", "pk", "date"))
         self.context = RowContext(events={slug: (pk, on) for slug, pk, on in events})
@@ -169,6 +174,44 @@ class ImportRun:
         if now - self.last_beat >= self.beat_every:
             heartbeat(self.job.pk, self.worker_id)
             self.last_beat = now
+
+    def new_words(self, texts):
+        """The words of these search texts not yet written by a committed batch of this run, sorted."""
+        sent = self.words_sent
+        return sorted({word for text in texts for word in text.split() if len(word) <= 100 and word not in sent})
+
+    def words_committed(self, words):
+        """Remember words once their batch has committed (a batch rolled back sends them again)."""
+        if len(self.words_sent) + len(words) > MAX_WORDS_REMEMBERED:  # bounded memory: forget, and send some again
+            self.words_sent.clear()
+        self.words_sent.update(words)
+
+    def fresh_statistics(self, inserted):
+        """ANALYZE a table this run has more than doubled (PostgreSQL), so foreign-key checks stay index scans.
+
+        The foreign-key checks of each batch are planned from the table's statistics: a table nearly empty
+        when they were taken (a new database, a first large import) is scanned whole for every checked row
+        until autovacuum gets to it, and each batch's checks grow with the table. A few ANALYZEs per run
+        (at most one per doubling; each samples a bounded number of rows) keep them one index probe each."""
+        if connection.vendor != "postgresql" or not inserted:
+            return
+        if self.planner_rows is None:
+            self.planner_rows = {}
+        for table, count in inserted.items():
+            self.inserted[table] += count
+            if table not in self.planner_rows:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = %s::regclass", [table])
+                    found = cursor.fetchone()
+                self.planner_rows[table] = found[0] if found else 0
+            if self.inserted[table] >= max(ANALYZE_AFTER_ROWS, self.planner_rows[table]):
+                started = time.perf_counter()
+                with connection.cursor() as cursor:
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")  # a model's table name
+                    cursor.execute("SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = %s::regclass", [table])
+                    self.planner_rows[table] = cursor.fetchone()[0]
+                self.inserted[table] = 0
+                self.timings["analyze"] += time.perf_counter() - started
 
     def run(self):
         job = self.job
@@ -349,8 +392,17 @@ class ImportRun:
                 heartbeat_at=timezone.now(),
                 timings=self.rounded_timings(),
             )
+            checked = time.perf_counter()
+            self.timings["checkpoint"] += checked - started
+            if connection.vendor == "postgresql":
+                # The deferred foreign-key checks, run here rather than inside COMMIT, so the job's timings
+                # tell them from the commit itself (a failed check rolls the batch back all the same).
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             committing = time.perf_counter()
-            self.timings["checkpoint"] += committing - started
+            self.timings["constraints"] += committing - checked
         self.timings["commit"] += time.perf_counter() - committing
+        self.words_committed(outcome.words)
+        self.fresh_statistics(outcome.inserted)
         job.rows_done = last_row
         job.header_checked = True

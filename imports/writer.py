@@ -37,9 +37,40 @@ class BatchOutcome:
     def __init__(self):
         self.created = self.updated = self.unchanged = self.failed = 0
         self.errors = []  # (row, field, message, kind)
+        self.words = []  # name words written (NameWord), remembered by the run once committed
+        self.inserted = defaultdict(int)  # table -> rows this batch inserted
         self.previews = []
 
 
+# The fields the writer sets on the rows it creates, in the order of its plain tuples (imports.copy_writer).
+PRISONER_GIVEN = (
+    "full_name",
+    "native_name",
+    "citizenship",
+    "country",
+    "gender",
+    "birth_date",
+    "birth_date_precision",
+    "notes",
+    "visibility",
+    "status",
+    "is_draft",
+    "name_keys",
+)
+EXTERNAL_ID_GIVEN = ("prisoner_id", "source_list", "external_id")
+VARIANT_GIVEN = ("prisoner_id", "name", "kind")
+DETENTION_GIVEN = (
+    "prisoner_id",
+    "detained_on",
+    "detained_on_precision",
+    "sentenced_on",
+    "sentenced_on_precision",
+    "sentence",
+    "sentence_months",
+    "charges",
+    "place_of_detention",
+)
+RELEASE_GIVEN = ("prisoner_id", "event_id", "date", "effective_date", "date_precision", "destination_id", "is_draft")
 PRISONER_FIELDS = ("full_name", "native_name", "country", "gender", "notes", "visibility")
 DETENTION_FIELDS = (
     "detained_on_precision",
@@ -61,6 +92,7 @@ class BatchWriter:
         self.dry_run = run.job.dry_run
         self.outcome = BatchOutcome()
         self.now = timezone.now()
+        self.is_draft = imported_as_draft()  # the visibility module's rule, asked once per batch
 
     def write(self):
         run = self.run
@@ -72,11 +104,11 @@ class BatchWriter:
 
         started = time.perf_counter()
         self.new_prisoners, self.changed_prisoners = [], {}
-        self.new_external_ids, self.new_variants, self.attached_external_ids = [], [], []
+        self.new_variants, self.attached_external_ids = [], []
         self.rekeyed = set()  # stored people given a new name variant: their keys are recomputed
         self.new_detentions, self.changed_detentions = [], {}
         self.new_releases, self.changed_releases = [], {}
-        self.prisoner_source_links, self.detention_source_links, self.release_source_links = [], [], []
+        self.prisoner_source_links = []
         self.changed_fields = defaultdict(set)
         for plan in self.plans:
             if plan.prisoner_id is None:
@@ -214,22 +246,23 @@ class BatchWriter:
 
     def plan_create(self, plan):
         visibility = plan.visibility or self.run.job.default_visibility
-        prisoner = Prisoner(
-            full_name=plan.full_name,
-            native_name=plan.native_name,
-            citizenship=plan.citizenship,
-            country=plan.country,
-            gender=plan.gender or "unknown",
-            birth_date=plan.birth_date,
-            birth_date_precision=plan.birth_date_precision,
-            notes=plan.notes,
-            visibility=visibility,
-            status=plan.status,
-            is_draft=imported_as_draft(),
-        )
         if not self.dry_run:  # search keys in the same pass: the row goes in with them, never updated after
-            prisoner.name_keys, plan.name_key_pairs = person_keys([plan.full_name, plan.native_name, *plan.aliases])
-        self.new_prisoners.append((plan, prisoner))
+            name_keys, plan.name_key_pairs = person_keys([plan.full_name, plan.native_name, *plan.aliases])
+            record = (
+                plan.full_name,
+                plan.native_name,
+                plan.citizenship,
+                plan.country,
+                plan.gender or "unknown",
+                plan.birth_date,
+                plan.birth_date_precision,
+                plan.notes,
+                visibility,
+                plan.status,
+                self.is_draft,
+                name_keys,
+            )
+            self.new_prisoners.append((plan, record))
         self.outcome.created += 1
         if self.dry_run and len(self.outcome.previews) < PREVIEW_ROWS:
             preview = plan.preview("create")
@@ -376,50 +409,50 @@ class BatchWriter:
             self.changed_releases[release_match.pk] = release_match
             self.changed_fields[Release].update(release_changes, {"updated_at"})
         if plan.new_external_id:
-            self.attached_external_ids.append(
-                ExternalId(prisoner_id=pid, source_list=self.run.job.source_list, external_id=plan.external_id)
-            )
+            self.attached_external_ids.append((pid, self.run.job.source_list, plan.external_id))
         if new_variants:
             self.rekeyed.add(pid)
         for name in new_variants:
             self.variants.add((pid, name))
-            self.new_variants.append(NameVariant(prisoner_id=pid, name=name, kind=NameVariant.Kind.ALIAS))
+            self.new_variants.append((pid, name, NameVariant.Kind.ALIAS))
         for link in new_sources:
             self.prisoner_source_links.append((pid, link))
         if new_detention:
-            detention = self.detention_object(plan, pid)
-            self.detentions[pid].append(detention)
-            self.new_detentions.append((plan, detention))
+            record = self.detention_record(plan, pid)
+            self.detentions[pid].append(Detention(**dict(zip(DETENTION_GIVEN, record, strict=True))))
+            self.new_detentions.append((plan.sources, record))
         if new_release:
-            release = self.release_object(plan, pid, destination_id)
-            self.releases[pid].append(release)
-            self.new_releases.append((plan, release))
+            record = self.release_record(plan, pid, destination_id)
+            self.releases[pid].append(Release(**dict(zip(RELEASE_GIVEN, record, strict=True))))
+            self.new_releases.append((plan.sources, record))
         return None
 
-    def detention_object(self, plan, prisoner_id):
+    def detention_record(self, plan, prisoner_id):
+        """The detention a row creates, as a plain tuple of DETENTION_GIVEN."""
         d = plan.detention
-        return Detention(
-            prisoner_id=prisoner_id,
-            detained_on=d.detained_on,
-            detained_on_precision=d.detained_on_precision,
-            sentenced_on=d.sentenced_on,
-            sentenced_on_precision=d.sentenced_on_precision,
-            sentence=d.sentence,
-            sentence_months=d.sentence_months,
-            charges=d.charges,
-            place_of_detention=d.place_of_detention,
+        return (
+            prisoner_id,
+            d.detained_on,
+            d.detained_on_precision,
+            d.sentenced_on,
+            d.sentenced_on_precision,
+            d.sentence,
+            d.sentence_months,
+            d.charges,
+            d.place_of_detention,
         )
 
-    def release_object(self, plan, prisoner_id, destination_id):
+    def release_record(self, plan, prisoner_id, destination_id):
+        """The release a row creates, as a plain tuple of RELEASE_GIVEN."""
         r = plan.release
-        return Release(
-            prisoner_id=prisoner_id,
-            event_id=r.event_id,
-            date=r.date,
-            effective_date=effective_date_of(r.date, self.run.event_dates.get(r.event_id)),
-            date_precision=r.date_precision,
-            destination_id=destination_id,
-            is_draft=imported_as_draft(),
+        return (
+            prisoner_id,
+            r.event_id,
+            r.date,
+            effective_date_of(r.date, self.run.event_dates.get(r.event_id)),
+            r.date_precision,
+            destination_id,
+            self.is_draft,
         )
 
     # Writing ----------------------------------------------------------------------------------
@@ -430,39 +463,43 @@ class BatchWriter:
         use_copy = connection.vendor == "postgresql" and setting("IMPORT_USE_COPY", True)
         with connection.cursor() as cursor:
 
-            def create(objs, model):
-                if not objs:
-                    return
+            def create(model, given, records):
+                """Insert plain tuples of `given` with their history; the new ids, in order."""
+                if not records:
+                    return []
+                self.outcome.inserted[model._meta.db_table] += len(records)
                 if use_copy:
-                    copy_table(model).insert(cursor, objs, now=self.now, user_id=user.pk)
-                else:
-                    bulk_create_with_history(objs, model, **history)
+                    return copy_table(model).insert(cursor, given, records, now=self.now, user_id=user.pk)
+                objs = [model(**dict(zip(given, record, strict=True))) for record in records]
+                bulk_create_with_history(objs, model, **history)
+                return [obj.pk for obj in objs]
 
             self.ensure_sources(history)
+            fresh_links = []  # (prisoner id, link) of new people: cannot be there yet
+            new_keys = []  # (prisoner id, search text, identity key pairs)
             if self.new_prisoners:
-                create([p for _plan, p in self.new_prisoners], Prisoner)
+                pids = create(Prisoner, PRISONER_GIVEN, [record for _plan, record in self.new_prisoners])
                 external_ids = []
                 source_list = self.run.job.source_list
-                for plan, prisoner in self.new_prisoners:
-                    pid = prisoner.pk
+                alias = NameVariant.Kind.ALIAS
+                for (plan, record), pid in zip(self.new_prisoners, pids, strict=True):
+                    new_keys.append((pid, record[-1], plan.name_key_pairs))
                     if plan.external_id:
-                        external_ids.append(
-                            ExternalId(prisoner_id=pid, source_list=source_list, external_id=plan.external_id)
-                        )
+                        external_ids.append((pid, source_list, plan.external_id))
                     for name in plan.aliases:
-                        self.new_variants.append(NameVariant(prisoner_id=pid, name=name, kind=NameVariant.Kind.ALIAS))
+                        self.new_variants.append((pid, name, alias))
                     for link in plan.sources:
-                        self.prisoner_source_links.append((pid, link))
+                        fresh_links.append((pid, link))
                     if plan.detention is not None:
-                        self.new_detentions.append((plan, self.detention_object(plan, pid)))
+                        self.new_detentions.append((plan.sources, self.detention_record(plan, pid)))
                     if plan.release is not None:
                         destination_id = self.destination_id(plan.release.destination)
-                        self.new_releases.append((plan, self.release_object(plan, pid, destination_id)))
-                create(external_ids, ExternalId)
-            create(self.attached_external_ids, ExternalId)
-            create(self.new_variants, NameVariant)
-            create([d for _plan, d in self.new_detentions], Detention)
-            create([r for _plan, r in self.new_releases], Release)
+                        self.new_releases.append((plan.sources, self.release_record(plan, pid, destination_id)))
+                create(ExternalId, EXTERNAL_ID_GIVEN, external_ids)
+            create(ExternalId, EXTERNAL_ID_GIVEN, self.attached_external_ids)
+            create(NameVariant, VARIANT_GIVEN, self.new_variants)
+            detention_ids = create(Detention, DETENTION_GIVEN, [record for _s, record in self.new_detentions])
+            release_ids = create(Release, RELEASE_GIVEN, [record for _s, record in self.new_releases])
             for model, changed in (
                 (Prisoner, self.changed_prisoners),
                 (Detention, self.changed_detentions),
@@ -471,9 +508,9 @@ class BatchWriter:
                 if changed:
                     fields = sorted(self.changed_fields[model])
                     bulk_update_with_history(list(changed.values()), model, fields, **history)
-            self.link_sources(cursor if use_copy else None)
+            self.link_sources(cursor if use_copy else None, fresh_links, detention_ids, release_ids)
             started = time.perf_counter()
-            self.write_new_name_keys(cursor if use_copy else None)
+            self.write_new_name_keys(new_keys, cursor if use_copy else None)
             self.run.timings["name_keys"] += time.perf_counter() - started
         touched = set(self.changed_prisoners) | self.rekeyed
         if touched:
@@ -481,10 +518,14 @@ class BatchWriter:
             name_keys.refresh_name_keys(sorted(touched))
             self.run.timings["name_keys"] += time.perf_counter() - started
 
-    def write_new_name_keys(self, cursor=None):
-        """The identity keys and name words of the people this batch creates, computed before they went in."""
-        rows = [(p.pk, key, whole) for plan, p in self.new_prisoners for key, whole in plan.name_key_pairs]
-        words = sorted({w for _plan, p in self.new_prisoners for w in p.name_keys.split() if len(w) <= 100})
+    def write_new_name_keys(self, new_keys, cursor=None):
+        """The identity keys and name words of the people this batch creates, computed before they went in.
+
+        A word is sent once per run (`ImportRun.new_words`): a list repeats the same given names and
+        surnames, and each would otherwise be offered again in every batch."""
+        rows = [(pid, key, whole) for pid, _text, pairs in new_keys for key, whole in pairs]
+        words = self.outcome.words = self.run.new_words(text for _pid, text, _pairs in new_keys)
+        self.outcome.inserted[NameKey._meta.db_table] += len(rows)  # the duplicate check reads it: fresh statistics
         if cursor is not None:
             copy_rows(cursor, NameKey._meta.db_table, ["prisoner_id", "key", "whole"], rows)
             insert_values(cursor, NameWord._meta.db_table, ["word"], [(w,) for w in words])
@@ -508,26 +549,47 @@ class BatchWriter:
                 source, _created = Source.objects.get_or_create(link=link)
                 self.run.source_ids[link] = source.pk
 
-    def link_sources(self, cursor=None):
-        """Sources cite the row: linked to the person, and to the detention and release it creates."""
+    def link_sources(self, cursor, fresh_links, detention_ids, release_ids):
+        """Sources cite the row: linked to the person, and to the detention and release it creates.
+
+        The links of rows created in this batch cannot be there yet: on PostgreSQL they are COPYed;
+        those of stored people are inserted keeping any link already there."""
         ids = self.run.source_ids
         links = (
-            (Prisoner.sources.through, "prisoner_id", [(pid, ids[link]) for pid, link in self.prisoner_source_links]),
+            (Prisoner.sources.through, "prisoner_id", [(pid, ids[link]) for pid, link in fresh_links], True),
+            (
+                Prisoner.sources.through,
+                "prisoner_id",
+                [(pid, ids[link]) for pid, link in self.prisoner_source_links],
+                False,
+            ),
             (
                 Detention.sources.through,
                 "detention_id",
-                [(d.pk, ids[link]) for plan, d in self.new_detentions for link in plan.sources],
+                [
+                    (pk, ids[link])
+                    for (sources, _record), pk in zip(self.new_detentions, detention_ids, strict=True)
+                    for link in sources
+                ],
+                True,
             ),
             (
                 Release.sources.through,
                 "release_id",
-                [(r.pk, ids[link]) for plan, r in self.new_releases for link in plan.sources],
+                [
+                    (pk, ids[link])
+                    for (sources, _record), pk in zip(self.new_releases, release_ids, strict=True)
+                    for link in sources
+                ],
+                True,
             ),
         )
-        for through, left, pairs in links:
+        for through, left, pairs, fresh in links:
             if not pairs:
                 continue
-            if cursor is not None:
+            if cursor is not None and fresh:
+                copy_rows(cursor, through._meta.db_table, [left, "source_id"], pairs)
+            elif cursor is not None:
                 insert_links(cursor, through, left, "source_id", pairs)
             else:
                 rows = [through(**{left: left_id, "source_id": source_id}) for left_id, source_id in pairs]

@@ -353,6 +353,105 @@ def test_postgres_copy_path_writes_what_simple_history_bulk_functions_write(sett
     assert Prisoner.history.get(full_name="Ales Bialiatski").history_user == importer
 
 
+@pytest.mark.postgres
+def test_postgres_copy_path_and_orm_agree_on_updates_search_keys_and_source_links(settings, december_event, importer):
+    """Plain tuples to COPY: a second file that updates stored people (a new release, a new alias, a new source, a
+    person attached by name) and creates others writes what the ORM path writes, keys, words and links included."""
+    changed = csv_bytes(
+        BIALIATSKI.format(event="2025-12-13-release"),
+        "A2,Maria Kalesnikava,Maryia Kalesnikava,BY,BY,female,1982,2020-09-07,132,,,,2025-12-13-release,Ukraine,"
+        "https://viasna.example/a2|https://press.example/a2,",
+        "A3,Maksim Znak,Максім Знак,BY,BY,male,1981,2020-09-09,120,342,,,2025-12-13-release,LT,"
+        "https://press.example/a3,",
+        ",Ales Bialiatski,Ales Byalyatski,,,,1962-09-25,,,,,,,,https://press.example/a1,",
+    )
+
+    def snapshot():
+        def rows(model, *exclude):
+            skip = {"id", "created_at", "updated_at", "history_id", "history_date", *exclude}
+            names = [f.attname for f in model._meta.concrete_fields if f.attname not in skip]
+            if "prisoner_id" in names:
+                names[names.index("prisoner_id")] = "prisoner__full_name"
+            return sorted(tuple(str(v) for v in row) for row in model.objects.values_list(*names))
+
+        tables = [Prisoner, Detention, Release, NameVariant, ExternalId]
+        result = [rows(model) for model in tables] + [rows(model.history.model, "prisoner_id") for model in tables]
+        result.append(rows(NameKey))
+        result.append(sorted(NameWord.objects.values_list("word", flat=True)))
+        for model, owner in (
+            (Prisoner, "full_name"),
+            (Detention, "prisoner__full_name"),
+            (Release, "prisoner__full_name"),
+        ):
+            result.append(sorted(str(pair) for pair in model.objects.values_list(owner, "sources__link")))
+        return result
+
+    def run_both_files():
+        import_file(people_file(), user=importer)
+        second = import_file(changed, user=importer)
+        assert second.counts == {"created": 1, "updated": 2, "unchanged": 1, "failed": 0}
+
+    settings.IMPORT_USE_COPY = False
+    run_both_files()
+    with_orm = snapshot()
+    Prisoner.objects.all().delete()
+    Source.objects.all().delete()
+    NameWord.objects.all().delete()
+    for model in (Prisoner, Source, NameVariant, Detention, Release, ExternalId):
+        model.history.all().delete()
+
+    settings.IMPORT_USE_COPY = True
+    run_both_files()
+    assert snapshot() == with_orm
+    maria = Prisoner.objects.get(full_name="Maria Kalesnikava")
+    assert maria.releases.get().destination.code == "UA"
+    assert sorted(maria.sources.values_list("link", flat=True)) == [
+        "https://press.example/a2",
+        "https://viasna.example/a2",
+    ]
+    assert NameKey.objects.filter(prisoner__full_name="Maksim Znak").exists()
+
+
+def test_a_name_word_is_written_again_after_its_batch_was_rolled_back(settings, importer, monkeypatch):
+    """Each name word is sent once per run, but only counted as sent once its batch committed."""
+    from imports.writer import WRITE_CONFLICTS, BatchWriter
+
+    settings.IMPORT_BATCH_SIZE = 50
+    failures = []
+    original = BatchWriter.write_new_name_keys
+
+    def conflict_once(self, new_keys, cursor=None):
+        original(self, new_keys, cursor)
+        if not failures:
+            failures.append(True)
+            raise WRITE_CONFLICTS[0]("another import wrote the same rows")  # the batch is retried
+
+    monkeypatch.setattr(BatchWriter, "write_new_name_keys", conflict_once)
+    job = import_file("external_id,full_name\nW1,Ales Bialiatski\nW2,Ales Kalesnik\n", user=importer)
+
+    assert failures and job.counts["created"] == 2
+    written = {word for keys in Prisoner.objects.values_list("name_keys", flat=True) for word in keys.split()}
+    assert len(written) == 3 and written <= set(NameWord.objects.values_list("word", flat=True))
+
+
+@pytest.mark.postgres
+def test_a_table_the_import_more_than_doubles_is_analyzed_for_its_foreign_key_checks(settings, importer):
+    """A first import into empty tables: without fresh statistics every foreign-key check scans the table."""
+    from django.db import connection
+
+    settings.IMPORT_BATCH_SIZE = 60
+    rows = [f"D{n},Person {chr(65 + n % 26)}{n:04d} Dalgi,,,,,,2021-0{1 + n % 9}-01" for n in range(1, 301)]
+    job = import_file(
+        "external_id,full_name,aliases,citizenship,country,gender,birth_date,detained_on\n" + "\n".join(rows) + "\n",
+        user=importer,
+    )
+
+    assert job.counts["created"] == 300 and "analyze" in job.timings and "constraints" in job.timings
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'prisoners_prisoner'::regclass")
+        assert cursor.fetchone()[0] >= 100  # the planner knows the rows the import wrote
+
+
 def test_tabs_newlines_and_backslashes_in_values_survive(importer):
     awkward = "Back\\slash\tTab\nNew line \\N"
     import_file(json.dumps([{"full_name": awkward, "notes": "\\.\r\nline two"}]), name="p.json", user=importer)
