@@ -14,22 +14,11 @@ from django.db.models import F, OrderBy
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 
+from prisoners.api.csv_rows import PERSON_FIELDS  # the same columns as the Python rows
 from prisoners.models import DatePrecision, NameVariant, Prisoner, Source
 from prisoners.visibility import redacted_sql, visible_sources
 from tracker.api.csv_copy import neutralised
 
-PERSON_FIELDS = (
-    "id",
-    "full_name",
-    "visibility",
-    "native_name",
-    "status",
-    "country",
-    "citizenship",
-    "gender",
-    "birth_date",
-    "birth_date_precision",
-)
 # What Python's str.strip() strips (a charge is `c.strip()` in `Detention.charge_list`).
 WHITESPACE = "".join(chr(code) for code in range(0x3001) if chr(code).isspace())
 # A charges text that `charge_list` changes: an empty item, or an item starting or ending with a space.
