@@ -5,7 +5,7 @@ import time
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -230,7 +230,8 @@ class BatchWriter:
             )
         links = {link for plan in self.plans for link in plan.sources if link not in self.run.source_ids}
         if links:
-            self.run.source_ids.update(Source.objects.filter(link__in=links).values_list("link", "pk"))
+            # The oldest source of a link wins where there are several.
+            self.run.source_ids.update(Source.objects.filter(link__in=links).order_by("-pk").values_list("link", "pk"))
         if len(self.run.source_ids) > 100_000:
             self.run.source_ids.clear()
 
@@ -540,14 +541,10 @@ class BatchWriter:
         missing = sorted(link for link in links if link not in self.run.source_ids)
         if not missing:
             return
-        try:
-            with transaction.atomic():
-                created = bulk_create_with_history([Source(link=link) for link in missing], Source, **history)
-            self.run.source_ids.update((s.link, s.pk) for s in created)
-        except IntegrityError:  # another import created some of them meanwhile
-            for link in missing:
-                source, _created = Source.objects.get_or_create(link=link)
-                self.run.source_ids[link] = source.pk
+        # Links are not unique in the database (prisoners.visibility.source_link_taken): an import that
+        # stored the same link meanwhile leaves two sources with it, never a failed batch.
+        created = bulk_create_with_history([Source(link=link) for link in missing], Source, **history)
+        self.run.source_ids.update((s.link, s.pk) for s in created)
 
     def link_sources(self, cursor, fresh_links, detention_ids, release_ids):
         """Sources cite the row: linked to the person, and to the detention and release it creates.

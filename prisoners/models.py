@@ -103,7 +103,9 @@ class Source(TimestampedModel):
     link = models.CharField(
         _("link"),
         max_length=1000,
-        unique=True,
+        # Not unique in the database: the services refuse a link the writer can see stored, and store a
+        # second source beside one hidden from them (prisoners.visibility.source_link_taken).
+        db_index=True,
         help_text=_("The cited page's address, or a publication's name where there is none."),
     )
     title = models.CharField(_("title"), max_length=500, blank=True)

@@ -28,7 +28,7 @@ from prisoners.models import (
 )
 from prisoners.names.keys import refresh_name_keys
 from prisoners.timeline import KEPT_WHILE_HELD, DetentionSpan, ReleaseStep, status_for
-from prisoners.visibility import created_as_draft, may_change_visibility, may_publish
+from prisoners.visibility import created_as_draft, may_change_visibility, may_publish, source_link_taken
 from tracker.history import acting_as
 from tracker.read_cache import bump_records_version
 
@@ -346,11 +346,17 @@ def delete_incommunicado_period(*, actor=None, period) -> None:
 # Sources -----------------------------------------------------------------------------------
 
 
+def _refuse_a_taken_link(actor, source):
+    if source.link and source_link_taken(actor, source.link, exclude=source if source.pk else None):
+        raise ValidationError({"link": _("A source with this link already exists.")})
+
+
 @transaction.atomic
 def create_source(*, actor=None, link, **fields) -> Source:
     with _as(actor):
         source = assign(Source(link=link.strip()), fields)
         source.full_clean()
+        _refuse_a_taken_link(actor, source)
         source.save()
         return source
 
@@ -358,7 +364,7 @@ def create_source(*, actor=None, link, **fields) -> Source:
 @transaction.atomic
 def get_or_create_source(*, actor=None, link, **fields) -> tuple[Source, bool]:
     """The source with this link, created with `fields` when missing (commands and imports)."""
-    existing = Source.objects.filter(link=link.strip()).first()
+    existing = Source.objects.filter(link=link.strip()).order_by("pk").first()
     if existing is not None:
         return existing, False
     return create_source(actor=actor, link=link, **fields), True
@@ -371,6 +377,7 @@ def update_source(*, actor=None, source, **fields) -> Source:
             fields["link"] = fields["link"].strip()
         assign(source, fields)
         source.full_clean()
+        _refuse_a_taken_link(actor, source)
         source.save()
         return source
 

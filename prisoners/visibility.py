@@ -340,6 +340,20 @@ def visible_sources(user, queryset=None):
     return queryset.annotate(**{SHOWN_FLAG: Value(True, output_field=BooleanField())})
 
 
+def source_link_taken(actor, link, exclude=None) -> bool:
+    """Whether a source the writer may see already has this link (one source per link, as far as they can tell).
+
+    A source hidden from the writer does not count: refusing would tell them the address is stored, so
+    their source is stored beside it. With no actor (commands, the demo loader) every source counts.
+    """
+    sources = Source.objects.filter(link=link)
+    if exclude is not None:
+        sources = sources.exclude(pk=exclude.pk)
+    if actor is not None:
+        sources = visible_sources(actor, sources)
+    return sources.exists()
+
+
 def shown_sources(sources):
     """Fail-closed: only the sources that came through `visible_sources` (a prefetch that skipped it shows none)."""
     return [source for source in sources if getattr(source, SHOWN_FLAG, False)]

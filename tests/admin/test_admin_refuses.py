@@ -170,3 +170,12 @@ def test_admin_writes_record_history_as_the_editor_and_keys_follow_names(client,
     assert [p.pk for p in search_prisoners(Prisoner.objects.all(), "Zyxwv", None)] == [person.pk]
     assert NameVariant.objects.get().history.get().history_user == editor
     assert Prisoner.objects.get(pk=person.pk).history.first().history_user == editor
+
+
+def test_a_source_link_already_stored_is_a_form_error_with_nothing_written(client, editor, build):
+    build.source("https://example.org/stored-once", title="Stored once")
+    before = snapshot()
+    response = submit(client, reverse("admin:prisoners_source_add"), {"link": "https://example.org/stored-once"})
+    assert response.status_code == 200
+    assert "A source with this link already exists." in str(errors_of(response))
+    assert snapshot() == before

@@ -114,6 +114,43 @@ def test_a_release_writer_cannot_tell_a_private_person_from_a_missing_one(decemb
     assert PRIVATE_FULL_NAME not in hidden.content.decode()
 
 
+def test_a_source_writer_cannot_tell_a_hidden_source_link_from_a_new_one(december, build):
+    """A link already stored as a hidden source answers as a new link does (a second source with it)."""
+    writer = _as(build, "prisoners.add_source")
+    hidden = december["secret_source"]
+    response = writer.post("/api/v1/sources/", {"link": hidden.link, "title": "My copy"}, format="json")
+    new_link = {"link": "https://example.org/never-stored", "title": "My copy"}
+    fresh = writer.post("/api/v1/sources/", new_link, format="json")
+    assert response.status_code == fresh.status_code == 201
+    assert set(response.json()) == set(fresh.json())
+    assert response.json()["title"] == "My copy" and response.json()["id"] != hidden.pk
+    assert WITHHELD_FULL_NAME not in response.content.decode()
+    hidden.refresh_from_db()
+    assert hidden.title != "My copy"  # the stored hidden source is untouched
+
+
+def test_a_link_the_writer_can_see_is_still_refused_once(december, build):
+    visible = build.source("https://example.org/visible-report", title="Visible report")
+    writer = _as(build, "prisoners.add_source")
+    response = writer.post("/api/v1/sources/", {"link": visible.link}, format="json")
+    assert response.status_code == 400
+    assert "already exists" in response.json()["link"][0]
+    # A writer who sees withheld records sees the hidden source too: their duplicate is refused.
+    keeper = _as(build, "prisoners.add_source", "prisoners.view_withheld")
+    response = keeper.post("/api/v1/sources/", {"link": december["secret_source"].link}, format="json")
+    assert response.status_code == 400
+    assert "already exists" in response.json()["link"][0]
+
+
+def test_a_link_changed_to_a_hidden_sources_link_is_stored(december, build):
+    mine = build.source("https://example.org/mine", title="Mine")
+    writer = _as(build, "prisoners.change_source")
+    response = writer.patch(f"/api/v1/sources/{mine.pk}/", {"link": december["secret_source"].link}, format="json")
+    assert response.status_code == 200
+    mine.refresh_from_db()
+    assert mine.link == december["secret_source"].link
+
+
 def test_a_writers_own_response_masks_a_withheld_person(december, build):
     writer = _as(build, "releases.change_release")
     release = december["anonymized"].releases.get()
