@@ -63,10 +63,10 @@ def scene(build):
     return editor
 
 
-def _both(client, monkeypatch, params):
-    fast = client.get("/api/v1/prisoners/", params)
+def _both(client, monkeypatch, params, **headers):
+    fast = client.get("/api/v1/prisoners/", params, **headers)
     monkeypatch.setattr(PrisonerViewSet, "rows_from_values", False)
-    reference = client.get("/api/v1/prisoners/", params)
+    reference = client.get("/api/v1/prisoners/", params, **headers)
     monkeypatch.setattr(PrisonerViewSet, "rows_from_values", True)
     assert fast.status_code == reference.status_code == 200, (fast.content, reference.content)
     return fast.json(), reference.json()
@@ -107,6 +107,15 @@ def test_rows_from_values_equal_the_serializer(scene, build, monkeypatch, reader
             fast, reference = _both(client, monkeypatch, next_params)
             assert fast == reference, next_params
             pages += 1
+
+
+def test_rows_in_another_language_equal_the_serializer(scene, client, monkeypatch):
+    """Destination names are the country's name in the reader's language, as the serializer gives them."""
+    fast, reference = _both(client, monkeypatch, {"destination": "LT"}, HTTP_ACCEPT_LANGUAGE="uk")
+    assert fast == reference
+    releases = [release for row in fast["results"] for release in row["releases"]]
+    names = {release["destination"]["name"] for release in releases if release["destination"]}
+    assert names and "Lithuania" not in names
 
 
 def test_the_scene_covers_what_the_rows_must_get_right(scene, build, client):
