@@ -10,10 +10,10 @@ which releases show (`without_drafts`, by the caller), what survives of a withhe
 
 from django.db.models import F
 from django_countries.fields import Country
-from rest_framework.reverse import reverse
 
 from prisoners.models import Detention, NameVariant
 from prisoners.visibility import is_withheld_for, redact
+from tracker.api.links import url_maker
 from tracker.values import format_partial_date
 
 PERSON_FIELDS = (
@@ -63,7 +63,6 @@ RELEASE_FIELDS = (
 )
 CONDITIONS = ("forced_exile", "without_documents", "travel_ban", "speaking_ban", "reporting_duty")
 CONDITIONS += ("stripped_of_citizenship",)
-_PLACEHOLDER = {"pk": "0", "slug": "zzslugzz", "country": "ZZ"}
 
 
 class _Person:
@@ -74,14 +73,6 @@ class _Person:
     def __init__(self, visibility):
         self.visibility = visibility
         self.is_draft = False
-
-
-def url_maker(request, view_name, kwarg="pk", format=None):
-    """A function value -> the absolute URL `HyperlinkedIdentityField` gives: one reverse per page."""
-    placeholder = _PLACEHOLDER[kwarg]
-    url = reverse(view_name, kwargs={kwarg: placeholder}, request=request, format=format)
-    head, _mark, tail = url.rpartition(f"/{placeholder}")
-    return lambda value: f"{head}/{value}{tail}"
 
 
 def _partial(value, precision):

@@ -40,7 +40,9 @@ LISTS = {
     # Rows from plain values (people/api/list_rows.py): the page of people, then variants, detentions and releases
     # (with event and destination) of the whole page, one query each.
     "/api/v1/prisoners/": 4,
-    "/api/v1/releases/": 3,  # releases (with person, event, destination), sources, reported values
+    # Rows from plain values (releases/api/list_rows.py): the page of releases (person, event and destination
+    # joined), then the page's visible sources and its visible reported values, one query each.
+    "/api/v1/releases/": 3,
     "/api/v1/release-events/": 3,  # events (with deal, named count), breakdown, releases counted by destination
     "/api/v1/destinations/": 1,  # counts are annotations
     "/api/v1/deals/": 1,
