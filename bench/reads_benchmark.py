@@ -193,15 +193,16 @@ def fresh(run):
 
 
 def through_serializer(run):
-    """`run` with the people list's rows made by `PrisonerSerializer` per row, as before `people/api/list_rows.py`."""
+    """`run` with the list rows made by the serializer per row, as before `*/api/list_rows.py` (people, releases)."""
     from people.api.views import PrisonerViewSet
+    from releases.api.views import ReleaseViewSet
 
     def inner():
-        PrisonerViewSet.rows_from_values = False
+        PrisonerViewSet.rows_from_values = ReleaseViewSet.rows_from_values = False
         try:
             run()
         finally:
-            PrisonerViewSet.rows_from_values = True
+            PrisonerViewSet.rows_from_values = ReleaseViewSet.rows_from_values = True
 
     return inner
 
@@ -251,6 +252,11 @@ def cases(people):
         ("`/api/v1/prisoners/?page=2000`", get(client, "/api/v1/prisoners/?page=2000"), query(PEOPLE_PAGE % 99950)),
         ("`/api/v1/releases/` deep page by `cursor`", get(client, cursor_url), query(RELEASES_PAGE)),
         ("`/api/v1/releases/`", get(client, "/api/v1/releases/"), query(RELEASES_PAGE)),
+        (
+            "`/api/v1/releases/`, rows by the serializer (before)",
+            through_serializer(get(client, "/api/v1/releases/")),
+            query(RELEASES_PAGE),
+        ),
         ("`/api/v1/stats/` computed afresh", fresh(get(client, "/api/v1/stats/")), query(STATS)),
         ("`/api/v1/stats/` (summaries cached, page cache off)", get(client, "/api/v1/stats/"), query(STATS)),
         (
