@@ -192,6 +192,21 @@ def fresh(run):
     return inner
 
 
+def through_serializer(run):
+    """`run` with the list rows made by the serializer per row, as before `*/api/list_rows.py` (people, releases)."""
+    from people.api.views import PrisonerViewSet
+    from releases.api.views import ReleaseViewSet
+
+    def inner():
+        PrisonerViewSet.rows_from_values = ReleaseViewSet.rows_from_values = False
+        try:
+            run()
+        finally:
+            PrisonerViewSet.rows_from_values = ReleaseViewSet.rows_from_values = True
+
+    return inner
+
+
 def query(statement):
     def run():
         with connection.cursor() as cursor:
@@ -229,9 +244,19 @@ def cases(people):
     cursor_url = deep["next"].replace("http://testserver", "")
     return [
         ("`/api/v1/prisoners/` first page", get(client, "/api/v1/prisoners/"), query(PEOPLE_PAGE % 0)),
+        (
+            "`/api/v1/prisoners/` first page, rows by the serializer (before)",
+            through_serializer(get(client, "/api/v1/prisoners/")),
+            query(PEOPLE_PAGE % 0),
+        ),
         ("`/api/v1/prisoners/?page=2000`", get(client, "/api/v1/prisoners/?page=2000"), query(PEOPLE_PAGE % 99950)),
         ("`/api/v1/releases/` deep page by `cursor`", get(client, cursor_url), query(RELEASES_PAGE)),
         ("`/api/v1/releases/`", get(client, "/api/v1/releases/"), query(RELEASES_PAGE)),
+        (
+            "`/api/v1/releases/`, rows by the serializer (before)",
+            through_serializer(get(client, "/api/v1/releases/")),
+            query(RELEASES_PAGE),
+        ),
         ("`/api/v1/stats/` computed afresh", fresh(get(client, "/api/v1/stats/")), query(STATS)),
         ("`/api/v1/stats/` (summaries cached, page cache off)", get(client, "/api/v1/stats/"), query(STATS)),
         (
@@ -406,6 +431,7 @@ def main():
     parser.add_argument("--surge-seconds", type=int, default=15)
     parser.add_argument("--csv", action="store_true", help="time the whole people CSV against COPY")
     parser.add_argument("--surge-only", action="store_true", help="only the surge run")
+    parser.add_argument("--only", default="", help="only the cases whose label contains this text (no cached runs)")
     args = parser.parse_args()
     name = settings.DATABASES["default"]["NAME"]
     if connection.vendor != "postgresql" or not (name.startswith("tracker_reads") or name.endswith("bench")):
@@ -419,6 +445,8 @@ def main():
     cache.clear()
     rows = []
     for label, project, baseline in cases(args.people) if args.runs else []:
+        if args.only not in label:
+            continue
         project()  # warm
         mine, base = timed_pair(project, baseline, args.runs)
         rows.append((label, mine, base))
@@ -431,7 +459,8 @@ def main():
     settings.READ_CACHE_SUMMARY_SECONDS = 3600
     cache.clear()
     cached = []
-    for url in ("/", "/api/v1/stats/", "/releases/synthetic-release-1/", "/api/v1/prisoners/") if args.runs else []:
+    cached_urls = ("/", "/api/v1/stats/", "/releases/synthetic-release-1/", "/api/v1/prisoners/")
+    for url in cached_urls if args.runs and not args.only else []:
         run = get(Client(), url)
         run()
         times, _ = timed_pair(run, None, args.runs)

@@ -473,6 +473,28 @@ def mask_texts_naming_withheld(user, records):
             setattr(record, field, str(WITHHELD_TEXT))
 
 
+def mask_value_texts_naming_withheld(user, rows):
+    """`mask_texts_naming_withheld` for rows of plain values: `rows` is [(model name, dict)]; every free text of
+    a dict that names a person withheld from the reader is replaced (one query for all of them)."""
+    if can_view_withheld(user):
+        return
+    texts = [
+        (row, field, row[field])
+        for model_name, row in rows
+        for field in FREE_TEXT_FIELDS.get(model_name, ())
+        if row.get(field)
+    ]
+    if not texts:
+        return
+    names = withheld_names_in("\n".join(text for _row, _field, text in texts))
+    if not names:
+        return
+    for row, field, text in texts:
+        folded = text.casefold()
+        if any(name in folded for name in names):
+            row[field] = str(WITHHELD_TEXT)
+
+
 def source_prefetches(user, *paths):
     """Prefetches of sources (at each `path`, e.g. "detentions__sources") that only hold what the reader may see."""
     return [Prefetch(path, queryset=visible_sources(user)) for path in paths]

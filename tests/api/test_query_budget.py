@@ -37,8 +37,12 @@ def crowd(build):
 
 # Queries per request: the page's rows, then one per prefetched relation (never one per row).
 LISTS = {
-    "/api/v1/prisoners/": 4,  # people, variants, detentions, releases (with event and destination)
-    "/api/v1/releases/": 3,  # releases (with person, event, destination), sources, reported values
+    # Rows from plain values (people/api/list_rows.py): the page of people, then variants, detentions and releases
+    # (with event and destination) of the whole page, one query each.
+    "/api/v1/prisoners/": 4,
+    # Rows from plain values (releases/api/list_rows.py): the page of releases (person, event and destination
+    # joined), then the page's visible sources and its visible reported values, one query each.
+    "/api/v1/releases/": 3,
     "/api/v1/release-events/": 3,  # events (with deal, named count), breakdown, releases counted by destination
     "/api/v1/destinations/": 1,  # counts are annotations
     "/api/v1/deals/": 1,

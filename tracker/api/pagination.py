@@ -52,8 +52,12 @@ def sort_terms(queryset):
 
 
 def encode_cursor(terms, row):
-    """A cursor after `row`: its sort values (None when one is missing or null: no cursor then)."""
-    values = [getattr(row, name, None) for name, _descending in terms]
+    """A cursor after `row` (a record or a dict of values): its sort values (None when one is missing or null:
+    no cursor then)."""
+    if isinstance(row, dict):
+        values = [row.get(name) for name, _descending in terms]
+    else:
+        values = [getattr(row, name, None) for name, _descending in terms]
     if any(value is None for value in values):
         return None
     payload = {
