@@ -462,15 +462,18 @@ def mask_texts_naming_withheld(user, records):
         for field in FREE_TEXT_FIELDS.get(record._meta.model_name, ())
         if getattr(record, field, "")
     ]
+    for record, field in _texts_naming_withheld(texts):
+        setattr(record, field, str(WITHHELD_TEXT))
+
+
+def _texts_naming_withheld(texts):
+    """The (owner, field) pairs of `texts` [(owner, field, text)] that name a withheld person (one query)."""
     if not texts:
-        return
-    names = withheld_names_in("\n".join(text for _record, _field, text in texts))
+        return []
+    names = withheld_names_in("\n".join(text for _owner, _field, text in texts))
     if not names:
-        return
-    for record, field, text in texts:
-        folded = text.casefold()
-        if any(name in folded for name in names):
-            setattr(record, field, str(WITHHELD_TEXT))
+        return []
+    return [(owner, field) for owner, field, text in texts if any(name in text.casefold() for name in names)]
 
 
 def mask_value_texts_naming_withheld(user, rows):
@@ -484,15 +487,8 @@ def mask_value_texts_naming_withheld(user, rows):
         for field in FREE_TEXT_FIELDS.get(model_name, ())
         if row.get(field)
     ]
-    if not texts:
-        return
-    names = withheld_names_in("\n".join(text for _row, _field, text in texts))
-    if not names:
-        return
-    for row, field, text in texts:
-        folded = text.casefold()
-        if any(name in folded for name in names):
-            row[field] = str(WITHHELD_TEXT)
+    for row, field in _texts_naming_withheld(texts):
+        row[field] = str(WITHHELD_TEXT)
 
 
 def source_prefetches(user, *paths):

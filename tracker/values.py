@@ -76,3 +76,12 @@ def parse_country(value):
     if code:
         return code
     raise ValidationError(_("'%(value)s' is not a country code or English country name.") % {"value": text})
+
+
+def country_codes(value):
+    """The codes of a multi-country value as stored ("BY,RU") or as read (a list of countries)."""
+    if not value:
+        return []
+    if isinstance(value, str):
+        return [code for code in value.split(",") if code]
+    return [str(getattr(code, "code", code)) for code in value]

@@ -14,7 +14,7 @@ from django_countries.fields import Country
 from prisoners.models import Detention, NameVariant
 from prisoners.visibility import is_withheld_for, redact
 from tracker.api.links import url_maker
-from tracker.values import format_partial_date
+from tracker.values import country_codes, format_partial_date
 
 PERSON_FIELDS = (
     "id",
@@ -84,14 +84,6 @@ def _code(value):
     return str(code).upper() if code else None
 
 
-def _codes(value):
-    if not value:
-        return []
-    if isinstance(value, str):
-        return [code for code in value.split(",") if code]
-    return [str(getattr(code, "code", code)) for code in value]
-
-
 def _grouped(rows):
     grouped = {}
     for row in rows:
@@ -150,7 +142,7 @@ def person_list_rows(request, people, releases, format=None):
             "status": person["status"],
             "recognition": person["recognition"],
             "country": _code(person["country"]),
-            "citizenship": _codes(person["citizenship"]),
+            "citizenship": country_codes(person["citizenship"]),
             "gender": person["gender"],
             "birth_date": _partial(person["birth_date"], person["birth_date_precision"]),
             "visibility": person["visibility"],

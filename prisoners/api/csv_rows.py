@@ -13,7 +13,7 @@ from django.urls import reverse
 from prisoners.models import Detention, NameVariant, Source
 from prisoners.visibility import is_withheld_for, redact, visible_sources
 from tracker.api.csv_export import in_chunks, url_maker
-from tracker.values import format_partial_date
+from tracker.values import country_codes, format_partial_date
 
 PERSON_FIELDS = (
     "id",
@@ -37,14 +37,6 @@ class _Person:
     def __init__(self, visibility):
         self.visibility = visibility
         self.is_draft = False
-
-
-def _codes(value):
-    if not value:
-        return []
-    if isinstance(value, str):
-        return [code for code in value.split(",") if code]
-    return [str(getattr(code, "code", code)) for code in value]
 
 
 def _grouped(rows):
@@ -103,7 +95,7 @@ def person_csv_rows(request, queryset, releases, chunk_size=2000):
                 "aliases": [variant for (variant,) in variants.get(pid, ())],
                 "status": status,
                 "country": country or "",
-                "citizenship": _codes(citizenship),
+                "citizenship": country_codes(citizenship),
                 "gender": gender,
                 "birth_date": format_partial_date(birth, birth_precision),
                 "sources": [link for (link,) in sources.get(pid, ())],
