@@ -3,7 +3,12 @@
 Throttle counts and cached values live in Redis. When Redis is unreachable every operation falls
 back to an in-process LocMemCache (throttling then counts per worker process: looser, not off), the
 fall-back is logged once per outage, and Redis is tried again after REDIS_RETRY_SECONDS, so a
-request never waits on a dead Redis more than once per interval.
+request never waits on a dead Redis more than once per interval. Only Redis's own errors (and socket errors)
+count as an outage: a ValueError from `incr` on a missing key is the cache's answer, passed on as Django's
+caches do.
+
+Release day counts round trips: the redis-py client is made once per connection pool (Django makes one per
+operation), and `count_in_window` counts a throttle's hit in one trip (SET NX EX and INCR in one pipeline).
 """
 
 import logging
@@ -11,7 +16,8 @@ import threading
 import time
 
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +47,7 @@ def _falls_back(name):
         if not self.redis_is_down():
             try:
                 return getattr(RedisCache, name)(self, *args, **kwargs)
-            except Exception as exc:  # redis-py's ConnectionError, TimeoutError, or a pool error
+            except (RedisError, OSError) as exc:  # redis-py's ConnectionError, TimeoutError, or a pool error
                 self._mark_down(exc)
         return getattr(self.fallback, name)(*args, **kwargs)
 
@@ -49,9 +55,39 @@ def _falls_back(name):
     return method
 
 
+class _ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's client builds a new redis-py client (and its table of ~170 reply callbacks) for every
+    operation; a redis-py client on a connection pool is safe to share between threads, so build one per pool."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
+        return client
+
+
+def count_in_window(cache, key, seconds):
+    """Add one to the counter `key` (created for `seconds`) and return its new value: a throttle's hit."""
+    counter = getattr(cache, "count_in_window", None)
+    if counter is not None:
+        return counter(key, seconds)
+    cache.add(key, 0, seconds)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, seconds)
+        return 1
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = _ReusedClientRedisCacheClient
         self.fallback = LocMemCache(f"fallback-{id(self)}", {"TIMEOUT": params.get("TIMEOUT", 300)})
         self._down_until = 0.0
         self._lock = threading.Lock()
@@ -77,6 +113,18 @@ class ResilientRedisCache(RedisCache):
         except Exception as exc:
             self._mark_down(exc)
             return False
+
+    def count_in_window(self, key, seconds):
+        if not self.redis_is_down():
+            try:
+                name = self.make_and_validate_key(key)
+                pipe = self._cache.get_client(name, write=True).pipeline(transaction=False)
+                pipe.set(name, 0, ex=seconds, nx=True)
+                pipe.incr(name)
+                return pipe.execute()[-1]
+            except (RedisError, OSError) as exc:
+                self._mark_down(exc)
+        return count_in_window(self.fallback, key, seconds)
 
     add = _falls_back("add")
     get = _falls_back("get")

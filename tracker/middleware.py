@@ -13,6 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.http import HttpResponse
 
+from tracker.cache import count_in_window
 from tracker.client_ip import client_ip
 
 NOT_THROTTLED = ("/api/", "/static/", "/media/", "/health/")
@@ -67,12 +68,7 @@ class PageThrottleMiddleware:
         now = time.time()
         window = int(now // period)
         key = f"page-throttle:{client_ip(request)}:{window}"
-        cache.add(key, 0, period)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, period)
-            count = 1
+        count = count_in_window(cache, key, period)
         if count <= limit:
             return None
         wait = max(1, int((window + 1) * period - now))

@@ -1,0 +1,91 @@
+"""Release day: a cached anonymous read costs two trips to Redis (the page throttle's count, and the records'
+version with the page in one MGET), not five; counted on the real Redis by a spy on redis-py's socket writes."""
+
+from datetime import date
+
+import pytest
+import redis.connection
+
+pytestmark = [pytest.mark.django_db, pytest.mark.redis]
+
+
+@pytest.fixture
+def trips(monkeypatch):
+    """How many times a command (or a pipeline of commands) was sent to Redis: one per round trip."""
+    sent = []
+    original = redis.connection.AbstractConnection.send_packed_command
+
+    def counting(self, command, check_health=True):
+        sent.append(command)
+        return original(self, command, check_health)
+
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counting)
+    return sent
+
+
+@pytest.fixture
+def cached_reads(settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.READ_CACHE_PAGE_SECONDS = 60
+    settings.READ_CACHE_SUMMARY_SECONDS = 60
+    settings.PAGE_THROTTLE_RATE = "1000/minute"
+    yield cache
+    cache.clear()
+
+
+@pytest.fixture
+def event(build):
+    event = build.event("Synthetic surge event", slug="synthetic-surge", date=date(2025, 5, 1), reported_count=2)
+    build.release(build.prisoner("Synthetic Surge One"), event=event, destination="LT")
+    return event
+
+
+def test_a_cached_page_is_served_with_two_trips_to_redis(cached_reads, event, client, trips):
+    from django.core.cache import caches
+
+    assert type(caches["default"]).__name__ == "ResilientRedisCache"
+    first = client.get("/releases/synthetic-surge/")
+    assert first["X-Read-Cache"] == "miss"
+    trips.clear()
+    hit = client.get("/releases/synthetic-surge/")
+    assert hit["X-Read-Cache"] == "hit" and hit.content == first.content
+    assert not caches["default"].redis_is_down()
+    assert len(trips) == 2, [command for command in trips]
+
+
+def test_the_page_throttle_still_counts_in_one_trip_and_answers_429(cached_reads, event, client, settings, trips):
+    settings.PAGE_THROTTLE_RATE = "3/minute"
+    answers = [client.get("/releases/synthetic-surge/").status_code for _ in range(4)]
+    assert answers == [200, 200, 200, 429]
+    trips.clear()
+    assert client.get("/releases/synthetic-surge/").status_code == 429
+    assert len(trips) == 1
+
+
+def test_a_write_still_invalidates_the_cached_page_at_once(cached_reads, event, client, build):
+    assert client.get("/releases/synthetic-surge/")["X-Read-Cache"] == "miss"
+    assert client.get("/releases/synthetic-surge/")["X-Read-Cache"] == "hit"
+    build.release(build.prisoner("Synthetic Surge Newcomer"), event=event, destination="UA")
+    again = client.get("/releases/synthetic-surge/")
+    assert again["X-Read-Cache"] == "miss" and "Synthetic Surge Newcomer" in again.content.decode()
+    assert client.get("/releases/synthetic-surge/")["X-Read-Cache"] == "hit"
+
+
+def test_a_missing_key_is_not_taken_for_a_redis_outage(cached_reads, caplog):
+    """`incr` on a missing key raises ValueError by Django's contract; the cache used to take that for an outage
+    and serve every process from its own memory for ten seconds (so one worker's write did not invalidate the
+    others' pages)."""
+    from django.core.cache import caches
+
+    from tracker.read_cache import bump_records_version, records_version
+
+    redis_cache = caches["default"]
+    redis_cache.delete("reads:version")
+    with pytest.raises(ValueError):
+        redis_cache.incr("synthetic-missing-counter")
+    bump_records_version()  # the version key is missing: starts again above the time
+    assert not redis_cache.redis_is_down()
+    assert "unreachable" not in caplog.text
+    assert redis_cache.get("reads:version") == records_version()
