@@ -14,7 +14,9 @@ Each case runs `--runs` times through Django's test client (anonymous reader, th
 work itself is timed; summaries cached as in production, and the stats and dashboard also computed afresh),
 interleaved with its baseline: one SQL query returning the same rows as JSON. Then the
 same pages with the read cache on, then a surge: gunicorn started on loopback with docker-compose.yml's
-settings, 50 keep-alive connections from a threaded client for `--surge-seconds` per address, then stopped.
+settings, 50 keep-alive connections for `--surge-seconds` per address (by wrk when installed, `apt-get install
+wrk`, else a threaded Python client on the same cores), then stopped; `--surge-writes N` has an editor write
+through the services every N seconds meanwhile, as on release day (each write makes every cached page stale).
 Refuses a database whose name does not start with "tracker_reads" or end in "bench".
 """
 
@@ -327,7 +329,22 @@ def csv_case(runs=2):
     return projects, copies, size, last.decode(errors="replace").strip().splitlines()[-1]
 
 
-def surge(urls, seconds, connections=50):
+def _editor(every, stop):
+    """An editor writing through the services every `every` seconds during the surge (release day: each write
+    turns every cached page stale and the aggregates are computed again)."""
+    from prisoners import services as prisoner_services
+    from prisoners.models import Prisoner
+
+    person = Prisoner.objects.filter(visibility="public").order_by("pk").first()
+    count = 0
+    while not stop.wait(every):
+        count += 1
+        prisoner_services.update_prisoner(prisoner=person, notes=f"Synthetic surge note {count}")
+    connection.close()
+    return count
+
+
+def surge(urls, seconds, connections=50, write_every=0.0):
     port = _free_port()
     # One loopback client stands for many readers: the per-address throttles (tracker.middleware, DRF) would
     # answer it 429 after 120 requests a minute, so they are raised for the run.
@@ -365,7 +382,15 @@ def surge(urls, seconds, connections=50):
         load = _load_wrk if shutil.which("wrk") else _load
         for url in urls:
             _load(port, url, 2, 4)  # warm the cache
+            stop, writes = threading.Event(), []
+            editor = threading.Thread(target=lambda w=writes, s=stop: w.append(_editor(write_every, s)))
+            if write_every:
+                editor.start()
             results[url] = load(port, url, seconds, connections)
+            stop.set()
+            if write_every:
+                editor.join()
+            results[url]["writes"] = writes[0] if writes else 0
         return results
     finally:
         server.terminate()
@@ -474,6 +499,9 @@ def main():
     parser.add_argument("--surge-seconds", type=int, default=15)
     parser.add_argument("--csv", action="store_true", help="time the whole people CSV against COPY")
     parser.add_argument("--surge-only", action="store_true", help="only the surge run")
+    parser.add_argument(
+        "--surge-writes", type=float, default=0.0, help="during the surge, a write through the services every N s"
+    )
     parser.add_argument("--only", default="", help="only the cases whose label contains this text (no cached runs)")
     args = parser.parse_args()
     name = settings.DATABASES["default"]["NAME"]
@@ -525,11 +553,17 @@ def main():
             f"ratio {min(projects) / min(copies):.1f}x (best of each)"
         )
     if args.surge_seconds:
-        results = surge(["/", "/releases/synthetic-release-1/"], args.surge_seconds)
-        print("\n| surge: 50 connections, gunicorn 2 gthread workers x 8 | client | req/s | p50 ms | p99 ms | errors |")
-        print("|---|---|---|---|---|---|")
+        results = surge(["/", "/releases/synthetic-release-1/"], args.surge_seconds, write_every=args.surge_writes)
+        print(
+            "\n| surge: 50 connections, gunicorn 2 gthread workers x 8 | client | writes | req/s | p50 ms | p99 ms "
+            "| errors |"
+        )
+        print("|---|---|---|---|---|---|---|")
         for url, r in results.items():
-            print(f"| `{url}` | {r['client']} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} |")
+            print(
+                f"| `{url}` | {r['client']} | {r['writes']} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} "
+                f"| {r['errors']} |"
+            )
 
 
 if __name__ == "__main__":

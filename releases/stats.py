@@ -1,7 +1,9 @@
 """Numbers for the dashboard and `/api/v1/stats/`: one query each, plain values, no names.
 
 Each is cached (`tracker.read_cache.cached_summary`) under the records' version, which every write bumps: the
-dashboard and the stats compute once per change, whoever reads; `f.uncached` computes afresh.
+dashboard and the stats compute once per change, whoever reads; `f.uncached` computes afresh. While one process
+computes them after a write, others serve the previous numbers for those seconds (`stale_while_computing`:
+numbers and event titles only, never a name) rather than all computing at once.
 
 Counts include every record, withheld or not (totals count all; lists name none), so nothing here
 returns a person; drafts awaiting review are not counted until published (`prisoners.visibility.published`).
@@ -68,7 +70,7 @@ def _freed_releases(country=None):
     return releases_released_by(releases, country) if country else releases
 
 
-@cached_summary
+@cached_summary(stale_while_computing=True)
 def people_by_status(country=None):
     """Every status with its number of named people (zero included), in the token order."""
     counts = dict(_people(country).order_by().values_list("status").annotate(n=Count("id")))
@@ -78,7 +80,7 @@ def people_by_status(country=None):
     ]
 
 
-@cached_summary
+@cached_summary(stale_while_computing=True)
 def named_totals(country=None):
     """How many people are named in all, held, and freed."""
     return _people(country).aggregate(
@@ -88,7 +90,7 @@ def named_totals(country=None):
     )
 
 
-@cached_summary
+@cached_summary(stale_while_computing=True)
 def released_per_month(country=None):
     """Named people freed per month (a release's own date, else its event's), and people freed in described
     groups (a group's own date, else its event's)."""
@@ -113,7 +115,7 @@ def released_per_month(country=None):
     ]
 
 
-@cached_summary
+@cached_summary(stale_while_computing=True)
 def released_per_destination(country=None):
     """Per destination: the reported total over all events' breakdowns, and the named people taken there."""
     breakdowns = published(EventDestination.objects.filter(destination=OuterRef("pk")))
@@ -143,7 +145,7 @@ def released_per_destination(country=None):
     ]
 
 
-@cached_summary
+@cached_summary(stale_while_computing=True)
 def released_per_event(country=None):
     """Per event, newest first: the reported count (with its qualifier), the named people, and whether it was a
     process (an end date, or still going on)."""
@@ -193,7 +195,7 @@ def processes(per_event):
     ]
 
 
-@cached_summary
+@cached_summary(stale_while_computing=True)
 def released_per_deal(country=None):
     """Per deal: its events, the sum of their reported counts, and the named people freed under it."""
     deals = deals_with_counts()
@@ -219,7 +221,7 @@ def _total_row(total):
     }
 
 
-@cached_summary
+@cached_summary(stale_while_computing=True)
 def latest_reported_totals(limit=10, country=None):
     """The newest totals as reported (who said it, when, what it counts), newest first."""
     totals = ReportedTotal.objects.all()
@@ -239,7 +241,7 @@ def latest_still_held_totals(country=None, queryset=None):
     return latest
 
 
-@cached_summary
+@cached_summary(stale_while_computing=True)
 def named_held_by_country(codes):
     """{country: named people held there} for these country codes."""
     return dict(
@@ -274,7 +276,7 @@ def still_held_by_country(country=None, latest=None):
     return rows
 
 
-@cached_summary
+@cached_summary(stale_while_computing=True)
 def still_held_side_by_side(country=None):
     """The latest reported "still held" total next to the number of named people held, and the same per country.
 
@@ -300,7 +302,7 @@ def still_held_side_by_side(country=None):
     }
 
 
-@cached_summary
+@cached_summary(stale_while_computing=True)
 def all_stats(country=None):
     """Everything `/api/v1/stats/` answers, in one dict (narrowed to a releasing country when given).
 
@@ -308,7 +310,7 @@ def all_stats(country=None):
     return _all_stats(country or None)
 
 
-@cached_summary
+@cached_summary(stale_while_computing=True)
 def _all_stats(country):
     per_event = released_per_event(country)
     return with_parts(

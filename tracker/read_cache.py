@@ -5,7 +5,9 @@
   too). Every save, delete and many-to-many change of a model in `READ_CACHE_APPS` bumps it (signals, whatever
   door wrote: the services, admin, the import's bulk writer calls it itself).
 - `cached_summary`: a decorator for the derived numbers (`releases.stats`): the result is cached under the
-  version, the language and the arguments, so the dashboard and `/api/v1/stats/` compute once per change.
+  version, the language and the arguments, so the dashboard and `/api/v1/stats/` compute once per change; for
+  numbers (`stale_while_computing`), one process computes after a write while the others serve the previous
+  value for those seconds (and cache no page built from it).
 - `cached_menu(name, compute, seconds)`: the filter menus' choices (countries in use), cached under the
   version too, so a record written a moment ago is in the menus at once; on in tests as in production
   (the query budgets count a warm server).
@@ -110,11 +112,6 @@ def page_key(*parts):
     return f"reads:page:{translation.get_language()}:{digest}"
 
 
-def _key(*parts):
-    digest = hashlib.sha1(repr(parts).encode()).hexdigest()
-    return f"reads:{records_version()}:{translation.get_language()}:{digest}"
-
-
 _MISSING = object()
 
 
@@ -123,22 +120,54 @@ def summaries_cached():
     return _enabled("READ_CACHE_SUMMARY_SECONDS")
 
 
-def cached_summary(function):
-    """Cache `function`'s (plain, picklable) result under the records' version, the language and the arguments."""
+def summary_key(function, args=(), kwargs=None):
+    """Where `cached_summary` keeps `function(*args, **kwargs)` in the current language (with its version)."""
+    parts = (function.__module__, function.__qualname__, tuple(args), sorted((kwargs or {}).items()))
+    return f"reads:summary:{translation.get_language()}:{hashlib.sha1(repr(parts).encode()).hexdigest()}"
 
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        if not _enabled("READ_CACHE_SUMMARY_SECONDS"):
-            return function(*args, **kwargs)
-        key = _key("summary", function.__module__, function.__qualname__, args, sorted(kwargs.items()))
-        value = cache.get(key, _MISSING)
-        if value is _MISSING:
-            value = function(*args, **kwargs)
-            cache.set(key, value, _seconds("READ_CACHE_SUMMARY_SECONDS", 0))
-        return value
 
-    wrapper.uncached = function
-    return wrapper
+def cached_summary(function=None, *, stale_while_computing=False):
+    """Cache `function`'s (plain, picklable) result under the records' version, the language and the arguments.
+
+    The value is stored with the version it was computed under; after a write the first caller computes it
+    again. With `stale_while_computing` (numbers only: `releases.stats`), a caller who finds another process
+    already computing the new value gets the previous one instead of computing it a second time (release day:
+    one write must not make fifty readers recompute seconds of aggregates at once), and the page it builds is
+    not cached (`served_stale`), so stale numbers last only while the one computation runs. Without it (the
+    default, for anything that decides what is hidden) nobody is ever served a value of an older version."""
+
+    def decorate(function):
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            if not _enabled("READ_CACHE_SUMMARY_SECONDS"):
+                return function(*args, **kwargs)
+            version = records_version()
+            key = summary_key(function, args, kwargs)
+            stored = cache.get(key)
+            if stored is not None and stored[0] == version:
+                return stored[1]
+            lock = f"{key}:computing:{version}"
+            computing_elsewhere = not cache.add(lock, 1, _seconds("READ_CACHE_COMPUTE_SECONDS", 60))
+            if computing_elsewhere and stale_while_computing and stored is not None:
+                _local.stale = True
+                return stored[1]
+            try:
+                value = function(*args, **kwargs)
+                cache.set(key, (version, value), _seconds("READ_CACHE_SUMMARY_SECONDS", 0))
+            finally:
+                if not computing_elsewhere:
+                    cache.delete(lock)
+            return value
+
+        wrapper.uncached = function
+        return wrapper
+
+    return decorate(function) if function is not None else decorate
+
+
+def served_stale():
+    """Whether this request was given a summary of an older version (its response is then not cached)."""
+    return getattr(_local, "stale", False)
 
 
 def cached_menu(name, compute, seconds):
@@ -171,6 +200,7 @@ class AnonymousReadCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        _local.stale = False
         if not _enabled("READ_CACHE_PAGE_SECONDS") or not _anonymous(request):
             return self.get_response(request)
         key = page_key(request.get_full_path(), request.META.get("HTTP_ACCEPT", ""), request.method)
@@ -206,4 +236,5 @@ class AnonymousReadCacheMiddleware:
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # a form's token is the reader's own
             and not getattr(getattr(request, "session", None), "modified", False)
             and _anonymous(request)  # the view did not log anyone in
+            and not served_stale()  # numbers of an older version while another process computes the new ones
         )

@@ -78,6 +78,9 @@ MIDDLEWARE = [
 # bumps; 0 turns a cache off (the test suite does, except the tests of the cache itself).
 READ_CACHE_PAGE_SECONDS = env.int("READ_CACHE_PAGE_SECONDS", default=300)
 READ_CACHE_SUMMARY_SECONDS = env.int("READ_CACHE_SUMMARY_SECONDS", default=3600)
+# After a write one process computes the aggregates again; the others serve the previous numbers meanwhile, for
+# at most this long if that process dies mid-way (tracker.read_cache.cached_summary, stale_while_computing).
+READ_CACHE_COMPUTE_SECONDS = 60
 READ_CACHE_VERSION_SECONDS = 0  # read the version from the cache on every request: a withheld name never lingers
 READ_CACHE_APPS = ("prisoners", "releases")
 READ_CACHE_SKIP_PATHS = ("/admin/", "/api/v1/imports/", "/health/", "/accounts/", "/static/", "/media/")

@@ -101,3 +101,40 @@ def test_a_person_withheld_after_a_page_was_cached_is_never_shown_from_the_cache
     prisoner_services.update_prisoner(prisoner=person, visibility="anonymized")
     for url in ("/releases/synthetic-cached/", "/api/v1/release-events/synthetic-cached/", "/api/v1/prisoners/"):
         assert "Synthetic Cached One" not in client.get(url).content.decode(), url
+
+
+def test_while_another_process_computes_after_a_write_readers_get_the_previous_numbers_uncached(
+    cache_on, world, build
+):
+    """Release day: one write must not make every reader recompute the aggregates at once. While another process
+    holds the computation of the new version, a reader gets the previous numbers and no page is cached from
+    them; once it is done, everyone gets the new ones."""
+    from django.core.cache import cache
+
+    from tracker.read_cache import records_version, summary_key
+
+    api = APIClient()
+    assert api.get("/api/v1/stats/").json()["named_totals"]["named_people"] == 2
+    build.release(build.prisoner("Synthetic Cached Three"), event=world, destination="LT")
+    lock = f"{summary_key(stats.all_stats, (None,), {})}:computing:{records_version()}"  # as the API calls it
+    assert cache.add(lock, 1, 60)  # another process is computing the new version
+    while_computing = api.get("/api/v1/stats/")
+    assert while_computing.json()["named_totals"]["named_people"] == 2
+    assert not while_computing.has_header("X-Read-Cache")  # not cached: stale only while the computation runs
+    cache.delete(lock)
+    after = api.get("/api/v1/stats/")
+    assert after.json()["named_totals"]["named_people"] == 3 and after["X-Read-Cache"] == "miss"
+
+
+def test_what_decides_hidden_sources_is_never_served_from_an_older_version(cache_on, build):
+    from django.core.cache import cache
+
+    from prisoners import visibility
+    from tracker.read_cache import records_version, summary_key
+
+    source = build.source("https://example.org/synthetic-stale-source")
+    assert source.pk not in visibility._withheld_source_ids()
+    build.prisoner("Synthetic Stale Withheld", visibility="anonymized", sources=[source])
+    lock = f"{summary_key(visibility._withheld_source_ids)}:computing:{records_version()}"
+    assert cache.add(lock, 1, 60)  # another process is computing it: this caller still may not use the old ids
+    assert source.pk in visibility._withheld_source_ids()
