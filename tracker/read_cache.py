@@ -7,7 +7,7 @@
 - `cached_summary`: a decorator for the derived numbers (`releases.stats`): the result is cached under the
   version, the language and the arguments, so the dashboard and `/api/v1/stats/` compute once per change; for
   numbers (`stale_while_computing`), one process computes after a write while the others serve the previous
-  value for those seconds (and cache no page built from it).
+  value for those seconds (and a page built from it is cached for two seconds only).
 - `cached_menu(name, compute, seconds)`: the filter menus' choices (countries in use), cached under the
   version too, so a record written a moment ago is in the menus at once; on in tests as in production
   (the query budgets count a warm server).
@@ -133,7 +133,8 @@ def cached_summary(function=None, *, stale_while_computing=False):
     again. With `stale_while_computing` (numbers only: `releases.stats`), a caller who finds another process
     already computing the new value gets the previous one instead of computing it a second time (release day:
     one write must not make fifty readers recompute seconds of aggregates at once), and the page it builds is
-    not cached (`served_stale`), so stale numbers last only while the one computation runs. Without it (the
+    cached only for READ_CACHE_STALE_PAGE_SECONDS (`served_stale`), so stale numbers last only a moment longer
+    than the one computation. Without it (the
     default, for anything that decides what is hidden) nobody is ever served a value of an older version."""
 
     def decorate(function):
@@ -221,7 +222,10 @@ class AnonymousReadCacheMiddleware:
         if self._cacheable(request, response):
             headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
             stored = (version, response.status_code, response.content, headers)
-            cache.set(key, stored, _seconds("READ_CACHE_PAGE_SECONDS", 0))
+            seconds = _seconds("READ_CACHE_PAGE_SECONDS", 0)
+            if served_stale():  # its numbers are of an older version: kept only a moment
+                seconds = min(seconds, _seconds("READ_CACHE_STALE_PAGE_SECONDS", 2))
+            cache.set(key, stored, seconds)
             response["X-Read-Cache"] = "miss"
         return response
 
@@ -236,5 +240,4 @@ class AnonymousReadCacheMiddleware:
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # a form's token is the reader's own
             and not getattr(getattr(request, "session", None), "modified", False)
             and _anonymous(request)  # the view did not log anyone in
-            and not served_stale()  # numbers of an older version while another process computes the new ones
         )
