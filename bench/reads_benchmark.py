@@ -333,18 +333,16 @@ def _editor(every, stop):
     """An editor writing through the services every `every` seconds during the surge (release day: each write
     turns every cached page stale and the aggregates are computed again)."""
     from prisoners import services as prisoner_services
-    from prisoners.models import Prisoner
 
-    person = Prisoner.objects.filter(visibility="public").order_by("pk").first()
     count = 0
     while not stop.wait(every):
         count += 1
-        prisoner_services.update_prisoner(prisoner=person, notes=f"Synthetic surge note {count}")
+        prisoner_services.create_prisoner(full_name=f"Synthetic Surge Person {time.time_ns()}", country="BY")
     connection.close()
     return count
 
 
-def surge(urls, seconds, connections=50, write_every=0.0):
+def surge(urls, seconds, connections=50, write_every=0.0, tree=ROOT):
     port = _free_port()
     # One loopback client stands for many readers: the per-address throttles (tracker.middleware, DRF) would
     # answer it 429 after 120 requests a minute, so they are raised for the run.
@@ -375,7 +373,7 @@ def surge(urls, seconds, connections=50, write_every=0.0):
         "--log-level",
         "warning",
     ]
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    server = subprocess.Popen(command, cwd=tree, env=dict(env, PYTHONPATH=str(tree)))
     try:
         _wait(port)
         results = {}
@@ -500,6 +498,11 @@ def main():
     parser.add_argument("--csv", action="store_true", help="time the whole people CSV against COPY")
     parser.add_argument("--surge-only", action="store_true", help="only the surge run")
     parser.add_argument(
+        "--surge-baseline",
+        default="",
+        help="first run the surge with gunicorn serving another source tree (e.g. `git archive <commit>`)",
+    )
+    parser.add_argument(
         "--surge-writes", type=float, default=0.0, help="during the surge, a write through the services every N s"
     )
     parser.add_argument("--only", default="", help="only the cases whose label contains this text (no cached runs)")
@@ -553,7 +556,13 @@ def main():
             f"ratio {min(projects) / min(copies):.1f}x (best of each)"
         )
     if args.surge_seconds:
-        results = surge(["/", "/releases/synthetic-release-1/"], args.surge_seconds, write_every=args.surge_writes)
+        trees = [("before", Path(args.surge_baseline).resolve())] if args.surge_baseline else []
+        results = {}
+        for name, tree in trees + [("now", ROOT)]:
+            for url, r in surge(
+                ["/", "/releases/synthetic-release-1/"], args.surge_seconds, write_every=args.surge_writes, tree=tree
+            ).items():
+                results[f"`{url}` ({name})" if trees else f"`{url}`"] = r
         print(
             "\n| surge: 50 connections, gunicorn 2 gthread workers x 8 | client | writes | req/s | p50 ms | p99 ms "
             "| errors |"
@@ -561,7 +570,7 @@ def main():
         print("|---|---|---|---|---|---|---|")
         for url, r in results.items():
             print(
-                f"| `{url}` | {r['client']} | {r['writes']} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} "
+                f"| {url} | {r['client']} | {r['writes']} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} "
                 f"| {r['errors']} |"
             )
 
