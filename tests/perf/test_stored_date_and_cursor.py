@@ -109,3 +109,19 @@ def test_reported_values_of_a_page_are_checked_row_by_row(build, client):
 
     sql = str(visible_reported_values(None, ReportedValue.objects.all()).query).upper()
     assert "EXISTS" in sql and '"PRISONERS_REPORTEDVALUE"."ID" IN (SELECT' not in sql
+
+
+def test_ordering_by_a_column_that_is_never_null_pages_by_cursor(build):
+    """`?ordering=-id` (or status, created_at...) is a plain order an index serves, so `next` carries a cursor;
+    a sort key that may be NULL keeps NULLS LAST and page numbers."""
+    for n in range(5):
+        build.prisoner(f"Synthetic Ordered {n}")
+    client, seen, url = APIClient(), [], "/api/v1/prisoners/?ordering=-id&page_size=2"
+    while url:
+        page = client.get(url).json()
+        seen += [row["id"] for row in page["results"]]
+        url = page["next"]
+        assert url is None or "cursor=" in url
+    assert seen == sorted(seen, reverse=True) and len(seen) == 5
+    released = client.get("/api/v1/prisoners/", {"ordering": "released", "page_size": 2}).json()
+    assert "cursor=" not in released["next"]
