@@ -286,6 +286,25 @@ def _reported_about_withheld():
     )
 
 
+def _about_withheld_q():
+    """`_reported_about_withheld` as a condition on each reported value's own record (correlated EXISTS): a page of
+    values is checked by a few index lookups, not by collecting every value about every withheld person."""
+    release_model = Source.releases.rel.related_model  # reached through the relation: no upward import
+    types = ContentType.objects.get_for_models(Prisoner, Detention, release_model)
+    record = OuterRef("object_id")
+    return (
+        (Q(content_type=types[Prisoner]) & Q(Exists(_withheld_people().filter(pk=record))))
+        | (
+            Q(content_type=types[Detention])
+            & Q(Exists(Detention.objects.filter(pk=record, prisoner__visibility__in=WITHHELD)))
+        )
+        | (
+            Q(content_type=types[release_model])
+            & Q(Exists(release_model.objects.filter(pk=record, prisoner__visibility__in=WITHHELD)))
+        )
+    )
+
+
 def withheld_people_sources():
     """Sources cited for a withheld person or anything of theirs: their titles and links could name them."""
     withheld = WITHHELD
@@ -363,9 +382,7 @@ def visible_reported_values(user, queryset=None):
     """Reported values the reader may see, marked: none about a withheld person, none citing a hidden source."""
     queryset = ReportedValue.objects.all() if queryset is None else queryset
     if not can_view_withheld(user):
-        queryset = queryset.exclude(pk__in=_reported_about_withheld().values("pk")).exclude(
-            source__in=withheld_people_sources().values("pk")
-        )
+        queryset = queryset.exclude(_about_withheld_q()).exclude(source__in=withheld_source_ids())
     return queryset.select_related("source").annotate(**{SHOWN_FLAG: Value(True, output_field=BooleanField())})
 
 

@@ -508,6 +508,9 @@ class Release(PublishableModel, TimestampedModel):
             models.Index(fields=["is_draft"]),
             # The releases list's order (newest first, then id) and its date filters.
             models.Index(F("effective_date").desc(), "id", name="release_effective_date_id"),
+            # The same order within one event or one destination (`?release_event=`, `?destination=`).
+            models.Index("event", F("effective_date").desc(), "id", name="release_event_date_id"),
+            models.Index("destination", F("effective_date").desc(), "id", name="release_destination_date_id"),
             # An event's or a destination's people, and their named counts.
             models.Index(fields=["event", "outcome"], name="release_event_outcome"),
             models.Index(fields=["destination", "outcome"], name="release_destination_outcome"),

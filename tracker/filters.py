@@ -8,7 +8,7 @@ import re
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.forms.utils import pretty_name
 from django.utils.text import format_lazy
@@ -138,8 +138,18 @@ class NullsLastOrderingFilter(OrderingFilter):
 
     def get_ordering_value(self, param):
         descending = param.startswith("-")
-        field = models.F(self.param_map[param.lstrip("-")])
+        name = self.param_map[param.lstrip("-")]
+        if not self._nullable(name):  # a plain name: an index on it serves the order, and pages get a cursor
+            return f"-{name}" if descending else name
+        field = models.F(name)
         return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+
+    def _nullable(self, name):
+        """Whether a sort key may be NULL: a column that may, or an annotation (unknown here, so assumed)."""
+        try:
+            return self.model._meta.get_field(name).null
+        except (AttributeError, FieldDoesNotExist):
+            return True
 
 
 def ordered_by(queryset, *default):

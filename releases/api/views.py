@@ -249,13 +249,17 @@ class ReleaseViewSet(RecordViewSet):
         return self.get_paginated_response(release_list_rows(request, page, format=self.format_kwarg))
 
     def get_queryset(self):
-        return (
-            visible_releases(self.request.user, Release.objects.all())
-            .select_related("prisoner", "event", "destination")
-            .prefetch_related(
-                *source_prefetches(self.request.user, "sources"),
-                *reported_value_prefetches(self.request.user, "reported_values"),
-            )
+        queryset = visible_releases(self.request.user, Release.objects.all()).select_related(
+            "prisoner", "event", "destination"
+        )
+        if self.action == "list" and self.rows_from_values:
+            # The JSON rows and the CSV come from plain values and fetch the page's sources and reported values
+            # themselves; building the prefetches (the hidden sources from the cache, on every call: the
+            # permission check calls this too) would only be thrown away.
+            return queryset
+        return queryset.prefetch_related(
+            *source_prefetches(self.request.user, "sources"),
+            *reported_value_prefetches(self.request.user, "reported_values"),
         )
 
     def delete_record(self, instance):

@@ -83,7 +83,10 @@ def after_cursor(terms, cursor):
             raise ValueError(cursor)
         after |= equal & Q(**{f"{name}__{'lt' if descending else 'gt'}": value})
         equal &= Q(**{name: value})
-    return after
+    # The same rows, with the first sort value bounded on its own: an index on the order starts its scan at the
+    # cursor instead of filtering every row before it (the OR alone is no index range).
+    (first, descending), value = terms[0], values[0]
+    return Q(**{f"{first}__{'lte' if descending else 'gte'}": value}) & after
 
 
 def parse_page_size(value, default=DEFAULT_PAGE_SIZE):
