@@ -6,9 +6,10 @@ one transaction. Error policy: a bad row is reported as {row, field, message} an
 rows go in; only an unreadable file fails the job. Batches are idempotent, so a job resumed by another
 worker after a crash (see `imports.lease`) loses and doubles nothing.
 
-Each full batch is checked (row rules, name folding: Python only, no database) in one helper thread
-while the previous batch is written, so that work overlaps PostgreSQL's; batches are still checked,
-written and committed one at a time, in file order.
+With IMPORT_CHECK_AHEAD, each full batch is checked (row rules, name folding: Python only, no
+database) in one helper thread while the previous batch is written, so that work overlaps
+PostgreSQL's where a core is free; batches are still checked, written and committed one at a time,
+in file order.
 """
 
 import logging
@@ -242,6 +243,7 @@ class ImportRun:
         batch = []
         last_row = 0
         pending = None  # (batch, last row, its validation running in the helper thread)
+        check_ahead = setting("IMPORT_CHECK_AHEAD")
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-validate") as ahead:
             try:
                 mark = time.perf_counter()
@@ -254,7 +256,12 @@ class ImportRun:
                             self.seen_external_ids.add(hash(external_id))
                         continue
                     batch.append((row, values, problem))
-                    if len(batch) >= self.batch_size:
+                    if len(batch) >= self.batch_size and not check_ahead:
+                        self.timings["read"] += time.perf_counter() - mark
+                        self.apply_batch(batch, stream.mapping, last_row=row)
+                        batch = []
+                        mark = time.perf_counter()
+                    elif len(batch) >= self.batch_size:
                         self.timings["read"] += time.perf_counter() - mark
                         # This batch is checked in the helper thread while the previous one is written: the
                         # row rules and name folding (Python) run while this thread waits for PostgreSQL.
