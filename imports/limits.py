@@ -8,8 +8,6 @@ row limit is one row error, and the rest of the file goes in.
 from django.conf import settings
 
 DEFAULTS = {
-    # Check each full batch (row rules, name folding) in a helper thread while the previous batch is written.
-    "IMPORT_CHECK_AHEAD": False,
     # Data rows in one file.
     "IMPORT_MAX_ROWS": 5_000_000,
     # Columns of the header (and cells read per row).

@@ -11,8 +11,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from prisoners.models import Gender, PrisonerStatus, Visibility
-from prisoners.names.folding import identity_keys
-from prisoners.names.keys import person_keys
 from prisoners.timeline import DetentionSpan, ReleaseStep, derive_status
 from tracker.values import DatePrecision, parse_country, parse_partial_date
 
@@ -85,21 +83,6 @@ class RowPlan:
     prisoner_id: int | None = None
     name_key_pairs: list = field(default_factory=list)  # (identity key, whole) of a person to create
     new_external_id: bool = False  # attached by name and birth date: the external id is added to that person
-    whole_keys: set | None = None  # the whole identity keys of full_name, folded by fold_names
-    folded: tuple | None = None  # (names, person_keys(names)) as folded by fold_names
-
-    def fold_names(self):
-        """Fold the row's names once, ahead of the writer (pure: runs in the import's helper thread)."""
-        self.whole_keys = identity_keys(self.full_name)[0]
-        names = (self.full_name, self.native_name, *self.aliases)
-        self.folded = (names, person_keys(names))
-
-    def person_keys(self):
-        """(search text, identity key pairs) of the row's names as they are now (folded ahead if unchanged)."""
-        names = (self.full_name, self.native_name, *self.aliases)
-        if self.folded is not None and self.folded[0] == names:
-            return self.folded[1]
-        return person_keys(names)
 
     def preview(self, action):
         """The row as it would be stored, for a dry run."""

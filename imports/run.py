@@ -5,22 +5,16 @@ to `imports.writer.BatchWriter`, and commit the batch with its row errors and th
 one transaction. Error policy: a bad row is reported as {row, field, message} and skipped; the good
 rows go in; only an unreadable file fails the job. Batches are idempotent, so a job resumed by another
 worker after a crash (see `imports.lease`) loses and doubles nothing.
-
-With IMPORT_CHECK_AHEAD, each full batch is checked (row rules, name folding: Python only, no
-database) in one helper thread while the previous batch is written, so that work overlaps
-PostgreSQL's where a core is free; batches are still checked, written and committed one at a time,
-in file order.
 """
 
 import logging
 import time
 from array import array
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
 
 from django.db import connection, transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imports.lease import LeaseLost, claim_job, heartbeat, hold_lease, new_worker_id
@@ -158,7 +152,6 @@ class ImportRun:
         self.user = user
         self.batch_size = max(1, setting("IMPORT_BATCH_SIZE", 2000))
         self.timings = defaultdict(float, job.timings or {})
-        self.timings["validate"] += 0  # the helper thread adds to it: the key exists before anyone reads them all
         self.seen_external_ids = SeenKeys()  # hash() of each external id met in this file
         self.source_ids = {}
         self.words_sent = set()  # the name words this run has written (NameWord): each is sent once
@@ -242,61 +235,25 @@ class ImportRun:
         resume_after = job.rows_done
         batch = []
         last_row = 0
-        pending = None  # (batch, last row, its validation running in the helper thread)
-        check_ahead = setting("IMPORT_CHECK_AHEAD")
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-validate") as ahead:
-            try:
-                mark = time.perf_counter()
-                for row, values, problem in stream:
-                    last_row = row
-                    if row <= resume_after:
-                        # Done before a restart: only remember its external id, so duplicates are still caught.
-                        external_id = values.get("external_id") if values else None
-                        if isinstance(external_id, str) and external_id:
-                            self.seen_external_ids.add(hash(external_id))
-                        continue
-                    batch.append((row, values, problem))
-                    if len(batch) >= self.batch_size and not check_ahead:
-                        self.timings["read"] += time.perf_counter() - mark
-                        self.apply_batch(batch, stream.mapping, last_row=row)
-                        batch = []
-                        mark = time.perf_counter()
-                    elif len(batch) >= self.batch_size:
-                        self.timings["read"] += time.perf_counter() - mark
-                        # This batch is checked in the helper thread while the previous one is written: the
-                        # row rules and name folding (Python) run while this thread waits for PostgreSQL.
-                        previous, pending = pending, (batch, row, self.validate_ahead(ahead, batch, stream.mapping))
-                        if previous is not None:
-                            self.apply_pending(previous, stream.mapping)
-                        batch = []
-                        mark = time.perf_counter()
+        mark = time.perf_counter()
+        for row, values, problem in stream:
+            last_row = row
+            if row <= resume_after:
+                # Done before a restart: only remember its external id, so duplicates are still caught.
+                external_id = values.get("external_id") if values else None
+                if isinstance(external_id, str) and external_id:
+                    self.seen_external_ids.add(hash(external_id))
+                continue
+            batch.append((row, values, problem))
+            if len(batch) >= self.batch_size:
                 self.timings["read"] += time.perf_counter() - mark
-                if pending is not None:
-                    last, pending = pending, None
-                    self.apply_pending(last, stream.mapping)
-            finally:
-                if pending is not None:  # stopped (lease lost, an error): the batch checked ahead is dropped
-                    pending[2].cancel()  # (if already running, leaving the pool waits for it: no database work)
+                self.apply_batch(batch, stream.mapping, last_row=row)
+                batch = []
+                mark = time.perf_counter()
+        self.timings["read"] += time.perf_counter() - mark
         if batch or last_row > resume_after or not job.header_checked:
             self.apply_batch(batch, stream.mapping, last_row=max(last_row, resume_after))
         self.finish(max(last_row, resume_after))
-
-    def validate_ahead(self, pool, batch, mapping):
-        """Check a batch in the helper thread (in the language active here); a Future of validate_batch's answer."""
-        language = translation.get_language()
-
-        def checked():
-            with translation.override(language):
-                return self.validate_batch(batch, mapping)
-
-        return pool.submit(checked)
-
-    def apply_pending(self, pending, mapping):
-        batch, last_row, future = pending
-        waited = time.perf_counter()
-        validated = future.result()
-        self.timings["validate_wait"] += time.perf_counter() - waited
-        self.apply_batch(batch, mapping, last_row=last_row, validated=validated)
 
     def finish(self, last_row):
         job = self.job
@@ -315,11 +272,8 @@ class ImportRun:
 
     # One batch: validate, match, write, checkpoint; all of it or none of it.
     def validate_batch(self, batch, mapping):
-        """The row rules of one batch, touching no database (so it may run in the helper thread).
-
-        Batches are checked one after the other, in file order (the external ids met so far are
-        remembered here). Returns (plans, [(row, field, message, kind)], failed rows, {row: values}).
-        The identity keys of each valid row's names are folded here too, for the writer's matching."""
+        """The row rules of one batch, touching no database, in file order (the external ids met so far
+        are remembered here). Returns (plans, [(row, field, message, kind)], failed rows, {row: values})."""
         problems = []
         failed = 0
         plans = []
@@ -354,16 +308,15 @@ class ImportRun:
                 failed += 1
                 problems.extend((row, f, m, ImportRowError.Kind.ERROR) for f, m in row_errors)
             else:
-                plan.fold_names()
                 plans.append(plan)
                 problems.extend((row, f, m, ImportRowError.Kind.WARNING) for f, m in dropped)
         self.timings["validate"] += time.perf_counter() - started
         return plans, problems, failed, values_of
 
-    def apply_batch(self, batch, mapping, *, last_row, validated=None):
+    def apply_batch(self, batch, mapping, *, last_row):
         job = self.job
         self.mapping = mapping
-        plans, problems, failed, self.batch_values = validated or self.validate_batch(batch, mapping)
+        plans, problems, failed, self.batch_values = self.validate_batch(batch, mapping)
         errors = [self.row_error(row, field, message, kind) for row, field, message, kind in problems]
 
         if self.unknown_reported is None:  # a resumed job reported the columns met before its checkpoint

@@ -17,6 +17,7 @@ from prisoners.models import Detention, ExternalId, NameKey, NameVariant, NameWo
 from prisoners.names import keys as name_keys
 from prisoners.names import matching as name_matching
 from prisoners.names.folding import identity_keys
+from prisoners.names.keys import person_keys
 from prisoners.timeline import DetentionSpan, ReleaseStep, status_for
 from prisoners.visibility import imported_as_draft
 from releases.models import Destination, Release, effective_date_of
@@ -208,10 +209,7 @@ class BatchWriter:
         bitmap and (parallel) scans that grew with the table, then sorted by the person's name."""
         if not plans:
             return {}
-        keys_of = {
-            id(plan): plan.whole_keys if plan.whole_keys is not None else identity_keys(plan.full_name)[0]
-            for plan in plans
-        }
+        keys_of = {id(plan): identity_keys(plan.full_name)[0] for plan in plans}
         pairs = {(key, plan.birth_date) for plan in plans for key in keys_of[id(plan)]}
         if not pairs:
             return {}
@@ -280,7 +278,7 @@ class BatchWriter:
     def plan_create(self, plan):
         visibility = plan.visibility or self.run.job.default_visibility
         if not self.dry_run:  # search keys in the same pass: the row goes in with them, never updated after
-            name_keys, plan.name_key_pairs = plan.person_keys()
+            name_keys, plan.name_key_pairs = person_keys([plan.full_name, plan.native_name, *plan.aliases])
             record = (
                 plan.full_name,
                 plan.native_name,

@@ -214,8 +214,6 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Bulk import (imports app): upload limit, rows per committed batch, the worker lease and its watchdog.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=512 * 1024 * 1024)
 IMPORT_BATCH_SIZE = env.int("IMPORT_BATCH_SIZE", default=2000)
-# Check each batch in a helper thread while the previous one is written (pays where a core is free).
-IMPORT_CHECK_AHEAD = env.bool("IMPORT_CHECK_AHEAD", default=False)
 IMPORT_LEASE_SECONDS = env.int("IMPORT_LEASE_SECONDS", default=30)
 IMPORT_WATCHDOG_SECONDS = env.int("IMPORT_WATCHDOG_SECONDS", default=10)
 IMPORT_DEFAULT_SOURCE_LIST = env.str("IMPORT_DEFAULT_SOURCE_LIST", default="import")
