@@ -11,6 +11,7 @@ write the same rows.
 """
 
 import io
+import itertools
 import json
 
 from django.db import connection
@@ -130,14 +131,18 @@ class CopyTable:
             else:
                 template.append(convert(field.get_default()))
         pk_position = self.attnames.index(self.model._meta.pk.attname)
-        pairs = list(zip(positions, converters, strict=True))
-        rows = []
-        for pk, record in zip(pks, records, strict=True):
-            row = template.copy()
-            row[pk_position] = str(pk)
-            for (position, convert), value in zip(pairs, record, strict=True):
-                row[position] = convert(value)
-            rows.append(row)
+        # Column by column: each converter mapped over its column (a C-level loop), then one row per record
+        # assembled from the converted columns and the constant defaults.
+        if any(len(record) != len(given) for record in records):
+            raise ValueError("every record holds one value per given field")
+        columns = {pk_position: list(map(str, pks))}
+        for index, (position, convert) in enumerate(zip(positions, converters, strict=True)):
+            columns[position] = list(map(convert, [record[index] for record in records]))
+        cells = [
+            columns[position] if position in columns else itertools.repeat(value)
+            for position, value in enumerate(template)
+        ]
+        rows = list(zip(*cells, strict=False))  # the repeated defaults are endless; the columns are len(records)
         _copy(cursor, self.table, [f.column for f in self.fields], ("\t".join(row) for row in rows))
         if self.history_table:
             # The history row repeats the tracked columns, already converted, then its own four.

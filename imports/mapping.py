@@ -311,7 +311,13 @@ class ColumnMapping:
     def _put(self, record, target, raw):
         if target in LIST_COLUMNS:
             items = raw if isinstance(raw, list) else cell_text(raw).split(LIST_SEPARATOR)
-            record.setdefault(target, []).extend(v for v in (self.clean_value(target, i) for i in items) if v)
+            if raw.__class__ is str and target not in self.regexes and target not in self.value_map:
+                # Text items with no transform: clean_value is strip and the 'empty' markers, done inline.
+                empty = self.empty_values
+                cleaned = [text for text in map(str.strip, items) if text and text.casefold() not in empty]
+            else:
+                cleaned = [v for v in (self.clean_value(target, i) for i in items) if v]
+            record.setdefault(target, []).extend(cleaned)
         elif isinstance(raw, (list, dict)):
             record[target] = None  # a nested value where text is expected: reported by the row rules
         else:

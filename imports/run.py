@@ -271,20 +271,20 @@ class ImportRun:
         return {name: round(seconds, 3) for name, seconds in self.timings.items()}
 
     # One batch: validate, match, write, checkpoint; all of it or none of it.
-    def apply_batch(self, batch, mapping, *, last_row):
-        job = self.job
-        errors = []
+    def validate_batch(self, batch, mapping):
+        """The row rules of one batch, touching no database, in file order (the external ids met so far
+        are remembered here). Returns (plans, [(row, field, message, kind)], failed rows, {row: values})."""
+        problems = []
         failed = 0
         plans = []
-        self.mapping = mapping
-        self.batch_values = {}
+        values_of = {}
         started = time.perf_counter()
         for row, values, problem in batch:
             if values is None:  # a row too large to read: its problem is all there is to say
                 failed += 1
-                errors.append(self.row_error(row, "", problem))
+                problems.append((row, "", problem, ImportRowError.Kind.ERROR))
                 continue
-            self.batch_values[row] = values
+            values_of[row] = values
             external_id = values.get("external_id")
             duplicate = False
             if isinstance(external_id, str) and external_id:
@@ -306,11 +306,18 @@ class ImportRun:
                 ]
             if row_errors:
                 failed += 1
-                errors.extend(self.row_error(row, f, m) for f, m in row_errors)
+                problems.extend((row, f, m, ImportRowError.Kind.ERROR) for f, m in row_errors)
             else:
                 plans.append(plan)
-                errors.extend(self.row_error(row, f, m, ImportRowError.Kind.WARNING) for f, m in dropped)
+                problems.extend((row, f, m, ImportRowError.Kind.WARNING) for f, m in dropped)
         self.timings["validate"] += time.perf_counter() - started
+        return plans, problems, failed, values_of
+
+    def apply_batch(self, batch, mapping, *, last_row):
+        job = self.job
+        self.mapping = mapping
+        plans, problems, failed, self.batch_values = self.validate_batch(batch, mapping)
+        errors = [self.row_error(row, field, message, kind) for row, field, message, kind in problems]
 
         if self.unknown_reported is None:  # a resumed job reported the columns met before its checkpoint
             self.unknown_reported = len(mapping.unknown) if job.header_checked else 0

@@ -130,7 +130,16 @@ class BatchWriter:
             plan.prisoner_id = None
         wanted = [plan.external_id for plan in self.plans if plan.external_id]
         known = {}
-        if wanted:
+        if wanted and connection.vendor == "postgresql":
+            # One bound array rather than 2,000 bound parameters: the same index probes, less to build and parse.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT external_id, prisoner_id FROM {ExternalId._meta.db_table}"
+                    " WHERE source_list = %s AND external_id = ANY(%s)",
+                    [job.source_list, wanted],
+                )
+                known = dict(cursor.fetchall())
+        elif wanted:
             known = dict(
                 ExternalId.objects.filter(source_list=job.source_list, external_id__in=wanted).values_list(
                     "external_id", "prisoner_id"
@@ -192,18 +201,39 @@ class BatchWriter:
                 )
 
     def same_name_and_birth_date(self, plans):
-        """{id(plan): (prisoner id, unsure)} for rows naming a stored person with their exact birth date."""
+        """{id(plan): (prisoner id, unsure)} for rows naming a stored person with their exact birth date.
+
+        On PostgreSQL the batch's (key, birth date) pairs are joined as one array to `NameKey`'s (key, whole)
+        index: one index probe per pair, whatever the size of the table. The former `key IN (...) AND
+        birth_date IN (...)` gave the planner two unrelated lists of 2,000 values; it read them with
+        bitmap and (parallel) scans that grew with the table, then sorted by the person's name."""
         if not plans:
             return {}
         keys_of = {id(plan): identity_keys(plan.full_name)[0] for plan in plans}
-        wanted_keys = set().union(*keys_of.values())
-        wanted_dates = {plan.birth_date for plan in plans}
-        if not wanted_keys:
+        pairs = {(key, plan.birth_date) for plan in plans for key in keys_of[id(plan)]}
+        if not pairs:
             return {}
         found = defaultdict(set)
-        stored = NameKey.objects.filter(
-            whole=True, key__in=wanted_keys, prisoner__birth_date__in=wanted_dates
-        ).values_list("key", "prisoner__birth_date", "prisoner_id")
+        if connection.vendor == "postgresql":
+            keys, dates = zip(*pairs, strict=True)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT k.key, w.born, k.prisoner_id FROM unnest(%s::text[], %s::date[]) AS w(key, born)"
+                    f" JOIN {NameKey._meta.db_table} k ON k.key = w.key AND k.whole"
+                    f" JOIN {Prisoner._meta.db_table} p ON p.id = k.prisoner_id AND p.birth_date = w.born",
+                    [list(keys), list(dates)],
+                )
+                stored = cursor.fetchall()
+        else:
+            stored = (
+                NameKey.objects.filter(
+                    whole=True,
+                    key__in={key for key, _born in pairs},
+                    prisoner__birth_date__in={born for _key, born in pairs},
+                )
+                .order_by()
+                .values_list("key", "prisoner__birth_date", "prisoner_id")
+            )
         for key, born, prisoner_id in stored:
             found[key, born].add(prisoner_id)
         result = {}

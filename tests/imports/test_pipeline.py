@@ -500,3 +500,26 @@ def test_an_editor_fixes_the_broken_rows_and_uploads_again_ending_with_everyone_
     assert second.counts == {"created": 15, "updated": 0, "unchanged": 585, "failed": 0}
     assert Prisoner.objects.count() == ExternalId.objects.count() == 600
     assert Detention.objects.count() == 600 and Release.objects.filter(event=december_event).count() == 200
+
+
+def test_errors_of_many_batches_are_those_of_one_pass_and_the_keys_those_of_the_names_index(settings, importer):
+    """Rows are checked batch by batch: the errors are those of one pass in file order (an external id
+    repeated batches later, a missing name), in the language of the run, and the keys written with the
+    rows are those the names index would compute."""
+    from django.utils import translation
+
+    settings.IMPORT_BATCH_SIZE = 50
+    rows = [f"T{n},Person {'abcdefghij'[n % 10]}{'klmnoprstu'[n // 10 % 10]}sky,,,,,,,,,,,,,," for n in range(1, 300)]
+    rows[120] = "T5,Repeated Earlier,,,,,,,,,,,,,,"  # row 121: T5 is row 5, four batches before
+    rows[60] = "T61,,,,,,,,,,,,,,,"  # row 61, in the second batch: no name
+    with translation.override("ru"):
+        job = import_file(csv_bytes(*rows), user=importer)
+    assert job.counts == {"created": 297, "updated": 0, "unchanged": 0, "failed": 2}
+    errors = errors_of(job)
+    assert [(row, field) for row, field, _message in errors] == [(61, "full_name"), (121, "external_id")]
+    assert errors[0][2] == "Имя обязательно."
+    assert job.timings["validate"] > 0
+    person = Prisoner.objects.get(external_ids__external_id="T42")
+    stored_keys = set(NameKey.objects.filter(prisoner=person).values_list("key", "whole"))
+    refresh_name_keys([person.pk])
+    assert set(NameKey.objects.filter(prisoner=person).values_list("key", "whole")) == stored_keys
