@@ -468,7 +468,11 @@ def surge(urls, seconds, connections=50, write_every=0.0, tree=ROOT):
         return results
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # requests still running after 30 s (the herd after a write): stop them
+            server.kill()
+            server.wait()
 
 
 def _free_port():
