@@ -78,6 +78,12 @@ def most_restrictive(*values) -> str:
 # --- Which records --------------------------------------------------------------------------------
 
 
+def sees_as_public(user) -> bool:
+    """Whether the reader sees exactly what an anonymous reader sees (no withheld person, no draft): what is
+    derived for such a reader (a list's counts, its first page) may be computed once and shared by all of them."""
+    return not can_view_withheld(user) and not can_view_drafts(user)
+
+
 def visible_prisoners(user, queryset=None):
     """People the reader may see at all: private records are absent for the public."""
     queryset = without_drafts(user, Prisoner.objects.all() if queryset is None else queryset)
@@ -332,6 +338,19 @@ def withheld_source_ids():
     return _withheld_source_ids()
 
 
+@cached_summary
+def _withheld_reported_value_ids():
+    return sorted(_reported_about_withheld().values_list("pk", flat=True))
+
+
+def withheld_reported_value_ids():
+    """`_reported_about_withheld` as ids, computed once per change of the records like `withheld_source_ids` (a
+    subquery over every withheld person's records otherwise, on each read); a subquery when summaries are off."""
+    if not summaries_cached():
+        return _reported_about_withheld().values("pk")
+    return _withheld_reported_value_ids()
+
+
 def visible_sources(user, queryset=None):
     """Sources the reader may see, marked as such; for the public, less every source cited for someone withheld."""
     queryset = Source.objects.all() if queryset is None else queryset
@@ -363,9 +382,7 @@ def visible_reported_values(user, queryset=None):
     """Reported values the reader may see, marked: none about a withheld person, none citing a hidden source."""
     queryset = ReportedValue.objects.all() if queryset is None else queryset
     if not can_view_withheld(user):
-        queryset = queryset.exclude(pk__in=_reported_about_withheld().values("pk")).exclude(
-            source__in=withheld_people_sources().values("pk")
-        )
+        queryset = queryset.exclude(pk__in=withheld_reported_value_ids()).exclude(source__in=withheld_source_ids())
     return queryset.select_related("source").annotate(**{SHOWN_FLAG: Value(True, output_field=BooleanField())})
 
 
