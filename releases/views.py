@@ -47,6 +47,7 @@ from releases.models import (
 )
 from releases.selectors import (
     AT_HOME,
+    PEOPLE_FIRST_PAGE,
     deals_with_counts,
     events_released_by,
     events_with_named_counts,
@@ -687,12 +688,16 @@ def released_breakdown(request):
         row["event"] = events.get(row["slug"])
     releases = stats.freed_releases(code, year=year, month=month)
     named_total = releases.count()
+    visible = visible_releases(user, releases)
+    listed = visible.count() if named_total > PEOPLE_FIRST_PAGE else None
+    # The first page only (all freed people of every year are hundreds of thousands): the rest on the events' pages.
     people = _with_display_names(
         user,
-        visible_releases(user, releases)
-        .select_related("prisoner", "event", "destination")
-        .order_by("effective_date", *name_ordering(user, prefix="prisoner__")),
+        visible.select_related("prisoner", "event", "destination").order_by(
+            "effective_date", *name_ordering(user, prefix="prisoner__")
+        )[:PEOPLE_FIRST_PAGE],
     )
+    listed = len(people) if listed is None else listed
     counted = [row["reported_count"] for row in rows]
     context = {
         "country": {"code": code, "name": country_names.name(code)} if code else None,
@@ -705,6 +710,7 @@ def released_breakdown(request):
         ),
         "named_total": named_total,
         "people": people,
-        "not_listed_count": named_total - len(people),
+        "more_count": listed - len(people),
+        "not_listed_count": named_total - listed,
     }
     return render(request, "pages/released_breakdown.html", context)

@@ -99,3 +99,19 @@ def test_shared_summaries_answer_in_a_fixed_number_of_queries(summaries_on, buil
         assert client.get(url).status_code == 200, url
         with django_assert_num_queries(queries, info=url):
             assert client.get(url).status_code == 200, url
+
+
+def test_the_released_drill_down_lists_a_first_page_and_says_how_many_more(build):
+    """`/released/` (every person freed in a period, all years when none is given) lists the first page only."""
+    people = PEOPLE_FIRST_PAGE * 2
+    _world(build, people)
+    response = Client().get("/released/")
+    public = sum(1 for n in range(people) if n % 5 not in (1, 2))
+    listed = people - sum(1 for n in range(people) if n % 5 == 2)  # private people absent, anonymized ones listed
+    context = response.context
+    assert context["named_total"] == people and len(context["people"]) == PEOPLE_FIRST_PAGE < public
+    assert context["more_count"] == listed - PEOPLE_FIRST_PAGE
+    assert context["not_listed_count"] == people - listed
+    html = response.content.decode()
+    assert f"Only the first {PEOPLE_FIRST_PAGE} are listed here; {listed - PEOPLE_FIRST_PAGE} more named people" in html
+    assert WITHHELD not in html and PRIVATE not in html
