@@ -4,7 +4,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Window
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils.translation import gettext as _
 
@@ -92,8 +92,9 @@ def events_with_named_counts(queryset=None):
     """
     queryset = ReleaseEvent.objects.all() if queryset is None else queryset
     return queryset.annotate(
-        named_count=Count(
-            "releases", filter=Q(releases__outcome__in=FREED_OUTCOMES) & published_release_q(), distinct=True
+        named_count=_named_count_expression(
+            "event",
+            Count("releases", filter=Q(releases__outcome__in=FREED_OUTCOMES) & published_release_q(), distinct=True),
         )
     )
 
@@ -146,6 +147,30 @@ def release_tallies_by_event(releases, events):
     return tallies
 
 
+@cached_summary
+def _public_tallies_by_event():
+    reader = AnonymousUser()
+    rows = (
+        without_drafts(reader, Release.objects.filter(event__isnull=False))
+        .order_by()
+        .values_list("event", "outcome", "destination__country", "freed_at_home")
+        .annotate(n=Count("id"))
+    )
+    tallies = {}
+    for event_id, outcome, dest, home, n in rows:
+        tallies.setdefault(event_id, []).append((outcome, dest or "", bool(home), n))
+    return tallies
+
+
+def shared_release_tallies(user, events):
+    """`release_tallies_by_event` of these events from one summary of every event's tallies, computed once per
+    change for every reader who sees as the public; None for anyone else or where summaries are not cached."""
+    if not summaries_cached() or not sees_as_public(user):
+        return None
+    tallies = _public_tallies_by_event()
+    return {event.pk: list(tallies.get(event.pk, ())) for event in events}
+
+
 def named_by_destination(tallies):
     """Named people freed, per destination country ("" when not recorded, freed at home included)."""
     named = Counter()
@@ -175,6 +200,19 @@ def named_counts(owner):
     """Named people freed per event, destination or deal ({id: n}), every record counted (withheld too), drafts
     not: the same numbers as `events_with_named_counts` and `deals_with_counts`, for all of them in one query."""
     return _named_counts(owner)
+
+
+def _named_count_expression(owner, counted):
+    """`counted` (a count over each record's releases), or where summaries are cached the same numbers from
+    `named_counts` as constants (`CASE id WHEN ...`), so that lists still sort and filter on them without the count
+    over every release on each request."""
+    if not summaries_cached():
+        return counted
+    counts = named_counts(owner)
+    if not counts:
+        return Value(0, output_field=IntegerField())
+    whens = [When(pk=pk, then=Value(n)) for pk, n in sorted(counts.items())]
+    return Case(*whens, default=Value(0), output_field=IntegerField())
 
 
 def with_named_counts(owner, records):
@@ -368,10 +406,10 @@ def deals_with_counts(queryset=None, named=True):
         .values("total")
     )
     queryset = queryset.annotate(reported_count=Subquery(reported, output_field=IntegerField()))
-    return (
-        queryset.annotate(named_count=Coalesce(Subquery(named_releases, output_field=IntegerField()), 0))
-        if named
-        else queryset
+    if not named:
+        return queryset
+    return queryset.annotate(
+        named_count=_named_count_expression("deal", Coalesce(Subquery(named_releases, output_field=IntegerField()), 0))
     )
 
 
@@ -390,7 +428,8 @@ def destinations_with_counts(queryset=None, named=True):
     if not named:
         return queryset
     return queryset.annotate(
-        named_count=Count(
-            "releases", filter=Q(releases__outcome__in=FREED_OUTCOMES) & published_release_q(), distinct=True
+        named_count=_named_count_expression(
+            "destination",
+            Count("releases", filter=Q(releases__outcome__in=FREED_OUTCOMES) & published_release_q(), distinct=True),
         ),
     )

@@ -63,6 +63,7 @@ from releases.selectors import (
     reconcile_event,
     release_tallies_by_event,
     shared_people_summary,
+    shared_release_tallies,
     with_named_counts,
 )
 from releases.stats import all_stats
@@ -155,8 +156,9 @@ class ReleaseEventViewSet(RecordViewSet):
 
     def _with_release_tallies(self, events):
         """Count the releases of these events in one query, for their named counts by destination."""
-        releases = without_drafts(self.request.user, Release.objects.all())
-        tallies = release_tallies_by_event(releases, events)
+        tallies = shared_release_tallies(self.request.user, events)
+        if tallies is None:
+            tallies = release_tallies_by_event(without_drafts(self.request.user, Release.objects.all()), events)
         for event in events:
             event.release_tallies = tallies[event.pk]
         return events
