@@ -689,7 +689,7 @@ def released_breakdown(request):
     releases = stats.freed_releases(code, year=year, month=month)
     named_total = releases.count()
     visible = visible_releases(user, releases)
-    listed = visible.count() if named_total > PEOPLE_FIRST_PAGE else None
+    listed = visible.count()
     # The first page only (all freed people of every year are hundreds of thousands): the rest on the events' pages.
     people = _with_display_names(
         user,
@@ -697,7 +697,6 @@ def released_breakdown(request):
             "effective_date", *name_ordering(user, prefix="prisoner__")
         )[:PEOPLE_FIRST_PAGE],
     )
-    listed = len(people) if listed is None else listed
     counted = [row["reported_count"] for row in rows]
     context = {
         "country": {"code": code, "name": country_names.name(code)} if code else None,
