@@ -11,8 +11,9 @@ across 22 events (the biggest with 49,000 people) to 9 destinations, a source on
 name search keys are not built (see bench/search_bench.py for search at a million).
 
 Each case runs `--runs` times through Django's test client (anonymous reader, the page cache off, so the
-work itself is timed; summaries cached as in production, and the stats and dashboard also computed afresh),
-interleaved with its baseline: one SQL query returning the same rows as JSON. Then the
+work itself is timed; summaries cached as in production, and the stats, dashboard and biggest event page also
+computed afresh), interleaved with its baseline: one SQL query returning the same rows as JSON; a timed response
+other than 200 stops the run (the throttles are raised for this process: one client stands for many). Then the
 same pages with the read cache on, then a surge: gunicorn started on loopback with docker-compose.yml's
 settings, 50 keep-alive connections for `--surge-seconds` per address (by wrk when installed, `apt-get install
 wrk`, else a threaded Python client on the same cores), then stopped; `--surge-writes N` has an editor write
@@ -36,6 +37,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+# One test client stands for many readers: the per-address throttles (tracker.middleware's page throttle, DRF's
+# anonymous throttle) would answer it 429 after 120 requests a minute, so they are raised for this process (and the
+# surge's gunicorn) only; they still count, as in production.
+UNTHROTTLED = "1000000/minute"
+os.environ["PAGE_THROTTLE_RATE"] = os.environ["ANON_THROTTLE_RATE"] = UNTHROTTLED
 
 import django  # noqa: E402
 
@@ -56,6 +62,14 @@ GIVEN = ["Aliaksandr", "Siarhei", "Dzmitry", "Andrei", "Ivan", "Maryia", "Volha"
 SURNAMES = ["Ivanou", "Kavaliou", "Novik", "Kazlou", "Lukashevich", "Markevich", "Babko", "Shymanski", "Zhuk", "Bialou"]
 
 
+DEAL = """
+    INSERT INTO releases_sanctionsdeal (id, created_at, updated_at, title, slug, announced_on, sanctioning_party,
+        target_country, envoy, counterparty, status, terms, description, uncertain)
+    VALUES (1, now(), now(), 'Synthetic deal', 'synthetic-deal', date '2022-01-01', 'US', 'BY', '', 'BY',
+        'implemented', '', '', false);
+    UPDATE releases_releaseevent SET deal_id = 1"""
+
+
 def _sql(statement, params=None):
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
@@ -70,6 +84,7 @@ def build(people):
         "releases_release",
         "releases_eventdestination",
         "releases_releaseevent",
+        "releases_sanctionsdeal",
         "releases_destination",
         "prisoners_detention",
         "prisoners_prisoner_sources",
@@ -112,6 +127,8 @@ def build(people):
             'BY', 'release', CASE WHEN n = 1 THEN {BIGGEST} ELSE 1000 END, 'exactly', '', '', false, '', 'day', false,
             false
         FROM generate_series(1, {EVENTS}) AS n""")
+    # One deal under which every event freed people: its page sums them all.
+    _sql(DEAL)
     _sql(f"""
         INSERT INTO releases_eventdestination (event_id, destination_id, reported_count)
         SELECT e, d, 100 FROM generate_series(1, {EVENTS}) AS e, generate_series(1, 3) AS d""")
@@ -173,10 +190,20 @@ def timed_pair(project, baseline, runs):
     return mine, base
 
 
+class NotOk(RuntimeError):
+    """A timed response that is not 200: the run stops, its figures would time an error page."""
+
+
+def ok(response, url):
+    if response.status_code != 200:
+        body = b"" if response.streaming else response.content[:200]
+        raise NotOk(f"{url} answered {response.status_code}, not 200: {body!r}")
+    return response
+
+
 def get(client, url, **extra):
     def run():
-        response = client.get(url, **extra)
-        assert response.status_code == 200, (url, response.status_code)
+        response = ok(client.get(url, **extra), url)
         if response.streaming:
             for _chunk in response.streaming_content:
                 pass
@@ -309,13 +336,18 @@ FILTER_CASES = [
 STATS = """SELECT json_agg(t) FROM (SELECT date_trunc('month', r.effective_date) AS month, count(*) FROM
     releases_release r JOIN prisoners_prisoner p ON p.id = r.prisoner_id WHERE r.outcome IN ('freed',
     'freed_conditionally') AND NOT r.is_draft AND NOT p.is_draft GROUP BY 1) t"""
+# Named people freed per event: what the lists of events and deals show and sort by.
+EVENTS = """SELECT json_agg(t) FROM (SELECT e.slug, e.reported_count, count(r.id) AS named FROM releases_releaseevent e
+    LEFT JOIN releases_release r ON r.event_id = e.id AND r.outcome IN ('freed', 'freed_conditionally')
+    AND NOT r.is_draft GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 50) t"""
 DASHBOARD = """SELECT json_agg(t) FROM (SELECT d.country, count(*) FROM releases_release r
     JOIN releases_destination d ON d.id = r.destination_id GROUP BY 1) t"""
 
 
 def cases(people):
     client = Client()
-    deep = client.get("/api/v1/releases/", {"page": max(1, min(1900, people // 3 * 9 // 10 // 50 - 2))}).json()
+    deep = ok(client.get("/api/v1/releases/", {"page": max(1, min(1900, people // 3 * 9 // 10 // 50 - 2))}), "deep")
+    deep = deep.json()
     cursor_url = deep["next"].replace("http://testserver", "")
     return [
         ("`/api/v1/prisoners/` first page", get(client, "/api/v1/prisoners/"), query(PEOPLE_PAGE % 0)),
@@ -343,7 +375,24 @@ def cases(people):
             get(client, "/api/v1/release-events/synthetic-release-1/"),
             query(EVENT_PEOPLE),
         ),
+        (
+            "`/api/v1/destinations/UA/`",
+            get(client, "/api/v1/destinations/UA/"),
+            query(EVENT_PEOPLE.replace("r.event_id = 1", "r.destination_id = 2")),
+        ),
+        ("`/api/v1/deals/<all events>/`", get(client, "/api/v1/deals/synthetic-deal/"), query(EVENT_PEOPLE)),
+        ("page `/deals/<all events>/`", get(client, "/deals/synthetic-deal/"), query(EVENT_PEOPLE)),
+        ("page `/countries/BY/`", get(client, "/countries/BY/"), query(DASHBOARD)),
+        ("page `/releases/` (events list)", get(client, "/releases/"), query(EVENTS)),
+        ("page `/deals/` (deals list)", get(client, "/deals/"), query(EVENTS)),
+        ("page `/destinations/` (destinations list)", get(client, "/destinations/"), query(DASHBOARD)),
+        ("`/api/v1/release-events/` (events list)", get(client, "/api/v1/release-events/"), query(EVENTS)),
         ("page `/releases/<biggest>/`", get(client, "/releases/synthetic-release-1/"), query(EVENT_PEOPLE)),
+        (
+            "page `/releases/<biggest>/` computed afresh",
+            fresh(get(client, "/releases/synthetic-release-1/")),
+            query(EVENT_PEOPLE),
+        ),
         (
             "page `/destinations/UA/`",
             get(client, "/destinations/UA/"),
@@ -392,7 +441,7 @@ def csv_case(runs=2):
     projects, copies = [], []
     for _run in range(runs):
         started = time.perf_counter()
-        response = client.get("/api/v1/prisoners/", {"format": "csv"})
+        response = ok(client.get("/api/v1/prisoners/", {"format": "csv"}), "the people CSV")
         size, last = 0, b""
         for chunk in response.streaming_content:
             size += len(chunk)
@@ -420,16 +469,13 @@ def _editor(every, stop):
 
 def surge(urls, seconds, connections=50, write_every=0.0, tree=ROOT):
     port = _free_port()
-    # One loopback client stands for many readers: the per-address throttles (tracker.middleware, DRF) would
-    # answer it 429 after 120 requests a minute, so they are raised for the run.
-    unthrottled = "1000000/minute"
     env = dict(
         os.environ,
         CONN_MAX_AGE="60",
         READ_CACHE_PAGE_SECONDS="300",
         DEBUG="0",
-        PAGE_THROTTLE_RATE=unthrottled,
-        ANON_THROTTLE_RATE=unthrottled,
+        PAGE_THROTTLE_RATE=UNTHROTTLED,
+        ANON_THROTTLE_RATE=UNTHROTTLED,
     )
     command = [
         str(ROOT / ".venv/bin/gunicorn"),
@@ -585,7 +631,11 @@ def main():
     parser.add_argument(
         "--surge-writes", type=float, default=0.0, help="during the surge, a write through the services every N s"
     )
-    parser.add_argument("--only", default="", help="only the cases whose label contains this text (no cached runs)")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="only the cases whose label contains this text, or one of several: 'a|b' (no cached runs)",
+    )
     args = parser.parse_args()
     name = settings.DATABASES["default"]["NAME"]
     if connection.vendor != "postgresql" or not (name.startswith("tracker_reads") or name.endswith("bench")):
@@ -599,7 +649,7 @@ def main():
     cache.clear()
     rows = []
     for label, project, baseline in cases(args.people) if args.runs else []:
-        if args.only not in label:
+        if args.only and not any(part in label for part in args.only.split("|")):
             continue
         project()  # warm
         mine, base = timed_pair(project, baseline, args.runs)

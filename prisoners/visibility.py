@@ -78,6 +78,12 @@ def most_restrictive(*values) -> str:
 # --- Which records --------------------------------------------------------------------------------
 
 
+def sees_as_public(user) -> bool:
+    """Whether the reader sees exactly what an anonymous reader sees (no withheld person, no draft): what is
+    derived for such a reader (a list's counts, its first page) may be computed once and shared by all of them."""
+    return not can_view_withheld(user) and not can_view_drafts(user)
+
+
 def visible_prisoners(user, queryset=None):
     """People the reader may see at all: private records are absent for the public."""
     queryset = without_drafts(user, Prisoner.objects.all() if queryset is None else queryset)

@@ -3,11 +3,19 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Window
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils.translation import gettext as _
 
-from prisoners.visibility import name_ordering, published, published_release_q, visible_releases
+from prisoners.visibility import (
+    name_ordering,
+    published,
+    published_release_q,
+    sees_as_public,
+    visible_releases,
+    without_drafts,
+)
 from releases.models import (
     Destination,
     EventDestination,
@@ -17,6 +25,7 @@ from releases.models import (
     ReportedCount,
     SanctionsDeal,
 )
+from tracker.read_cache import cached_summary, summaries_cached
 
 # A person returned to custody was announced as freed but is not free: never counted as named freed.
 FREED_OUTCOMES = (Release.Outcome.FREED, Release.Outcome.FREED_CONDITIONALLY)
@@ -83,8 +92,9 @@ def events_with_named_counts(queryset=None):
     """
     queryset = ReleaseEvent.objects.all() if queryset is None else queryset
     return queryset.annotate(
-        named_count=Count(
-            "releases", filter=Q(releases__outcome__in=FREED_OUTCOMES) & published_release_q(), distinct=True
+        named_count=_named_count_expression(
+            "event",
+            Count("releases", filter=Q(releases__outcome__in=FREED_OUTCOMES) & published_release_q(), distinct=True),
         )
     )
 
@@ -137,6 +147,30 @@ def release_tallies_by_event(releases, events):
     return tallies
 
 
+@cached_summary
+def _public_tallies_by_event():
+    reader = AnonymousUser()
+    rows = (
+        without_drafts(reader, Release.objects.filter(event__isnull=False))
+        .order_by()
+        .values_list("event", "outcome", "destination__country", "freed_at_home")
+        .annotate(n=Count("id"))
+    )
+    tallies = {}
+    for event_id, outcome, dest, home, n in rows:
+        tallies.setdefault(event_id, []).append((outcome, dest or "", bool(home), n))
+    return tallies
+
+
+def shared_release_tallies(user, events):
+    """`release_tallies_by_event` of these events from one summary of every event's tallies, computed once per
+    change for every reader who sees as the public; None for anyone else or where summaries are not cached."""
+    if not summaries_cached() or not sees_as_public(user):
+        return None
+    tallies = _public_tallies_by_event()
+    return {event.pk: list(tallies.get(event.pk, ())) for event in events}
+
+
 def named_by_destination(tallies):
     """Named people freed, per destination country ("" when not recorded, freed at home included)."""
     named = Counter()
@@ -146,13 +180,88 @@ def named_by_destination(tallies):
     return dict(named)
 
 
-def people_first_page(user, releases, size=PEOPLE_FIRST_PAGE, prepare=None):
+# Whose releases a page lists (`owner`: the field of Release), and the named count of each owner.
+PEOPLE_OWNERS = {"event": "event", "destination": "destination", "deal": "event__deal"}
+
+
+def _named_counts(owner, pks=None):
+    field = PEOPLE_OWNERS[owner]
+    releases = Release.objects.filter(outcome__in=FREED_OUTCOMES, **{f"{field}__isnull": False})
+    if pks is not None:
+        releases = releases.filter(**{f"{field}__in": pks})
+    # A deal counts its published events' releases (`deals_with_counts`); an event or a destination every
+    # published release of a published person (`published_release_q`), as the annotations do.
+    releases = published(releases) if owner == "deal" else releases.filter(published_release_q(prefix=""))
+    return dict(releases.order_by().values_list(field).annotate(n=Count("id")))
+
+
+@cached_summary
+def named_counts(owner):
+    """Named people freed per event, destination or deal ({id: n}), every record counted (withheld too), drafts
+    not: the same numbers as `events_with_named_counts` and `deals_with_counts`, for all of them in one query."""
+    return _named_counts(owner)
+
+
+def _named_count_expression(owner, counted):
+    """`counted` (a count over each record's releases), or where summaries are cached the same numbers from
+    `named_counts` as constants (`CASE id WHEN ...`), so that lists still sort and filter on them without the count
+    over every release on each request."""
+    if not summaries_cached():
+        return counted
+    counts = named_counts(owner)
+    if not counts:
+        return Value(0, output_field=IntegerField())
+    whens = [When(pk=pk, then=Value(n)) for pk, n in sorted(counts.items())]
+    return Case(*whens, default=Value(0), output_field=IntegerField())
+
+
+def with_named_counts(owner, records):
+    """Set `named_count` on each of `records` (events, destinations or deals): from `named_counts` where summaries
+    are cached, else counted for these records only (one query either way)."""
+    records = list(records)
+    counts = named_counts(owner) if summaries_cached() else _named_counts(owner, [record.pk for record in records])
+    for record in records:
+        record.named_count = counts.get(record.pk, 0)
+    return records
+
+
+def owner_releases(user, owner, pk):
+    """The releases of one event, destination or deal, drafts absent unless the reader may see them."""
+    return without_drafts(user, Release.objects.filter(**{f"{PEOPLE_OWNERS[owner]}_id": pk}))
+
+
+@cached_summary
+def _public_people(owner, pk, size):
+    """What a reader who sees as the public does of one owner's people: their tallies (`release_tallies`), counts
+    and the ids of the first `size` releases in reading order. Computed once per change, shared by all of them."""
+    reader = AnonymousUser()
+    releases = owner_releases(reader, owner, pk)
+    visible = visible_releases(reader, releases)
+    counts = visible.order_by().aggregate(listed=Count("id"), freed=Count("id", filter=Q(outcome__in=FREED_OUTCOMES)))
+    first = visible.order_by(*name_ordering(reader, prefix="prisoner__")).values_list("id", flat=True)[:size]
+    return {"tallies": release_tallies(releases), "counts": counts, "first": list(first)}
+
+
+def shared_people_summary(user, owner, pk, size=PEOPLE_FIRST_PAGE):
+    """`_public_people` when the reader sees as the public and summaries are cached, else None (compute afresh)."""
+    if owner is None or not summaries_cached() or not sees_as_public(user):
+        return None
+    return _public_people(owner, pk, size)
+
+
+def people_first_page(user, releases, size=PEOPLE_FIRST_PAGE, prepare=None, summary=None):
     """The first `size` of `releases` whose people the reader may see, in reading order, and their counts.
 
     Returns (releases, {"listed": all the reader may see, "freed": those of them freed}): a page never grows
-    with the data; the rest is in the filtered list the page links to. `prepare` may add prefetches.
+    with the data; the rest is in the filtered list the page links to. `prepare` may add prefetches. With a
+    `summary` (`shared_people_summary` of the same releases) the counts and the page's ids come from it: one query.
     """
     visible = visible_releases(user, releases)
+    if summary is not None:
+        first = visible.filter(id__in=summary["first"]).select_related("prisoner", "destination", "event")
+        first = first.order_by(*name_ordering(user, prefix="prisoner__"))
+        first = prepare(first) if prepare else first
+        return list(first), dict(summary["counts"])
     counts = visible.order_by().aggregate(listed=Count("id"), freed=Count("id", filter=Q(outcome__in=FREED_OUTCOMES)))
     first = visible.select_related("prisoner", "destination", "event").order_by(
         *name_ordering(user, prefix="prisoner__")
@@ -161,19 +270,40 @@ def people_first_page(user, releases, size=PEOPLE_FIRST_PAGE, prepare=None):
     return list(first[:size]), counts
 
 
-def people_first_page_by_event(user, releases, size=PEOPLE_FIRST_PAGE):
-    """`people_first_page` per event, in two queries: ({event id: releases}, {"listed": {event id: n},
-    "events": {event id: event}}). Releases outside any event are left out."""
-    visible = visible_releases(user, releases).filter(event__isnull=False)
+def _ranked_by_event(user, visible, size):
+    return visible.annotate(
+        rank=Window(RowNumber(), partition_by=[F("event")], order_by=name_ordering(user, prefix="prisoner__"))
+    ).filter(rank__lte=size)
+
+
+@cached_summary
+def _public_people_by_event(owner, pk, size):
+    """`_public_people` per event: {"listed": {event id: n}, "first": [release ids of each event's first page]}."""
+    reader = AnonymousUser()
+    visible = visible_releases(reader, owner_releases(reader, owner, pk)).filter(event__isnull=False)
     listed = dict(visible.order_by().values_list("event").annotate(n=Count("id")))
-    ranked = (
-        visible.annotate(
-            rank=Window(RowNumber(), partition_by=[F("event")], order_by=name_ordering(user, prefix="prisoner__"))
-        )
-        .filter(rank__lte=size)
-        .select_related("prisoner", "destination", "event")
-        .order_by("event", "rank")
-    )
+    return {"listed": listed, "first": list(_ranked_by_event(reader, visible, size).values_list("id", flat=True))}
+
+
+def shared_people_by_event(user, owner, pk, size=PEOPLE_FIRST_PAGE):
+    """`_public_people_by_event` when the reader sees as the public and summaries are cached, else None."""
+    if not summaries_cached() or not sees_as_public(user):
+        return None
+    return _public_people_by_event(owner, pk, size)
+
+
+def people_first_page_by_event(user, releases, size=PEOPLE_FIRST_PAGE, summary=None):
+    """`people_first_page` per event, in two queries (one with a `summary`, `shared_people_by_event` of the same
+    releases): ({event id: releases}, {"listed": {event id: n}, "events": {event id: event}}). Releases outside
+    any event are left out."""
+    visible = visible_releases(user, releases).filter(event__isnull=False)
+    if summary is None:
+        listed = dict(visible.order_by().values_list("event").annotate(n=Count("id")))
+        ranked = _ranked_by_event(user, visible, size)
+    else:
+        listed = dict(summary["listed"])
+        ranked = _ranked_by_event(user, visible.filter(id__in=summary["first"]), size)
+    ranked = ranked.select_related("prisoner", "destination", "event").order_by("event", "rank")
     people, events = {}, {}
     for release in ranked:
         people.setdefault(release.event_id, []).append(release)
@@ -257,8 +387,9 @@ def reconcile_event(event, tallies=None) -> Reconciliation:
     return result
 
 
-def deals_with_counts(queryset=None):
-    """Deals with `reported_count` (sum over their events) and `named_count` (people freed under them)."""
+def deals_with_counts(queryset=None, named=True):
+    """Deals with `reported_count` (sum over their events) and `named_count` (people freed under them); with
+    `named=False` without the latter (a count over every release of each deal: see `with_named_counts`)."""
     queryset = SanctionsDeal.objects.all() if queryset is None else queryset
     reported = (
         published(ReleaseEvent.objects.filter(deal=OuterRef("pk")))
@@ -267,21 +398,24 @@ def deals_with_counts(queryset=None):
         .annotate(total=Sum("reported_count"))
         .values("total")
     )
-    named = (
+    named_releases = (
         published(Release.objects.filter(event__deal=OuterRef("pk"), outcome__in=FREED_OUTCOMES))
         .order_by()
         .values("event__deal")
         .annotate(total=Count("id"))
         .values("total")
     )
+    queryset = queryset.annotate(reported_count=Subquery(reported, output_field=IntegerField()))
+    if not named:
+        return queryset
     return queryset.annotate(
-        reported_count=Subquery(reported, output_field=IntegerField()),
-        named_count=Coalesce(Subquery(named, output_field=IntegerField()), 0),
+        named_count=_named_count_expression("deal", Coalesce(Subquery(named_releases, output_field=IntegerField()), 0))
     )
 
 
-def destinations_with_counts(queryset=None):
-    """Destinations with `reported_count` (sum of the events' breakdowns) and `named_count` (named freed there)."""
+def destinations_with_counts(queryset=None, named=True):
+    """Destinations with `reported_count` (sum of the events' breakdowns) and `named_count` (named freed there);
+    with `named=False` without the latter (see `with_named_counts`)."""
     queryset = Destination.objects.all() if queryset is None else queryset
     reported = (
         published(EventDestination.objects.filter(destination=OuterRef("pk")))
@@ -290,9 +424,12 @@ def destinations_with_counts(queryset=None):
         .annotate(total=Sum("reported_count"))
         .values("total")
     )
+    queryset = queryset.annotate(reported_count=Subquery(reported, output_field=IntegerField()))
+    if not named:
+        return queryset
     return queryset.annotate(
-        reported_count=Subquery(reported, output_field=IntegerField()),
-        named_count=Count(
-            "releases", filter=Q(releases__outcome__in=FREED_OUTCOMES) & published_release_q(), distinct=True
+        named_count=_named_count_expression(
+            "destination",
+            Count("releases", filter=Q(releases__outcome__in=FREED_OUTCOMES) & published_release_q(), distinct=True),
         ),
     )

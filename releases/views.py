@@ -7,7 +7,7 @@ named counts and reconciliation from `releases.selectors`. Views only arrange th
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,7 +26,6 @@ from prisoners.visibility import (
     name_ordering,
     published,
     published_event_q,
-    published_release_q,
     reported_value_prefetches,
     source_prefetches,
     visible_events,
@@ -41,7 +40,6 @@ from releases.models import (
     EventDestination,
     GroupRelease,
     PartyRole,
-    Release,
     ReleaseEvent,
     ReportedCount,
     ReportedTotal,
@@ -49,14 +47,17 @@ from releases.models import (
 )
 from releases.selectors import (
     AT_HOME,
-    FREED_OUTCOMES,
+    PEOPLE_FIRST_PAGE,
     deals_with_counts,
     events_released_by,
     events_with_named_counts,
     latest_counts,
+    owner_releases,
     people_first_page,
     reconcile_event,
     release_tallies,
+    shared_people_summary,
+    with_named_counts,
 )
 from releases.templatetags.citations import by_field
 from tracker import glossary
@@ -140,11 +141,13 @@ def _reported_values_of(releases):
     return [value for release in releases for value in release.reported_values.all()]
 
 
-def _event_queryset(user, destination_counts=None):
+def _event_queryset(user, destination_counts=None, named=True):
+    """Events the reader may see with their breakdowns; `named=False`: without the `named_count` annotation (a
+    count over every release of each event), for views that take it from `with_named_counts`."""
     if destination_counts is None:
         destination_counts = EventDestination.objects.select_related("destination")
     events = visible_events(user, ReleaseEvent.objects.select_related("deal"))
-    return events_with_named_counts(events).prefetch_related(
+    return (events_with_named_counts(events) if named else events).prefetch_related(
         Prefetch("destination_counts", queryset=destination_counts),
     )
 
@@ -431,16 +434,19 @@ def release_event_detail(request, slug):
     queryset = _event_queryset(
         user,
         EventDestination.objects.select_related("destination").prefetch_related(*source_prefetches(user, "sources")),
+        named=False,
     ).prefetch_related(
         *source_prefetches(user, "sources"),
         *reported_value_prefetches(user, "reported_values"),
         *_event_parts_prefetches(user),
     )
     event = get_object_or_404(queryset, slug=slug)
-    _with_uncertain_fields([event])
-    releases = without_drafts(user, Release.objects.filter(event=event))
-    reconciliation = reconcile_event(event, release_tallies(releases))
-    first_page, counts = people_first_page(user, releases, prepare=_in_reading_script)
+    _with_uncertain_fields(with_named_counts("event", [event]))
+    releases = owner_releases(user, "event", event.pk)
+    # Counts and the first page's ids computed once per change for every reader who sees as the public.
+    summary = shared_people_summary(user, "event", event.pk)
+    reconciliation = reconcile_event(event, summary["tallies"] if summary else release_tallies(releases))
+    first_page, counts = people_first_page(user, releases, prepare=_in_reading_script, summary=summary)
     people = _with_display_names(user, _with_sources(user, first_page))
     parts = [*event.party_roles.all(), *event.reported_counts.all(), *event.group_releases.all()]
     mask_texts_naming_withheld(
@@ -508,13 +514,15 @@ def deal_detail(request, slug):
         "relief_measures__given_by",
         Prefetch(
             "release_events",
-            queryset=_event_queryset(user).prefetch_related(*source_prefetches(user, "sources")).order_by("date", "id"),
+            queryset=_event_queryset(user, named=False)
+            .prefetch_related(*source_prefetches(user, "sources"))
+            .order_by("date", "id"),
         ),
         *reported_value_prefetches(user, "reported_values"),
     )
     deal = get_object_or_404(queryset, slug=slug)
     _with_uncertain_fields([deal])
-    events = list(deal.release_events.all())
+    events = with_named_counts("event", list(deal.release_events.all()))
     mask_texts_naming_withheld(
         user,
         [
@@ -593,18 +601,17 @@ def destination_detail(request, code):
             .prefetch_related(*source_prefetches(user, "sources"))
             .order_by("-event__date"),
         ),
-    ).annotate(
-        named_count=Count(
-            "releases", filter=Q(releases__outcome__in=FREED_OUTCOMES) & published_release_q(), distinct=True
-        )
     )
     try:
-        destination = queryset.get(country=code)
+        destination = with_named_counts("destination", [queryset.get(country=code)])[0]
     except (Destination.DoesNotExist, ValueError):
         raise Http404(_("No destination with this country code.")) from None
     rows = list(destination.event_counts.all())
     first_page, counts = people_first_page(
-        user, without_drafts(user, Release.objects.filter(destination=destination)), prepare=_in_reading_script
+        user,
+        owner_releases(user, "destination", destination.pk),
+        prepare=_in_reading_script,
+        summary=shared_people_summary(user, "destination", destination.pk),
     )
     people = _with_display_names(user, first_page)
     mask_texts_naming_withheld(user, [destination, *people])
@@ -681,11 +688,14 @@ def released_breakdown(request):
         row["event"] = events.get(row["slug"])
     releases = stats.freed_releases(code, year=year, month=month)
     named_total = releases.count()
+    visible = visible_releases(user, releases)
+    listed = visible.count()
+    # The first page only (all freed people of every year are hundreds of thousands): the rest on the events' pages.
     people = _with_display_names(
         user,
-        visible_releases(user, releases)
-        .select_related("prisoner", "event", "destination")
-        .order_by("effective_date", *name_ordering(user, prefix="prisoner__")),
+        visible.select_related("prisoner", "event", "destination").order_by(
+            "effective_date", *name_ordering(user, prefix="prisoner__")
+        )[:PEOPLE_FIRST_PAGE],
     )
     counted = [row["reported_count"] for row in rows]
     context = {
@@ -699,6 +709,7 @@ def released_breakdown(request):
         ),
         "named_total": named_total,
         "people": people,
-        "not_listed_count": named_total - len(people),
+        "more_count": listed - len(people),
+        "not_listed_count": named_total - listed,
     }
     return render(request, "pages/released_breakdown.html", context)

@@ -43,6 +43,7 @@ from releases.selectors import (
     people_first_page_by_event,
     reconcile_event,
     release_tallies,
+    shared_people_by_event,
 )
 from tracker.api.fields import CountryCodeField, PartialDateField
 from tracker.api.serializers import StrictSerializerMixin
@@ -462,7 +463,8 @@ class ReleaseEventDetailSerializer(ReleaseEventSerializer):
     def _people_page(self, event):
         if not hasattr(event, "people_page"):
             releases = without_drafts(reader(self), Release.objects.filter(event=event))
-            event.people_page = people_first_page(reader(self), releases)
+            summary = getattr(event, "people_summary", None)
+            event.people_page = people_first_page(reader(self), releases, summary=summary)
         return event.people_page
 
     @extend_schema_field(NamedReleaseSerializer(many=True))
@@ -682,7 +684,8 @@ class DestinationDetailSerializer(DestinationSerializer):
     def get_events(self, destination):
         user = reader(self)
         releases = without_drafts(user, Release.objects.filter(destination=destination))
-        people, counts = people_first_page_by_event(user, releases)
+        summary = shared_people_by_event(user, "destination", destination.pk)
+        people, counts = people_first_page_by_event(user, releases, summary=summary)
         by_event = {}
         for row in destination.event_counts.all():
             by_event[row.event_id] = {"event": row.event, "reported_count": row.reported_count}

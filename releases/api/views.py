@@ -62,6 +62,9 @@ from releases.selectors import (
     latest_counts,
     reconcile_event,
     release_tallies_by_event,
+    shared_people_summary,
+    shared_release_tallies,
+    with_named_counts,
 )
 from releases.stats import all_stats
 from tracker.api.pagination import sort_terms
@@ -133,7 +136,8 @@ class ReleaseEventViewSet(RecordViewSet):
     def get_queryset(self):
         user = self.request.user
         events = visible_events(user, ReleaseEvent.objects.select_related("deal"))
-        queryset = events_with_named_counts(events).prefetch_related(
+        # A read of one event takes its named count from `with_named_counts` (computed once for every event).
+        queryset = (events if self.action == "retrieve" else events_with_named_counts(events)).prefetch_related(
             Prefetch("destination_counts", queryset=EventDestination.objects.select_related("destination")),
         )
         if self.wants_csv() or self.action != "list":
@@ -152,8 +156,9 @@ class ReleaseEventViewSet(RecordViewSet):
 
     def _with_release_tallies(self, events):
         """Count the releases of these events in one query, for their named counts by destination."""
-        releases = without_drafts(self.request.user, Release.objects.all())
-        tallies = release_tallies_by_event(releases, events)
+        tallies = shared_release_tallies(self.request.user, events)
+        if tallies is None:
+            tallies = release_tallies_by_event(without_drafts(self.request.user, Release.objects.all()), events)
         for event in events:
             event.release_tallies = tallies[event.pk]
         return events
@@ -163,7 +168,16 @@ class ReleaseEventViewSet(RecordViewSet):
         return None if page is None else self._with_release_tallies(page)
 
     def get_object(self):
-        return self._with_release_tallies([super().get_object()])[0]
+        event = super().get_object()
+        if self.action != "retrieve":
+            return self._with_release_tallies([event])[0]
+        with_named_counts("event", [event])
+        # Counts and the first page's ids computed once per change for every reader who sees as the public.
+        summary = shared_people_summary(self.request.user, "event", event.pk)
+        if summary is None:
+            return self._with_release_tallies([event])[0]
+        event.release_tallies, event.people_summary = summary["tallies"], summary
+        return event
 
     def delete_record(self, instance):
         release_services.delete_release_event(actor=self.request.user, event=instance)
@@ -324,7 +338,7 @@ class SanctionsDealViewSet(RecordViewSet):
         return SanctionsDealSerializer if self.action == "list" else SanctionsDealDetailSerializer
 
     def get_queryset(self):
-        queryset = deals_with_counts()
+        queryset = deals_with_counts(named=self.action != "retrieve")
         if self.wants_csv() or self.action != "list":
             queryset = queryset.prefetch_related(
                 Prefetch("party_roles", queryset=PartyRole.objects.select_related("party")),
@@ -338,10 +352,22 @@ class SanctionsDealViewSet(RecordViewSet):
                 *reported_value_prefetches(self.request.user, "reported_values"),
                 Prefetch(
                     "release_events",
-                    queryset=events_with_named_counts(visible_events(self.request.user)).order_by("date", "id"),
+                    queryset=(
+                        visible_events(self.request.user)
+                        if self.action == "retrieve"
+                        else events_with_named_counts(visible_events(self.request.user))
+                    ).order_by("date", "id"),
                 ),
             )
         return queryset
+
+    def get_object(self):
+        """A deal read: it and its events with their named counts from `with_named_counts` (computed once for all)."""
+        deal = super().get_object()
+        if self.action == "retrieve":
+            with_named_counts("deal", [deal])
+            with_named_counts("event", deal.release_events.all())
+        return deal
 
     def delete_record(self, instance):
         release_services.delete_deal(actor=self.request.user, deal=instance)
@@ -392,7 +418,7 @@ class DestinationViewSet(RecordViewSet):
         return DestinationSerializer if self.action == "list" else DestinationDetailSerializer
 
     def get_queryset(self):
-        queryset = destinations_with_counts()
+        queryset = destinations_with_counts(named=self.action != "retrieve")
         if self.action != "list":
             queryset = queryset.prefetch_related(
                 *source_prefetches(self.request.user, "sources"),
@@ -405,7 +431,8 @@ class DestinationViewSet(RecordViewSet):
 
     def get_object(self):
         self.kwargs[self.lookup_field] = self.kwargs[self.lookup_field].upper()
-        return super().get_object()
+        destination = super().get_object()
+        return with_named_counts("destination", [destination])[0] if self.action == "retrieve" else destination
 
     def delete_record(self, instance):
         release_services.delete_destination(actor=self.request.user, destination=instance)

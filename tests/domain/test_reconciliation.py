@@ -79,3 +79,34 @@ def test_an_event_without_a_reported_count_only_checks_destinations(build):
     people_released(build, event, "LT")
     result = reconcile_event(event)
     assert result.unnamed_count is None and result.warnings == []
+
+
+def test_named_counts_in_one_query_equal_the_annotations(build):
+    """`with_named_counts` (one grouped query for all, cached where summaries are) counts as the annotations do:
+    every freed person, withheld ones too; not one returned to custody."""
+    from releases.models import Destination, ReleaseEvent, SanctionsDeal
+    from releases.selectors import (
+        deals_with_counts,
+        destinations_with_counts,
+        events_with_named_counts,
+        named_counts,
+        with_named_counts,
+    )
+
+    deal = build.deal("Synthetic counted deal")
+    events = [build.event(f"Synthetic counted {n}", deal=deal if n else None) for n in range(3)]
+    for n in range(12):
+        person = build.prisoner(visibility=("public", "anonymized", "private")[n % 3])
+        outcome = "returned_to_custody" if n == 7 else "freed"
+        build.release(person, events[n % 3], destination=("LT", "UA")[n % 2], outcome=outcome)
+    for owner, annotated in (
+        ("event", events_with_named_counts()),
+        ("destination", destinations_with_counts()),
+        ("deal", deals_with_counts()),
+    ):
+        expected = {record.pk: record.named_count for record in annotated if record.named_count}
+        assert named_counts.uncached(owner) == expected, owner
+    model = {"event": ReleaseEvent, "destination": Destination, "deal": SanctionsDeal}
+    for owner, annotated in (("event", events_with_named_counts()), ("destination", destinations_with_counts())):
+        counted = {record.pk: record.named_count for record in with_named_counts(owner, model[owner].objects.all())}
+        assert counted == {record.pk: record.named_count for record in annotated}
