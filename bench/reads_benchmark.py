@@ -503,13 +503,15 @@ def surge(urls, seconds, connections=50, write_every=0.0, tree=ROOT):
         for url in urls:
             _load(port, url, 2, 4)  # warm the cache
             stop, writes = threading.Event(), []
-            editor = threading.Thread(target=lambda w=writes, s=stop: w.append(_editor(write_every, s)))
+            editor = threading.Thread(target=lambda w=writes, s=stop: w.append(_editor(write_every, s)), daemon=True)
             if write_every:
                 editor.start()
-            results[url] = load(port, url, seconds, connections)
-            stop.set()
-            if write_every:
-                editor.join()
+            try:
+                results[url] = load(port, url, seconds, connections)
+            finally:
+                stop.set()
+                if write_every:
+                    editor.join()
             results[url]["writes"] = writes[0] if writes else 0
         return results
     finally:
