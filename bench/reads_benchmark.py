@@ -337,7 +337,7 @@ STATS = """SELECT json_agg(t) FROM (SELECT date_trunc('month', r.effective_date)
     releases_release r JOIN prisoners_prisoner p ON p.id = r.prisoner_id WHERE r.outcome IN ('freed',
     'freed_conditionally') AND NOT r.is_draft AND NOT p.is_draft GROUP BY 1) t"""
 # Named people freed per event: what the lists of events and deals show and sort by.
-EVENTS = """SELECT json_agg(t) FROM (SELECT e.slug, e.reported_count, count(r.id) AS named FROM releases_releaseevent e
+EVENTS_LIST = """SELECT json_agg(t) FROM (SELECT e.slug, e.reported_count, count(r.id) AS named FROM releases_releaseevent e
     LEFT JOIN releases_release r ON r.event_id = e.id AND r.outcome IN ('freed', 'freed_conditionally')
     AND NOT r.is_draft GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 50) t"""
 DASHBOARD = """SELECT json_agg(t) FROM (SELECT d.country, count(*) FROM releases_release r
@@ -383,10 +383,10 @@ def cases(people):
         ("`/api/v1/deals/<all events>/`", get(client, "/api/v1/deals/synthetic-deal/"), query(EVENT_PEOPLE)),
         ("page `/deals/<all events>/`", get(client, "/deals/synthetic-deal/"), query(EVENT_PEOPLE)),
         ("page `/countries/BY/`", get(client, "/countries/BY/"), query(DASHBOARD)),
-        ("page `/releases/` (events list)", get(client, "/releases/"), query(EVENTS)),
-        ("page `/deals/` (deals list)", get(client, "/deals/"), query(EVENTS)),
+        ("page `/releases/` (events list)", get(client, "/releases/"), query(EVENTS_LIST)),
+        ("page `/deals/` (deals list)", get(client, "/deals/"), query(EVENTS_LIST)),
         ("page `/destinations/` (destinations list)", get(client, "/destinations/"), query(DASHBOARD)),
-        ("`/api/v1/release-events/` (events list)", get(client, "/api/v1/release-events/"), query(EVENTS)),
+        ("`/api/v1/release-events/` (events list)", get(client, "/api/v1/release-events/"), query(EVENTS_LIST)),
         ("page `/releases/<biggest>/`", get(client, "/releases/synthetic-release-1/"), query(EVENT_PEOPLE)),
         (
             "page `/releases/<biggest>/` computed afresh",
