@@ -337,9 +337,9 @@ STATS = """SELECT json_agg(t) FROM (SELECT date_trunc('month', r.effective_date)
     releases_release r JOIN prisoners_prisoner p ON p.id = r.prisoner_id WHERE r.outcome IN ('freed',
     'freed_conditionally') AND NOT r.is_draft AND NOT p.is_draft GROUP BY 1) t"""
 # Named people freed per event: what the lists of events and deals show and sort by.
-EVENTS_LIST = """SELECT json_agg(t) FROM (SELECT e.slug, e.reported_count, count(r.id) AS named FROM releases_releaseevent e
-    LEFT JOIN releases_release r ON r.event_id = e.id AND r.outcome IN ('freed', 'freed_conditionally')
-    AND NOT r.is_draft GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 50) t"""
+EVENTS_LIST = """SELECT json_agg(t) FROM (SELECT e.slug, e.reported_count, count(r.id) AS named
+    FROM releases_releaseevent e LEFT JOIN releases_release r ON r.event_id = e.id
+    AND r.outcome IN ('freed', 'freed_conditionally') AND NOT r.is_draft GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 50) t"""
 DASHBOARD = """SELECT json_agg(t) FROM (SELECT d.country, count(*) FROM releases_release r
     JOIN releases_destination d ON d.id = r.destination_id GROUP BY 1) t"""
 

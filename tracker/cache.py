@@ -8,7 +8,9 @@ count as an outage: a ValueError from `incr` on a missing key is the cache's ans
 caches do.
 
 Release day counts round trips: the redis-py client is made once per connection pool (Django makes one per
-operation), and `count_in_window` counts a throttle's hit in one trip (SET NX EX and INCR in one pipeline).
+operation), `count_in_window` counts a throttle's hit in one trip (SET NX EX and INCR in one pipeline), and
+`count_and_get_many` adds the reads of the same request to that trip (the page throttle and the read cache: a
+cached page is one trip).
 """
 
 import logging
@@ -84,6 +86,15 @@ def count_in_window(cache, key, seconds):
         return 1
 
 
+def count_and_get_many(cache, key, seconds, keys):
+    """`count_in_window(cache, key, seconds)` and `cache.get_many(keys)` together: (count, found), in one trip
+    to Redis where the cache can."""
+    both = getattr(cache, "count_and_get_many", None)
+    if both is not None:
+        return both(key, seconds, keys)
+    return count_in_window(cache, key, seconds), cache.get_many(keys)
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
@@ -115,16 +126,27 @@ class ResilientRedisCache(RedisCache):
             return False
 
     def count_in_window(self, key, seconds):
+        return self.count_and_get_many(key, seconds, ())[0]
+
+    def count_and_get_many(self, key, seconds, keys):
         if not self.redis_is_down():
             try:
                 name = self.make_and_validate_key(key)
+                names = {self.make_and_validate_key(wanted): wanted for wanted in keys}
                 pipe = self._cache.get_client(name, write=True).pipeline(transaction=False)
                 pipe.set(name, 0, ex=seconds, nx=True)
                 pipe.incr(name)
-                return pipe.execute()[-1]
+                if names:
+                    pipe.mget(list(names))
+                answers = pipe.execute()
+                found = {}
+                if names:
+                    loads = self._cache._serializer.loads
+                    found = {names[n]: loads(v) for n, v in zip(names, answers[2], strict=True) if v is not None}
+                return answers[1], found
             except (RedisError, OSError) as exc:
                 self._mark_down(exc)
-        return count_in_window(self.fallback, key, seconds)
+        return count_and_get_many(self.fallback, key, seconds, keys)
 
     add = _falls_back("add")
     get = _falls_back("get")

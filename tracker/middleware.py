@@ -13,8 +13,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.http import HttpResponse
 
-from tracker.cache import count_in_window
+from tracker.cache import count_and_get_many
 from tracker.client_ip import client_ip
+from tracker.read_cache import cached_page_keys, remember_prefetched
 
 NOT_THROTTLED = ("/api/", "/static/", "/media/", "/health/")
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -68,7 +69,11 @@ class PageThrottleMiddleware:
         now = time.time()
         window = int(now // period)
         key = f"page-throttle:{client_ip(request)}:{window}"
-        count = count_in_window(cache, key, period)
+        # The read cache's keys for this request come in the same trip as the count (a cached page: one trip).
+        wanted = cached_page_keys(request)
+        count, found = count_and_get_many(cache, key, period, wanted or ())
+        if wanted:
+            remember_prefetched(request, wanted, found)
         if count <= limit:
             return None
         wait = max(1, int((window + 1) * period - now))

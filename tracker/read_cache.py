@@ -13,8 +13,8 @@
   (the query budgets count a warm server).
 - `AnonymousReadCacheMiddleware`: whole responses of anonymous GETs (pages and API), keyed by language,
   path, query and `Accept`, stored with the version they were made under and served only while it is the
-  current one (the version and the page come in one MGET: a cached read is two trips to Redis with the
-  page throttle's count); never a response to someone logged in, with a session, or sending a
+  current one (the version and the page come in one MGET, sent in the page throttle's trip when it counts
+  the request: a cached read is one trip to Redis); never a response to someone logged in, with a session, or sending a
   token, never one that sets a cookie, never admin or imports.
 
 A process may remember the version for `READ_CACHE_VERSION_SECONDS`; the setting is 0 (one cache read per
@@ -194,6 +194,19 @@ def _anonymous(request):
     return user is None or not user.is_authenticated
 
 
+def cached_page_keys(request):
+    """The keys a request's cached answer is read under ([the records' version, the page]), or None when the
+    request is not answered from the cache. Needs the user and the language (after their middleware)."""
+    if not _enabled("READ_CACHE_PAGE_SECONDS") or not _anonymous(request):
+        return None
+    return [VERSION_KEY, page_key(request.get_full_path(), request.META.get("HTTP_ACCEPT", ""), request.method)]
+
+
+def remember_prefetched(request, keys, found):
+    """What an earlier middleware read for `keys` in its own trip (the page throttle), for the cache below."""
+    request._read_cache_prefetched = (keys, found)
+
+
 class AnonymousReadCacheMiddleware:
     """Serve anonymous readers' GETs from the cache (after authentication and the language are known)."""
 
@@ -202,11 +215,14 @@ class AnonymousReadCacheMiddleware:
 
     def __call__(self, request):
         _local.stale = False
-        if not _enabled("READ_CACHE_PAGE_SECONDS") or not _anonymous(request):
+        keys = cached_page_keys(request)
+        if keys is None:
             return self.get_response(request)
-        key = page_key(request.get_full_path(), request.META.get("HTTP_ACCEPT", ""), request.method)
-        # One trip: the records' version and the page stored with the version it was made under.
-        found = cache.get_many([VERSION_KEY, key])
+        _version_key, key = keys
+        # One trip: the records' version and the page stored with the version it was made under (already read
+        # with the page throttle's count when the throttle is on and the request is the one it looked up).
+        prefetched = getattr(request, "_read_cache_prefetched", None)
+        found = prefetched[1] if prefetched is not None and prefetched[0] == keys else cache.get_many(keys)
         version = found.get(VERSION_KEY)
         if version is None:
             version = records_version()
