@@ -56,9 +56,11 @@ SERVICE_CHECKS = {
 
 @pytest.fixture(autouse=True)
 def _reads_cache_off(settings):
-    """The cached reads (tracker/read_cache.py) are off in tests, except where a test turns them on."""
+    """The cached reads (tracker/read_cache.py) are off in tests, except where a test turns them on; a test that
+    does sees each write's numbers at once, unless it sets the refresh interval itself."""
     settings.READ_CACHE_PAGE_SECONDS = 0
     settings.READ_CACHE_SUMMARY_SECONDS = 0
+    settings.READ_CACHE_SUMMARY_REFRESH_SECONDS = 0
 
 
 def pytest_runtest_setup(item):

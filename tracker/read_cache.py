@@ -129,13 +129,15 @@ def summary_key(function, args=(), kwargs=None):
 def cached_summary(function=None, *, stale_while_computing=False):
     """Cache `function`'s (plain, picklable) result under the records' version, the language and the arguments.
 
-    The value is stored with the version it was computed under; after a write the first caller computes it
-    again. With `stale_while_computing` (numbers only: `releases.stats`), a caller who finds another process
-    already computing the new value gets the previous one instead of computing it a second time (release day:
-    one write must not make fifty readers recompute seconds of aggregates at once), and the page it builds is
-    cached only for READ_CACHE_STALE_PAGE_SECONDS (`served_stale`), so stale numbers last only a moment longer
-    than the one computation. Without it (the
-    default, for anything that decides what is hidden) nobody is ever served a value of an older version."""
+    The value is stored with the version it was computed under and when; after a write the first caller computes
+    it again. With `stale_while_computing` (numbers only: `releases.stats`), after a write:
+    - numbers computed less than READ_CACHE_SUMMARY_REFRESH_SECONDS ago are served as they are (release day with
+      an editor at work: a write a second must not start seconds of aggregates a second; they piled up on both
+      cores), so under a stream of writes the numbers lag by at most that interval and one computation;
+    - past it, one caller computes while the others (and any caller during that computation) get the previous
+      numbers: one write must not make fifty readers compute at once.
+    A page built from previous numbers is cached only READ_CACHE_STALE_PAGE_SECONDS (`served_stale`). Without it
+    (the default, for anything that decides what is hidden) nobody is ever served a value of an older version."""
 
     def decorate(function):
         @functools.wraps(function)
@@ -147,14 +149,18 @@ def cached_summary(function=None, *, stale_while_computing=False):
             stored = cache.get(key)
             if stored is not None and stored[0] == version:
                 return stored[1]
-            lock = f"{key}:computing:{version}"
+            if stale_while_computing and stored is not None and _recent(stored):
+                _local.stale = True
+                return stored[1]
+            # The stale-serving kind computes one version at a time; the other kind may not wait for anyone.
+            lock = f"{key}:computing" if stale_while_computing else f"{key}:computing:{version}"
             computing_elsewhere = not cache.add(lock, 1, _seconds("READ_CACHE_COMPUTE_SECONDS", 60))
             if computing_elsewhere and stale_while_computing and stored is not None:
                 _local.stale = True
                 return stored[1]
             try:
                 value = function(*args, **kwargs)
-                cache.set(key, (version, value), _seconds("READ_CACHE_SUMMARY_SECONDS", 0))
+                cache.set(key, (version, value, time.time()), _seconds("READ_CACHE_SUMMARY_SECONDS", 0))
             finally:
                 if not computing_elsewhere:
                     cache.delete(lock)
@@ -164,6 +170,12 @@ def cached_summary(function=None, *, stale_while_computing=False):
         return wrapper
 
     return decorate(function) if function is not None else decorate
+
+
+def _recent(stored):
+    """Whether a stored summary was computed less than READ_CACHE_SUMMARY_REFRESH_SECONDS ago."""
+    computed_at = stored[2] if len(stored) > 2 else 0.0
+    return time.time() - computed_at < _seconds("READ_CACHE_SUMMARY_REFRESH_SECONDS", 0)
 
 
 def served_stale():

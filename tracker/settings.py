@@ -81,6 +81,8 @@ READ_CACHE_SUMMARY_SECONDS = env.int("READ_CACHE_SUMMARY_SECONDS", default=3600)
 # After a write one process computes the aggregates again; the others serve the previous numbers meanwhile, for
 # at most this long if that process dies mid-way (tracker.read_cache.cached_summary, stale_while_computing).
 READ_CACHE_COMPUTE_SECONDS = 60
+# Under a stream of writes the aggregates are computed at most once per this many seconds (they lag by as much).
+READ_CACHE_SUMMARY_REFRESH_SECONDS = env.int("READ_CACHE_SUMMARY_REFRESH_SECONDS", default=10)
 READ_CACHE_STALE_PAGE_SECONDS = 2  # a page built from those previous numbers is cached only this long
 READ_CACHE_VERSION_SECONDS = 0  # read the version from the cache on every request: a withheld name never lingers
 READ_CACHE_APPS = ("prisoners", "releases")
