@@ -147,7 +147,7 @@ def release_tallies_by_event(releases, events):
     return tallies
 
 
-@cached_summary
+@cached_summary(stale_while_computing=True)
 def _public_tallies_by_event():
     reader = AnonymousUser()
     rows = (
@@ -195,7 +195,7 @@ def _named_counts(owner, pks=None):
     return dict(releases.order_by().values_list(field).annotate(n=Count("id")))
 
 
-@cached_summary
+@cached_summary(stale_while_computing=True)
 def named_counts(owner):
     """Named people freed per event, destination or deal ({id: n}), every record counted (withheld too), drafts
     not: the same numbers as `events_with_named_counts` and `deals_with_counts`, for all of them in one query."""
@@ -230,10 +230,13 @@ def owner_releases(user, owner, pk):
     return without_drafts(user, Release.objects.filter(**{f"{PEOPLE_OWNERS[owner]}_id": pk}))
 
 
-@cached_summary
+@cached_summary(stale_while_computing=True)
 def _public_people(owner, pk, size):
     """What a reader who sees as the public does of one owner's people: their tallies (`release_tallies`), counts
-    and the ids of the first `size` releases in reading order. Computed once per change, shared by all of them."""
+    and the ids of the first `size` releases in reading order. Computed once per change, shared by all of them.
+    Numbers and candidate ids only, so it may be served from an older version for a moment after a write
+    (`cached_summary`): the page filters those ids by who may be seen now (`people_first_page`), so a person
+    withheld a moment ago drops out of the page at once; one added a moment ago joins it within seconds."""
     reader = AnonymousUser()
     releases = owner_releases(reader, owner, pk)
     visible = visible_releases(reader, releases)
@@ -276,7 +279,7 @@ def _ranked_by_event(user, visible, size):
     ).filter(rank__lte=size)
 
 
-@cached_summary
+@cached_summary(stale_while_computing=True)
 def _public_people_by_event(owner, pk, size):
     """`_public_people` per event: {"listed": {event id: n}, "first": [release ids of each event's first page]}."""
     reader = AnonymousUser()

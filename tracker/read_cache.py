@@ -137,7 +137,9 @@ def cached_summary(function=None, *, stale_while_computing=False):
     - past it, one caller computes while the others (and any caller during that computation) get the previous
       numbers: one write must not make fifty readers compute at once.
     A page built from previous numbers is cached only READ_CACHE_STALE_PAGE_SECONDS (`served_stale`). Without it
-    (the default, for anything that decides what is hidden) nobody is ever served a value of an older version."""
+    (the default, for anything that decides what is hidden) nobody is ever served a value of an older version:
+    a caller who finds another process computing the current version waits for its value (up to
+    READ_CACHE_WAIT_SECONDS) instead of computing it a second time."""
 
     def decorate(function):
         @functools.wraps(function)
@@ -158,6 +160,10 @@ def cached_summary(function=None, *, stale_while_computing=False):
             if computing_elsewhere and stale_while_computing and stored is not None:
                 _local.stale = True
                 return stored[1]
+            if computing_elsewhere and not stale_while_computing:
+                computed = _computed_elsewhere(key, lock, version)
+                if computed is not _MISSING:
+                    return computed
             try:
                 value = function(*args, **kwargs)
                 cache.set(key, (version, value, time.time()), _seconds("READ_CACHE_SUMMARY_SECONDS", 0))
@@ -170,6 +176,24 @@ def cached_summary(function=None, *, stale_while_computing=False):
         return wrapper
 
     return decorate(function) if function is not None else decorate
+
+
+def _computed_elsewhere(key, lock, version):
+    """Wait for the process holding `lock` to store `key`'s value of `version` and return it (one computation
+    after a write instead of one per waiting reader); _MISSING when that process gave up or took longer than
+    READ_CACHE_WAIT_SECONDS: the caller then computes itself."""
+    deadline = time.monotonic() + _seconds("READ_CACHE_WAIT_SECONDS", 0)
+    pause = 0.01
+    while time.monotonic() < deadline:
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
+        found = cache.get_many([key, lock])
+        stored = found.get(key)
+        if stored is not None and stored[0] == version:
+            return stored[1]
+        if lock not in found:
+            return _MISSING
+    return _MISSING
 
 
 def _recent(stored):

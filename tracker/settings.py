@@ -83,6 +83,9 @@ READ_CACHE_SUMMARY_SECONDS = env.int("READ_CACHE_SUMMARY_SECONDS", default=3600)
 READ_CACHE_COMPUTE_SECONDS = 60
 # Under a stream of writes the aggregates are computed at most once per this many seconds (they lag by as much).
 READ_CACHE_SUMMARY_REFRESH_SECONDS = env.int("READ_CACHE_SUMMARY_REFRESH_SECONDS", default=10)
+# What decides who sees what is never served stale: after a write, one process computes it, the others wait for it
+# this long at most (then compute it themselves).
+READ_CACHE_WAIT_SECONDS = 10
 READ_CACHE_STALE_PAGE_SECONDS = 2  # a page built from those previous numbers is cached only this long
 READ_CACHE_VERSION_SECONDS = 0  # read the version from the cache on every request: a withheld name never lingers
 READ_CACHE_APPS = ("prisoners", "releases")

@@ -126,3 +126,59 @@ def test_the_released_drill_down_lists_a_first_page_and_says_how_many_more(build
     html = response.content.decode()
     assert f"Only the first {PEOPLE_FIRST_PAGE} are listed here; {listed - PEOPLE_FIRST_PAGE} more named people" in html
     assert WITHHELD not in html and PRIVATE not in html
+
+
+def test_under_a_stream_of_writes_a_person_withheld_a_moment_ago_leaves_every_page_at_once(
+    summaries_on, build, settings
+):
+    """Release day with an editor at work: the people summaries are served from an older version for up to
+    READ_CACHE_SUMMARY_REFRESH_SECONDS after a write (numbers and candidate ids), but the names on a page are
+    those the reader may see now: a person withheld a second ago is gone from every page and detail at once."""
+    from prisoners import services as prisoner_services
+    from prisoners.models import Prisoner
+
+    settings.READ_CACHE_SUMMARY_REFRESH_SECONDS = 60
+    _world(build, 10)
+    shown = "Synthetic Shared 003"
+    client = Client()
+    showing = [url for url in URLS if shown in client.get(url).content.decode()]
+    assert {"/releases/synthetic-shared/", "/destinations/UA/", "/api/v1/release-events/synthetic-shared/"} <= set(
+        showing
+    )
+    prisoner_services.update_prisoner(prisoner=Prisoner.objects.get(full_name=shown), visibility="private")
+    for url in URLS:
+        assert shown not in client.get(url).content.decode(), url
+
+
+def test_what_decides_hidden_sources_is_computed_once_while_others_wait(summaries_on, build, settings):
+    """The summaries that decide what is hidden are never served from an older version; after a write, a caller
+    who finds another process computing the current version waits for that value instead of computing it too
+    (fifty readers must not each run the same seconds-long query), and computes it itself if that process gives
+    up."""
+    import threading
+    import time
+
+    from prisoners import visibility
+    from tracker.read_cache import records_version, summary_key
+
+    settings.READ_CACHE_WAIT_SECONDS = 5
+    source = build.source("https://example.org/synthetic-wait-source")
+    build.prisoner("Synthetic Wait Withheld", visibility="anonymized", sources=[source])
+    key = summary_key(visibility._withheld_source_ids)
+    version = records_version()
+    lock = f"{key}:computing:{version}"
+
+    assert cache.add(lock, 1, 60)  # another process computes the current version, and stores it 0.3 s later
+
+    def other_process():
+        time.sleep(0.3)
+        cache.set(key, (version, ["computed elsewhere"], time.time()), 60)
+        cache.delete(lock)
+
+    threading.Thread(target=other_process).start()
+    assert visibility._withheld_source_ids() == ["computed elsewhere"]
+
+    cache.delete(key)
+    assert cache.add(lock, 1, 60)  # another process starts, and gives up without a value
+    threading.Timer(0.3, cache.delete, [lock]).start()
+    assert visibility._withheld_source_ids() == [source.pk]

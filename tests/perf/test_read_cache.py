@@ -2,8 +2,8 @@
 both invalidated by every write through the services; a logged-in (staff) response is never cached or served."""
 
 import time
-from unittest import mock
 from datetime import date
+from unittest import mock
 
 import pytest
 from rest_framework.test import APIClient
