@@ -124,8 +124,10 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.post
 if IS_POSTGRES:
     # Name search (prisoners.search): pg_trgm's `<%` operator matches from this word similarity on,
     # low enough for misspelt names; keep them equal to prisoners.search.MATCH_THRESHOLD and WORD_SIMILARITY_FLOOR.
+    # No JIT: the visibility rules' EXISTS look costly to the planner at a million people, and compiling their plan
+    # took 7.8 s of a 0.47 s query (docs/benchmarks.md).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        "-c pg_trgm.word_similarity_threshold=0.5 -c pg_trgm.similarity_threshold=0.4"
+        "-c pg_trgm.word_similarity_threshold=0.5 -c pg_trgm.similarity_threshold=0.4 -c jit=off"
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
