@@ -112,9 +112,6 @@ def page_key(*parts):
     return f"reads:page:{translation.get_language()}:{digest}"
 
 
-_MISSING = object()
-
-
 def summaries_cached():
     """Whether `cached_summary` caches now (on in production, off in tests unless a test turns it on)."""
     return _enabled("READ_CACHE_SUMMARY_SECONDS")
@@ -161,9 +158,9 @@ def cached_summary(function=None, *, stale_while_computing=False):
                 _local.stale = True
                 return stored[1]
             if computing_elsewhere and not stale_while_computing:
-                computed = _computed_elsewhere(key, lock, version)
-                if computed is not _MISSING:
-                    return computed
+                computed = _stored_elsewhere(key, lock, version)
+                if computed is not None:
+                    return computed[1]
             try:
                 value = function(*args, **kwargs)
                 cache.set(key, (version, value, time.time()), _seconds("READ_CACHE_SUMMARY_SECONDS", 0))
@@ -178,10 +175,10 @@ def cached_summary(function=None, *, stale_while_computing=False):
     return decorate(function) if function is not None else decorate
 
 
-def _computed_elsewhere(key, lock, version):
-    """Wait for the process holding `lock` to store `key`'s value of `version` and return it (one computation
-    after a write instead of one per waiting reader); _MISSING when that process gave up or took longer than
-    READ_CACHE_WAIT_SECONDS: the caller then computes itself."""
+def _stored_elsewhere(key, lock, version):
+    """Wait for the process holding `lock` to store `key` for `version` and return what it stored (one
+    computation after a write instead of one per waiting reader); None when that process gave up or took longer
+    than READ_CACHE_WAIT_SECONDS: the caller then computes itself."""
     deadline = time.monotonic() + _seconds("READ_CACHE_WAIT_SECONDS", 0)
     pause = 0.01
     while time.monotonic() < deadline:
@@ -190,10 +187,10 @@ def _computed_elsewhere(key, lock, version):
         found = cache.get_many([key, lock])
         stored = found.get(key)
         if stored is not None and stored[0] == version:
-            return stored[1]
+            return stored
         if lock not in found:
-            return _MISSING
-    return _MISSING
+            return None
+    return None
 
 
 def _recent(stored):
@@ -264,21 +261,37 @@ class AnonymousReadCacheMiddleware:
             version = records_version()
         hit = found.get(key)
         if hit is not None and hit[0] == version:
-            _version, status, content, headers = hit
-            response = HttpResponse(content, status=status)
-            for name, value in headers.items():
-                response[name] = value
-            response["X-Read-Cache"] = "hit"
-            return response
-        response = self.get_response(request)
-        if self._cacheable(request, response):
-            headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-            stored = (version, response.status_code, response.content, headers)
-            seconds = _seconds("READ_CACHE_PAGE_SECONDS", 0)
-            if served_stale():  # its numbers are of an older version: kept only a moment
-                seconds = min(seconds, _seconds("READ_CACHE_STALE_PAGE_SECONDS", 2))
-            cache.set(key, stored, seconds)
-            response["X-Read-Cache"] = "miss"
+            return self._served(hit, "hit")
+        # After a write every reader misses at once: one builds the page, the others wait for it (fifty builds of
+        # the same page at once took both cores for seconds after each write).
+        lock = f"{key}:building:{version}"
+        building = cache.add(lock, 1, _seconds("READ_CACHE_WAIT_SECONDS", 0) or 1)
+        if not building:
+            built = _stored_elsewhere(key, lock, version)
+            if built is not None:
+                return self._served(built, "hit")
+        try:
+            response = self.get_response(request)
+            if self._cacheable(request, response):
+                headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+                stored = (version, response.status_code, response.content, headers)
+                seconds = _seconds("READ_CACHE_PAGE_SECONDS", 0)
+                if served_stale():  # its numbers are of an older version: kept only a moment
+                    seconds = min(seconds, _seconds("READ_CACHE_STALE_PAGE_SECONDS", 2))
+                cache.set(key, stored, seconds)
+                response["X-Read-Cache"] = "miss"
+        finally:
+            if building:
+                cache.delete(lock)
+        return response
+
+    @staticmethod
+    def _served(stored, how):
+        _version, status, content, headers = stored
+        response = HttpResponse(content, status=status)
+        for name, value in headers.items():
+            response[name] = value
+        response["X-Read-Cache"] = how
         return response
 
     @staticmethod

@@ -109,3 +109,42 @@ def test_a_missing_key_is_not_taken_for_a_redis_outage(cached_reads, caplog):
     assert not redis_cache.redis_is_down()
     assert "unreachable" not in caplog.text
     assert redis_cache.get("reads:version") == records_version()
+
+
+def test_after_a_write_one_reader_builds_the_page_and_the_others_wait_for_it(cached_reads, event, client, settings):
+    """Release day with an editor at work: every write turns every cached page stale, and fifty readers missing
+    at once each built the same page (both cores busy for seconds after each write). A reader who finds another
+    process building the page of the current version is served that page when it is stored."""
+    import threading
+    import time
+
+    from django.core.cache import cache
+
+    from tracker.read_cache import bump_records_version, records_version
+
+    settings.READ_CACHE_WAIT_SECONDS = 5
+    first = client.get("/releases/synthetic-surge/")
+    assert first["X-Read-Cache"] == "miss"
+    (stored_key,) = cache._cache.get_client().keys("*reads:page:*")
+    key = stored_key.decode().split(":", 2)[-1]  # the page's key, Django's prefix and key version off
+    stored = cache.get(key)
+    bump_records_version()  # a write elsewhere, then another process starts building the page of the new version
+    version = records_version()
+    lock = f"{key}:building:{version}"
+    assert cache.add(lock, 1, 60)
+
+    def other_process():
+        time.sleep(0.3)
+        cache.set(key, (version, 200, b"built elsewhere", dict(stored[3])), 60)
+        cache.delete(lock)
+
+    threading.Thread(target=other_process).start()
+    waited = client.get("/releases/synthetic-surge/")
+    assert waited.content == b"built elsewhere" and waited["X-Read-Cache"] == "hit"
+
+    bump_records_version()
+    version = records_version()
+    assert cache.add(f"{key}:building:{version}", 1, 60)  # another process starts, and gives up without a page
+    threading.Timer(0.3, cache.delete, [f"{key}:building:{version}"]).start()
+    built = client.get("/releases/synthetic-surge/")
+    assert built["X-Read-Cache"] == "miss" and built.content == first.content
