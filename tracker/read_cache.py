@@ -24,6 +24,7 @@ ago is never shown by name from the cache.
 
 import functools
 import hashlib
+import logging
 import threading
 import time
 from contextlib import contextmanager
@@ -34,6 +35,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import translation
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "reads:version"
 _local = threading.local()
@@ -132,7 +135,8 @@ def cached_summary(function=None, *, stale_while_computing=False):
       an editor at work: a write a second must not start seconds of aggregates a second; they piled up on both
       cores), so under a stream of writes the numbers lag by at most that interval and one computation;
     - past it, one caller computes while the others (and any caller during that computation) get the previous
-      numbers: one write must not make fifty readers compute at once.
+      numbers: one write must not make fifty readers compute at once; with READ_CACHE_BACKGROUND_REFRESH (on in
+      production) that caller too gets the previous numbers and a thread computes the new ones.
     A page built from previous numbers is cached only READ_CACHE_STALE_PAGE_SECONDS (`served_stale`). Without it
     (the default, for anything that decides what is hidden) nobody is ever served a value of an older version:
     a caller who finds another process computing the current version waits for its value (up to
@@ -154,6 +158,9 @@ def cached_summary(function=None, *, stale_while_computing=False):
             # The stale-serving kind computes one version at a time; the other kind may not wait for anyone.
             lock = f"{key}:computing" if stale_while_computing else f"{key}:computing:{version}"
             computing_elsewhere = not cache.add(lock, 1, _seconds("READ_CACHE_COMPUTE_SECONDS", 60))
+            if stale_while_computing and stored is not None and not computing_elsewhere and _in_background():
+                _refresh_in_background(function, args, kwargs, key, version, lock)
+                computing_elsewhere = True  # the lock is the thread's now
             if computing_elsewhere and stale_while_computing and stored is not None:
                 _local.stale = True
                 return stored[1]
@@ -191,6 +198,35 @@ def _stored_elsewhere(key, lock, version):
         if lock not in found:
             return None
     return None
+
+
+def _in_background():
+    """Whether a due summary that has a previous value is computed by a thread while this request is served the
+    previous value (READ_CACHE_BACKGROUND_REFRESH; not inside such a thread: what it calls is computed there)."""
+    return _seconds("READ_CACHE_BACKGROUND_REFRESH", False) and not getattr(_local, "background", False)
+
+
+def _refresh_in_background(function, args, kwargs, key, version, lock):
+    """Compute `function` in a thread of this process and store it under `version`, then release `lock`: the
+    request that found the summary due is not the one that waits seconds for it (nor are the readers waiting
+    for the page it builds)."""
+    from django.db import connections
+
+    language = translation.get_language()
+
+    def run():
+        _local.background = True
+        try:
+            with translation.override(language):
+                value = function(*args, **kwargs)
+            cache.set(key, (version, value, time.time()), _seconds("READ_CACHE_SUMMARY_SECONDS", 0))
+        except Exception:  # the next reader past the interval tries again; the previous numbers stay meanwhile
+            logger.exception("Computing the summary %s in the background failed.", key)
+        finally:
+            cache.delete(lock)
+            connections.close_all()  # this thread's own connection
+
+    threading.Thread(target=run, name="summary-refresh", daemon=True).start()
 
 
 def _recent(stored):

@@ -83,6 +83,8 @@ READ_CACHE_SUMMARY_SECONDS = env.int("READ_CACHE_SUMMARY_SECONDS", default=3600)
 READ_CACHE_COMPUTE_SECONDS = 60
 # Under a stream of writes the aggregates are computed at most once per this many seconds (they lag by as much).
 READ_CACHE_SUMMARY_REFRESH_SECONDS = env.int("READ_CACHE_SUMMARY_REFRESH_SECONDS", default=10)
+# ... and by a thread, while the request that found them due is served the previous ones (the tests turn it off).
+READ_CACHE_BACKGROUND_REFRESH = True
 # What decides who sees what is never served stale: after a write, one process computes it, the others wait for it
 # this long at most (then compute it themselves).
 READ_CACHE_WAIT_SECONDS = 10

@@ -181,3 +181,31 @@ def test_what_decides_hidden_sources_is_never_served_from_an_older_version(cache
     lock = f"{summary_key(visibility._withheld_source_ids)}:computing:{records_version()}"
     assert cache.add(lock, 1, 60)  # another process is computing it: this caller still may not use the old ids
     assert source.pk in visibility._withheld_source_ids()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_due_summary_is_computed_by_a_thread_while_the_reader_gets_the_previous_numbers(build, settings):
+    """Release day: the reader who finds the aggregates due after a write (and the readers waiting for the page
+    he builds) does not wait seconds for them: he gets the previous numbers, a thread computes and stores the new
+    ones, and the next readers get those."""
+    from django.core.cache import cache
+
+    from tracker.read_cache import served_stale
+
+    cache.clear()
+    for name, value in ON.items():
+        setattr(settings, name, value)
+    settings.READ_CACHE_BACKGROUND_REFRESH = True
+    event = build.event("Synthetic background event", slug="synthetic-background", date=date(2025, 5, 1))
+    build.release(build.prisoner("Synthetic Background One"), event=event, destination="LT")
+    try:
+        assert stats.named_totals()["named_people"] == 1  # nothing before it: computed by the caller
+        build.release(build.prisoner("Synthetic Background Two"), event=event, destination="LT")
+        assert stats.named_totals()["named_people"] == 1 and served_stale()
+        deadline = time.monotonic() + 10
+        while stats.named_totals()["named_people"] != 2:
+            assert time.monotonic() < deadline, "the thread never stored the new numbers"
+            time.sleep(0.05)
+    finally:
+        cache.clear()
