@@ -155,3 +155,13 @@ def test_a_list_without_filters_skips_the_form(listed, monkeypatch):
     assert filtered.status_code == 200 and len(built) == 1
     bad = api.get("/api/v1/prisoners/", {"status": "nonsense"})
     assert bad.status_code == 400 and "status" in bad.json()
+
+
+def test_the_people_list_by_status_has_an_index_in_its_order():
+    """`?ordering=status` sorted the 930,000 visible people on each request (220-350 ms at 1M): the index on
+    (status, id) serves the order and its cursor's range, and still serves `?status=` (its first column)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, "prisoners_prisoner")
+    assert any(index["index"] and index["columns"] == ["status", "id"] for index in indexes.values())
