@@ -165,3 +165,32 @@ def test_the_people_list_by_status_has_an_index_in_its_order():
     with connection.cursor() as cursor:
         indexes = connection.introspection.get_constraints(cursor, "prisoners_prisoner")
     assert any(index["index"] and index["columns"] == ["status", "id"] for index in indexes.values())
+
+
+@pytest.mark.postgres
+def test_the_pages_variants_and_detentions_are_compiled_once(listed, build, monkeypatch):
+    """Their querysets were built and compiled on every request; now once per process, the page's ids one array."""
+    from django.db import connection
+    from django.db.models.sql.compiler import SQLCompiler
+    from django.test.utils import CaptureQueriesContext
+
+    build.detention(build.prisoner("Overhead Detained", name_variants=["Overhead Variant"]), charges="342")
+    api = APIClient()
+    first = api.get("/api/v1/prisoners/").json()
+    compiled = []
+    original = SQLCompiler.as_sql
+
+    def counting(self, *args, **kwargs):
+        compiled.append(self.query.model.__name__)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    with CaptureQueriesContext(connection) as queries:
+        again = api.get("/api/v1/prisoners/").json()
+    assert again == first
+    assert "NameVariant" not in compiled and "Detention" not in compiled
+    assert sum(" = ANY(" in query["sql"] for query in queries.captured_queries) == 2
+    detained = next(row for row in again["results"] if row["full_name"] == "Overhead Detained")
+    assert detained["name_variants"][0]["name"] == "Overhead Variant" and detained["detentions"][0]["charges"] == [
+        "342"
+    ]
