@@ -194,3 +194,8 @@ def test_the_pages_variants_and_detentions_are_compiled_once(listed, build, monk
     assert detained["name_variants"][0]["name"] == "Overhead Variant" and detained["detentions"][0]["charges"] == [
         "342"
     ]
+
+
+def test_the_browsable_api_still_shows_the_filter_form_of_an_unfiltered_list(listed):
+    html = APIClient().get("/api/v1/prisoners/", {"format": "api"}).content.decode()
+    assert 'name="status"' in html and 'name="release_event"' in html
