@@ -20,6 +20,7 @@ from releases.models import Release, ReleaseEvent, SanctionsDeal
 from tracker import glossary
 from tracker.filters import (
     CountryFilter,
+    FilterSet,
     IsoDateFilter,
     NullsLastOrderingFilter,
     SlugChoiceFilter,
@@ -70,7 +71,7 @@ def _no_op(queryset, name, value):
     return queryset
 
 
-class PrisonerFilterSet(django_filters.FilterSet):
+class PrisonerFilterSet(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search names (any transliteration)"))
     status = django_filters.ChoiceFilter(choices=glossary.choices("status"), label=_("Status"))
     held = django_filters.ChoiceFilter(

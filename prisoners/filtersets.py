@@ -9,14 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from prisoners.models import Source
 from prisoners.visibility import visible_sources
-from tracker.filters import IsoDateFilter, OrderingFilter, ordered_by
+from tracker.filters import FilterSet, IsoDateFilter, OrderingFilter, ordered_by
 
 
 def _user(filterset):
     return getattr(filterset.request, "user", None)
 
 
-class SourceFilterSet(django_filters.FilterSet):
+class SourceFilterSet(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search title, link and publisher"))
     kind = django_filters.ChoiceFilter(choices=Source.Kind.choices, label=_("Kind"))
     publisher = django_filters.CharFilter(lookup_expr="icontains", label=_("Publisher (part of the name)"))

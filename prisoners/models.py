@@ -207,7 +207,8 @@ class Prisoner(PublishableModel, TimestampedModel):
         ]
         indexes = [
             models.Index(fields=["is_draft"]),
-            models.Index(fields=["status"]),
+            # `?status=` and the lists' order by status (`?ordering=status`, with its cursor): (status, id).
+            models.Index(fields=["status", "id"], name="prisoner_status_id"),
             models.Index(fields=["country"]),
             models.Index(fields=["gender"]),
             models.Index(fields=["visibility"]),

@@ -24,6 +24,7 @@ from releases.selectors import deals_of_country, destinations_of_country, releas
 from tracker import glossary
 from tracker.filters import (
     CountryFilter,
+    FilterSet,
     IsoDateFilter,
     NullsLastOrderingFilter,
     OrderingFilter,
@@ -64,7 +65,7 @@ class PartyFilterMixin:
         raise NotImplementedError
 
 
-class ReleaseEventFilterSet(PartyFilterMixin, django_filters.FilterSet):
+class ReleaseEventFilterSet(PartyFilterMixin, FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search title, envoy and description"))
     date_after = IsoDateFilter(field_name="date", lookup_expr="gte", label=_("On or after (YYYY-MM-DD)"))
     date_before = IsoDateFilter(field_name="date", lookup_expr="lte", label=_("On or before (YYYY-MM-DD)"))
@@ -116,7 +117,7 @@ class ReleaseEventFilterSet(PartyFilterMixin, django_filters.FilterSet):
         return ordered_by(queryset, "-date", "title", "id")
 
 
-class ReleaseFilterSet(django_filters.FilterSet):
+class ReleaseFilterSet(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search the person's names and the event"))
     prisoner = RecordIdFilter(field_name="prisoner_id", label=_("Person (id)"))
     release_event = SlugChoiceFilter(
@@ -156,7 +157,7 @@ class ReleaseFilterSet(django_filters.FilterSet):
         return ordered_by(super().filter_queryset(queryset), "-effective_date", "id")
 
 
-class SanctionsDealFilterSet(PartyFilterMixin, django_filters.FilterSet):
+class SanctionsDealFilterSet(PartyFilterMixin, FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search title, envoy, counterparty and terms"))
     status = django_filters.ChoiceFilter(choices=glossary.choices("deal_status"), label=_("Status"))
     sanctioning_party = PartyCodeFilter(
@@ -219,7 +220,7 @@ class SanctionsDealFilterSet(PartyFilterMixin, django_filters.FilterSet):
         return ordered_by(queryset, "-announced_on", "title", "id")
 
 
-class DestinationFilterSet(django_filters.FilterSet):
+class DestinationFilterSet(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search country name or code, description"))
     release_event = SlugChoiceFilter(
         queryset=published(ReleaseEvent.objects.all()),
@@ -261,7 +262,7 @@ class DestinationFilterSet(django_filters.FilterSet):
         return ordered_by(super().filter_queryset(queryset), "country")
 
 
-class ReportedTotalFilterSet(django_filters.FilterSet):
+class ReportedTotalFilterSet(FilterSet):
     country = CountryFilter(field_name="country", label=_("Country the people counted are held in (code or name)"))
     still_held = django_filters.BooleanFilter()
     reported_after = IsoDateFilter(field_name="reported_on", lookup_expr="gte")
@@ -276,7 +277,7 @@ class ReportedTotalFilterSet(django_filters.FilterSet):
         return ordered_by(super().filter_queryset(queryset), "-reported_on", "id")
 
 
-class PartyFilterSet(django_filters.FilterSet):
+class PartyFilterSet(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search name and description"))
     kind = django_filters.ChoiceFilter(choices=glossary.choices("party_kind"), label=_("Kind"))
     country = CountryFilter(field_name="country", label=_("Country (code or English name)"))

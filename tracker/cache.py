@@ -10,7 +10,8 @@ caches do.
 Release day counts round trips: the redis-py client is made once per connection pool (Django makes one per
 operation), `count_in_window` counts a throttle's hit in one trip (SET NX EX and INCR in one pipeline), and
 `count_and_get_many` adds the reads of the same request to that trip (the page throttle and the read cache: a
-cached page is one trip).
+cached page is one trip); `count_many_in_window` counts several counters in one trip (the API's anonymous and
+per-user throttles).
 """
 
 import logging
@@ -95,6 +96,14 @@ def count_and_get_many(cache, key, seconds, keys):
     return count_in_window(cache, key, seconds), cache.get_many(keys)
 
 
+def count_many_in_window(cache, windows):
+    """`count_in_window` for several (key, seconds) at once, in one trip to Redis: their new values, in order."""
+    counter = getattr(cache, "count_many_in_window", None)
+    if counter is not None:
+        return counter(windows)
+    return [count_in_window(cache, key, seconds) for key, seconds in windows]
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
@@ -147,6 +156,19 @@ class ResilientRedisCache(RedisCache):
             except (RedisError, OSError) as exc:
                 self._mark_down(exc)
         return count_and_get_many(self.fallback, key, seconds, keys)
+
+    def count_many_in_window(self, windows):
+        if windows and not self.redis_is_down():
+            try:
+                names = [(self.make_and_validate_key(key), seconds) for key, seconds in windows]
+                pipe = self._cache.get_client(names[0][0], write=True).pipeline(transaction=False)
+                for name, seconds in names:
+                    pipe.set(name, 0, ex=seconds, nx=True)
+                    pipe.incr(name)
+                return pipe.execute()[1::2]
+            except (RedisError, OSError) as exc:
+                self._mark_down(exc)
+        return [count_in_window(self.fallback, key, seconds) for key, seconds in windows]
 
     add = _falls_back("add")
     get = _falls_back("get")

@@ -258,7 +258,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "tracker.api.authentication.LockoutTokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": ["tracker.api.permissions.ModelPermissionsOrAnonReadOnly"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
@@ -267,7 +267,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Throttles per door (tracker/api/throttling.py), counting the real client behind NUM_PROXIES proxies.
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
-    "DEFAULT_THROTTLE_CLASSES": ["tracker.api.throttling.AnonThrottle", "tracker.api.throttling.UserThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["tracker.api.throttling.ReaderThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("ANON_THROTTLE_RATE", default="120/minute"),
         "user": env.str("USER_THROTTLE_RATE", default="1200/minute"),

@@ -23,7 +23,7 @@ from imports.jobs import IDEMPOTENCY_KEY, ImportRejected, create_import_job, job
 from imports.models import IMPORT_PERMISSION, ImportFileChunk, ImportJob
 from tracker.api.authentication import LockoutTokenAuthentication
 from tracker.api.csv_export import csv_lines
-from tracker.api.throttling import AnonThrottle, ImportUploadThrottle, UserThrottle
+from tracker.api.throttling import ImportUploadThrottle, ReaderThrottle
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"", "0", "false", "no", "off"}
@@ -59,7 +59,7 @@ class ImportJobViewMixin:
 
 class ImportJobListCreateView(ImportJobViewMixin, GenericAPIView):
     parser_classes = [MultiPartParser, FormParser]
-    throttle_classes = [AnonThrottle, UserThrottle, ImportUploadThrottle]
+    throttle_classes = [ReaderThrottle, ImportUploadThrottle]
     pagination_class = ImportJobPagination
 
     @extend_schema(operation_id="imports_list", responses=ImportJobSerializer(many=True))

@@ -14,6 +14,7 @@ from django_countries.fields import Country
 from prisoners.models import Detention, NameVariant
 from prisoners.visibility import is_withheld_for, redact
 from tracker.api.links import url_maker
+from tracker.api.prepared import PageQuery
 from tracker.values import country_codes, format_partial_date
 
 PERSON_FIELDS = (
@@ -65,6 +66,24 @@ CONDITIONS = ("forced_exile", "without_documents", "travel_ban", "speaking_ban",
 CONDITIONS += ("stripped_of_citizenship",)
 
 
+# The page's name variants and detentions: the same for every reader (a withheld person's are dropped by `redact`),
+# so compiled once (`tracker.api.prepared`).
+PAGE_VARIANTS = PageQuery(
+    lambda ids: (
+        NameVariant.objects.filter(prisoner__in=ids)
+        .order_by("prisoner", "name")
+        .values_list("prisoner", "name", "kind", "language")
+    )
+)
+PAGE_DETENTIONS = PageQuery(
+    lambda ids: (
+        Detention.objects.filter(prisoner__in=ids)
+        .order_by("prisoner", "detained_on", "id")
+        .values_list(*DETENTION_FIELDS)
+    )
+)
+
+
 class _Person:
     """What `is_withheld_for` reads of a person, from a row of values."""
 
@@ -103,16 +122,8 @@ def person_list_rows(request, people, releases, format=None):
     event_url = url_maker(request, "api-release-event-detail", "slug", format=format)
     destination_url = url_maker(request, "api-destination-detail", "country", format=format)
     ids = [person["id"] for person in people]
-    variants = _grouped(
-        NameVariant.objects.filter(prisoner__in=ids)
-        .order_by("prisoner", "name")
-        .values_list("prisoner", "name", "kind", "language")
-    )
-    detentions = _grouped(
-        Detention.objects.filter(prisoner__in=ids)
-        .order_by("prisoner", "detained_on", "id")
-        .values_list(*DETENTION_FIELDS)
-    )
+    variants = _grouped(PAGE_VARIANTS.rows(ids))
+    detentions = _grouped(PAGE_DETENTIONS.rows(ids))
     timeline = _grouped(
         releases.filter(prisoner__in=ids)
         .order_by("prisoner", F("effective_date").asc(nulls_first=True), "id")

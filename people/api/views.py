@@ -84,6 +84,8 @@ class PrisonerViewSet(RecordViewSet):
         user = self.request.user
         queryset = visible_prisoners(user, Prisoner.objects.all())
         if self.action == "list":
+            if self.rows_from_values and not self.wants_csv():
+                return queryset  # the JSON rows fetch the page's related rows themselves (`person_list_rows`)
             queryset = queryset.prefetch_related(
                 "name_variants", "detentions", Prefetch("releases", queryset=without_drafts(user, timeline_releases()))
             )

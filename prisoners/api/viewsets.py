@@ -1,12 +1,12 @@
 """The base every API resource builds on: pages, filters, streamed CSV, writes through services, and free texts
 naming someone withheld masked on every read (prisoners.visibility)."""
 
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.renderers import JSONRenderer
 
 from prisoners.visibility import mask_texts_naming_withheld
 from tracker.api.csv_export import CHUNK_SIZE, CSVRenderer, dated_csv_filename, streamed_csv
+from tracker.api.filtering import ReaderFilterBackend
 from tracker.api.pagination import PageSizePagination
 from tracker.api.renderers import ReadOnlyBrowsableAPIRenderer
 from tracker.api.views import service_errors_as_responses
@@ -21,7 +21,7 @@ class RecordViewSet(viewsets.ModelViewSet):
 
     pagination_class = PageSizePagination
     renderer_classes = [JSONRenderer, ReadOnlyBrowsableAPIRenderer, CSVRenderer]
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [ReaderFilterBackend]
     csv_columns = ()
     csv_filename = "records.csv"  # the stem names the download: records-<filters>-<day>.csv
 
