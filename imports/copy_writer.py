@@ -1,11 +1,12 @@
-"""PostgreSQL's fast path for the rows a batch creates: COPY the rows and their history rows.
+"""PostgreSQL's fast path for the rows a batch creates: COPY the rows (and their history rows, where asked).
 
 `bulk_create_with_history` spends most of a large import building SQL in Python (a Django insert
 prepares every value of every object, twice with history), and building the model instances alone
 took a quarter of an import. Here the writer hands plain tuples (the values of the fields it sets),
 the ids come from the table's own sequence in one query, and the rows and their history rows (the
 same columns simple-history would write: every tracked field, history_date, history_type "+",
-history_user) go in with COPY; every other field takes its default, converted once per batch. The
+history_user) go in with COPY; every other field takes its default, converted once per batch. The import
+writes no history rows for the records it creates (they name their import job instead, `import_job=`). The
 SQLite path and every update keep simple-history's bulk functions; a test checks both paths
 write the same rows.
 """
@@ -106,11 +107,13 @@ class CopyTable:
                 "history_user_id",
             ]
 
-    def insert(self, cursor, given, records, *, now, user_id):
+    def insert(self, cursor, given, records, *, now, user_id, import_job=None):
         """COPY plain tuples and their history rows; returns the ids the table's sequence gave them, in order.
 
         Each record holds the values of the `given` attnames, in that order (no model instance is built);
         every other field takes its default and the auto_now fields `now`, as `bulk_create` would write them.
+        With `import_job`, the rows name that job in `created_by_import_job` and get no history rows (the job
+        says who and when: `prisoners.models.BulkImportedModel`).
         """
         if not records:
             return []
@@ -123,8 +126,12 @@ class CopyTable:
         converters = [self.converters[i] for i in positions]
         stamp = now.isoformat()
         template = []
+        if import_job is not None and "created_by_import_job" not in self.attnames:
+            raise ValueError(f"{self.table} cannot name the import job that created its rows")
         for field, attname, convert in zip(self.fields, self.attnames, self.converters, strict=True):
-            if attname in self.auto_now:
+            if attname == "created_by_import_job" and import_job is not None:
+                template.append(str(int(import_job)))
+            elif attname in self.auto_now:
                 template.append(stamp)
             elif field.primary_key or attname in given:
                 template.append(None)
@@ -144,7 +151,7 @@ class CopyTable:
         ]
         rows = list(zip(*cells, strict=False))  # the repeated defaults are endless; the columns are len(records)
         _copy(cursor, self.table, [f.column for f in self.fields], ("\t".join(row) for row in rows))
-        if self.history_table:
+        if self.history_table and import_job is None:
             # The history row repeats the tracked columns, already converted, then its own four.
             tail = "\t".join([stamp, NULL, "+", NULL if user_id is None else str(user_id)])
             positions = self.history_positions

@@ -1,5 +1,6 @@
 """The batch writer: turns a batch of valid rows into creates and updates, compares with what is
-stored, and writes them with their history (COPY on PostgreSQL, bulk_create elsewhere)."""
+stored, and writes them (COPY on PostgreSQL, bulk_create elsewhere). Records it creates name the import job
+instead of a history row each; its updates write history rows as the job's user."""
 
 import time
 from collections import defaultdict
@@ -21,6 +22,7 @@ from prisoners.names.keys import person_keys
 from prisoners.timeline import DetentionSpan, ReleaseStep, status_for
 from prisoners.visibility import imported_as_draft
 from releases.models import Destination, Release, effective_date_of
+from tracker.history import write_creation_history
 from tracker.read_cache import bump_records_version
 
 PREVIEW_ROWS = 20
@@ -493,16 +495,23 @@ class BatchWriter:
         history = {"default_user": user, "default_date": self.now, "batch_size": 1000}
         use_copy = connection.vendor == "postgresql" and setting("IMPORT_USE_COPY", True)
         with connection.cursor() as cursor:
+            job_id = self.run.job.pk
 
             def create(model, given, records):
-                """Insert plain tuples of `given` with their history; the new ids, in order."""
+                """Insert plain tuples of `given`, each naming this import job; the new ids, in order.
+
+                No history row per created record: the job says who created them and when
+                (`prisoners.models.BulkImportedModel`, shown by the admin's history pages)."""
                 if not records:
                     return []
                 self.outcome.inserted[model._meta.db_table] += len(records)
                 if use_copy:
-                    return copy_table(model).insert(cursor, given, records, now=self.now, user_id=user.pk)
-                objs = [model(**dict(zip(given, record, strict=True))) for record in records]
-                bulk_create_with_history(objs, model, **history)
+                    table = copy_table(model)
+                    return table.insert(cursor, given, records, now=self.now, user_id=user.pk, import_job=job_id)
+                objs = [
+                    model(created_by_import_job=job_id, **dict(zip(given, record, strict=True))) for record in records
+                ]
+                model.objects.bulk_create(objs, batch_size=1000)
                 return [obj.pk for obj in objs]
 
             self.ensure_sources(history)
@@ -538,6 +547,7 @@ class BatchWriter:
             ):
                 if changed:
                     fields = sorted(self.changed_fields[model])
+                    write_creation_history(model, list(changed))  # a record created in bulk: its "+" row first
                     bulk_update_with_history(list(changed.values()), model, fields, **history)
             self.link_sources(cursor if use_copy else None, fresh_links, detention_ids, release_ids)
             started = time.perf_counter()

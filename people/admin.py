@@ -20,6 +20,7 @@ from people.admin_duplicates import PrisonerDuplicatesAdminMixin
 from prisoners import services
 from prisoners.admin import ReportedValueInline  # prisoners.admin also says which service each inline calls
 from prisoners.admin_choices import CountryAutocompleteAdminMixin, countries_in_use_filter
+from prisoners.admin_history import BulkCreatedHistoryAdminMixin
 from prisoners.admin_services import ServiceAdminMixin
 from prisoners.admin_visibility import HidesWithheldAdminMixin
 from prisoners.models import Detention, ExternalId, NameVariant, Prisoner, PrisonerStatus
@@ -165,6 +166,7 @@ class PrisonerAdminForm(forms.ModelForm):
 class PrisonerAdmin(
     ServiceAdminMixin,
     HidesWithheldAdminMixin,
+    BulkCreatedHistoryAdminMixin,
     PrisonerDuplicatesAdminMixin,
     ReviewQueueAdminMixin,
     DraftsAdminMixin,

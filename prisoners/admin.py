@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from prisoners import services
+from prisoners.admin_history import BulkCreatedHistoryAdminMixin
 from prisoners.admin_incommunicado import IncommunicadoPeriodInline
 from prisoners.admin_services import INLINE_WRITERS, InlineWriter, ServiceAdminMixin
 from prisoners.admin_visibility import HidesWithheldAdminMixin, hide_values_about_withheld
@@ -122,7 +123,7 @@ class ReportedValueAdmin(ServiceAdminMixin, HidesWithheldAdminMixin, SimpleHisto
         services.delete_reported_value(actor=request.user, reported_value=obj)
 
 
-class DetentionAdmin(ServiceAdminMixin, HidesWithheldAdminMixin, SimpleHistoryAdmin):
+class DetentionAdmin(ServiceAdminMixin, HidesWithheldAdminMixin, BulkCreatedHistoryAdminMixin, SimpleHistoryAdmin):
     withheld_person_path = "prisoner"
     list_display = ("prisoner", "detained_on", "sentence", "place_of_detention", "ended_on")
     ordering = ("-detained_on", "id")

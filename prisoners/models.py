@@ -8,11 +8,13 @@ from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelatio
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import pre_delete, pre_save
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from tracker.history import creation_history_before_first_change
 from tracker.values import DatePrecision
 
 
@@ -63,6 +65,19 @@ def default_visibility():
 class TimestampedModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class BulkImportedModel(models.Model):
+    """A record the import's bulk writer may create. Such a record gets no history row of its own (one history
+    row per created record was a third of what a large import wrote): it names the import job that created it,
+    and that job says who ran it and when (`tracker.history.bulk_creations`; the admin's history page shows it as
+    the record's first entry). Later changes, the import's own updates included, write history rows as usual.
+    A plain integer, no foreign key: no check per row, and this app does not know the imports app."""
+
+    created_by_import_job = models.BigIntegerField(_("created by import job"), null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -159,7 +174,7 @@ class ReportedValue(TimestampedModel):
         return f"{self.field}: {self.value} ({self.reported_by or self.source})"
 
 
-class Prisoner(PublishableModel, TimestampedModel):
+class Prisoner(PublishableModel, TimestampedModel, BulkImportedModel):
     full_name = models.CharField(_("display name"), max_length=300, help_text=_("Latin script."))
     native_name = models.CharField(_("native-script name"), max_length=300, blank=True)
     citizenship = CountryField(_("citizenship"), multiple=True, blank=True)
@@ -197,7 +212,7 @@ class Prisoner(PublishableModel, TimestampedModel):
     )
 
     # name_keys is derived from the names, which have their own history.
-    history = HistoricalRecords(excluded_fields=["name_keys"])
+    history = HistoricalRecords(excluded_fields=["name_keys", "created_by_import_job"])
 
     class Meta:
         ordering = ["full_name", "id"]
@@ -232,7 +247,7 @@ class Prisoner(PublishableModel, TimestampedModel):
         return reverse("prisoner-detail-page", args=[self.pk])
 
 
-class NameVariant(models.Model):
+class NameVariant(BulkImportedModel):
     class Kind(models.TextChoices):
         TRANSLITERATION = "transliteration", _("transliteration")
         NATIVE = "native", _("native script")
@@ -245,7 +260,7 @@ class NameVariant(models.Model):
     language = models.CharField(_("language"), max_length=10, blank=True, help_text=_("e.g. be, ru, pl, de, en"))
     source = models.ForeignKey(Source, on_delete=models.SET_NULL, null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["created_by_import_job"])
 
     class Meta:
         ordering = ["prisoner", "name"]
@@ -298,14 +313,14 @@ class NameWord(models.Model):
         return self.word
 
 
-class ExternalId(models.Model):
+class ExternalId(BulkImportedModel):
     """An id the person has on another list, so re-importing that list updates, never duplicates."""
 
     prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="external_ids")
     source_list = models.CharField(_("source list"), max_length=100)
     external_id = models.CharField(_("external id"), max_length=200)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["created_by_import_job"])
 
     class Meta:
         ordering = ["source_list", "external_id"]
@@ -321,7 +336,7 @@ class ExternalId(models.Model):
         return f"{self.source_list}:{self.external_id}"
 
 
-class Detention(TimestampedModel):
+class Detention(TimestampedModel, BulkImportedModel):
     """One period of detention of one person; re-arrest is a new Detention."""
 
     prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="detentions")
@@ -349,7 +364,7 @@ class Detention(TimestampedModel):
     # Each source's value of a fact of this detention (arrest date, charges, sentence...), kept side by side.
     reported_values = GenericRelation(ReportedValue)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["created_by_import_job"])
 
     class Meta:
         ordering = ["prisoner", "detained_on", "id"]
@@ -406,3 +421,14 @@ class IncommunicadoPeriod(TimestampedModel):
 
     def __str__(self):
         return f"{self.detention.prisoner} incommunicado from {self.started_on}"
+
+
+def write_creation_history_before_changes(model):
+    """A record created in bulk gets its creation history row before its first change or its deletion
+    (`tracker.history.write_creation_history`), so its history then reads as an ordinary one."""
+    for signal in (pre_save, pre_delete):
+        signal.connect(creation_history_before_first_change, sender=model, dispatch_uid=f"creation-history-{model}")
+
+
+for _model in (Prisoner, NameVariant, ExternalId, Detention):
+    write_creation_history_before_changes(_model)

@@ -29,7 +29,7 @@ from prisoners.models import (
 from prisoners.names.keys import refresh_name_keys
 from prisoners.timeline import KEPT_WHILE_HELD, DetentionSpan, ReleaseStep, status_for
 from prisoners.visibility import created_as_draft, may_change_visibility, may_publish, source_link_taken
-from tracker.history import acting_as
+from tracker.history import acting_as, bulk_creations, write_creation_history
 from tracker.read_cache import bump_records_version
 
 REFUSED_VISIBILITY = "Making a withheld record more visible needs the permission to see withheld records."
@@ -171,9 +171,22 @@ PUBLISHED_FIELDS = ["is_draft", "published_at", "published_by"]
 
 
 def drafted_by(model, ids):
-    """Who created each of these records (its history's first row): {pk: user id or None}."""
-    rows = model.history.filter(id__in=list(ids), history_type="+").values_list("id", "history_user_id")
-    return dict(rows)
+    """Who created each of these records: {pk: user id or None}. Its history's first row, or for a record an
+    import created in bulk (no history row of its own) the user that import job ran as."""
+    ids = list(ids)
+    authors = dict(model.history.filter(id__in=ids, history_type="+").values_list("id", "history_user_id"))
+    if hasattr(model, "created_by_import_job"):
+        missing = [pk for pk in ids if pk not in authors]
+        jobs = dict(
+            model.objects.filter(pk__in=missing, created_by_import_job__isnull=False).values_list(
+                "pk", "created_by_import_job"
+            )
+        )
+        creations = bulk_creations(jobs.values())
+        for pk, job_id in jobs.items():
+            creation = creations.get(job_id)
+            authors[pk] = creation.user.pk if creation and creation.user else None
+    return authors
 
 
 def check_may_publish(actor, model, records):
@@ -196,6 +209,7 @@ def mark_published(*, actor, model, records):
     for record in records:
         record.is_draft, record.published_at, record.published_by = False, now, actor
     if records:
+        write_creation_history(model, [record.pk for record in records])  # records created in bulk: "+" row first
         bulk_update_with_history(records, model, PUBLISHED_FIELDS, default_user=actor, batch_size=500)
         bump_records_version()  # a bulk update sends no signal: the cached reads are stale
     return records

@@ -18,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from prisoners.admin import ReportedValueInline
 from prisoners.admin_choices import CountryAutocompleteAdminMixin, countries_in_use_filter
+from prisoners.admin_history import BulkCreatedHistoryAdminMixin
 from prisoners.admin_services import INLINE_WRITERS, InlineWriter, ServiceAdminMixin
 from prisoners.admin_visibility import HidesWithheldAdminMixin
 from releases import services
@@ -465,7 +466,9 @@ class ReleaseEventAdmin(
         services.delete_release_event(actor=request.user, event=obj)
 
 
-class ReleaseAdmin(ServiceAdminMixin, HidesWithheldAdminMixin, DraftsAdminMixin, SimpleHistoryAdmin):
+class ReleaseAdmin(
+    ServiceAdminMixin, HidesWithheldAdminMixin, BulkCreatedHistoryAdminMixin, DraftsAdminMixin, SimpleHistoryAdmin
+):
     withheld_person_path = "prisoner"
     publish_kind = "releases"
     list_display = ("prisoner", "event", "effective_date", "destination", "outcome", "confidence", "draft")

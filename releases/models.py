@@ -13,7 +13,15 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from prisoners.models import Prisoner, PublishableModel, ReportedValue, Source, TimestampedModel
+from prisoners.models import (
+    BulkImportedModel,
+    Prisoner,
+    PublishableModel,
+    ReportedValue,
+    Source,
+    TimestampedModel,
+    write_creation_history_before_changes,
+)
 from tracker.values import DatePrecision
 
 
@@ -455,7 +463,7 @@ class ReleaseQuerySet(models.QuerySet):
         return self
 
 
-class Release(PublishableModel, TimestampedModel):
+class Release(PublishableModel, TimestampedModel, BulkImportedModel):
     """One person freed, usually within an event."""
 
     class Outcome(models.TextChoices):
@@ -498,7 +506,7 @@ class Release(PublishableModel, TimestampedModel):
     sources = models.ManyToManyField(Source, blank=True, related_name="releases")
     reported_values = GenericRelation(ReportedValue)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["created_by_import_job"])
 
     class Meta:
         ordering = ["-date", "id"]
@@ -634,3 +642,6 @@ class ReportedTotal(TimestampedModel):
 
     def __str__(self):
         return f"{self.get_qualifier_display()} {self.count} {self.counts_what} ({self.reported_by})"
+
+
+write_creation_history_before_changes(Release)

@@ -50,6 +50,7 @@ from releases.selectors import (
     named_counts,
     releases_released_by,
 )
+from tracker.history import bulk_created_last
 from tracker.read_cache import cached_summary
 
 HELD_STATUSES = tuple(sorted(HELD))
@@ -422,7 +423,8 @@ def destination_event_slugs(country=None):
 
 
 def data_last_changed():
-    """When the published data last changed: the newest entry of the history tables (derived, never typed)."""
+    """When the published data last changed: the newest entry of the history tables, or the last import that
+    created records in bulk (those have no history rows; `tracker.history.bulk_created_last`). Derived, never typed."""
     models = [
         ("prisoners", "Prisoner"),
         ("prisoners", "Detention"),
@@ -435,5 +437,5 @@ def data_last_changed():
         ("releases", "ReportedTotal"),
     ]
     dates = [apps.get_model(app, name).history.aggregate(last=Max("history_date"))["last"] for app, name in models]
-    dates = [value for value in dates if value]
+    dates = [value for value in [*dates, bulk_created_last()] if value]
     return max(dates) if dates else None
