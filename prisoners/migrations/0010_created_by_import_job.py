@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('prisoners', '0008_source_link_not_unique'),
+        ('prisoners', '0009_status_id_index'),
     ]
 
     operations = [
