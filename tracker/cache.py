@@ -8,10 +8,9 @@ count as an outage: a ValueError from `incr` on a missing key is the cache's ans
 caches do.
 
 Release day counts round trips: the redis-py client is made once per connection pool (Django makes one per
-operation), `count_in_window` counts a throttle's hit in one trip (SET NX EX and INCR in one pipeline), and
-`count_and_get_many` adds the reads of the same request to that trip (the page throttle and the read cache: a
-cached page is one trip); `count_many_in_window` counts several counters in one trip (the API's anonymous and
-per-user throttles).
+operation), and `count_and_get_many` counts a request's throttle hits (SET NX EX and INCR each) and reads what
+else it needs in one pipeline: the page throttle with the read cache's version and page (a cached page is one
+trip), the API's anonymous and per-user throttles together (`count_many_in_window`).
 """
 
 import logging
@@ -76,32 +75,29 @@ class _ReusedClientRedisCacheClient(RedisCacheClient):
 
 def count_in_window(cache, key, seconds):
     """Add one to the counter `key` (created for `seconds`) and return its new value: a throttle's hit."""
-    counter = getattr(cache, "count_in_window", None)
-    if counter is not None:
-        return counter(key, seconds)
-    cache.add(key, 0, seconds)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, seconds)
-        return 1
-
-
-def count_and_get_many(cache, key, seconds, keys):
-    """`count_in_window(cache, key, seconds)` and `cache.get_many(keys)` together: (count, found), in one trip
-    to Redis where the cache can."""
-    both = getattr(cache, "count_and_get_many", None)
-    if both is not None:
-        return both(key, seconds, keys)
-    return count_in_window(cache, key, seconds), cache.get_many(keys)
+    return count_and_get_many(cache, [(key, seconds)])[0][0]
 
 
 def count_many_in_window(cache, windows):
     """`count_in_window` for several (key, seconds) at once, in one trip to Redis: their new values, in order."""
-    counter = getattr(cache, "count_many_in_window", None)
-    if counter is not None:
-        return counter(windows)
-    return [count_in_window(cache, key, seconds) for key, seconds in windows]
+    return count_and_get_many(cache, windows)[0]
+
+
+def count_and_get_many(cache, windows, keys=()):
+    """Add one to each counter of `windows` ((key, seconds) pairs) and read `keys`, in one trip to Redis where the
+    cache can: ([the counters' new values, in order], {key: value found})."""
+    both = getattr(cache, "count_and_get_many", None)
+    if both is not None:
+        return both(windows, keys)
+    counts = []
+    for key, seconds in windows:
+        cache.add(key, 0, seconds)
+        try:
+            counts.append(cache.incr(key))
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, seconds)
+            counts.append(1)
+    return counts, (cache.get_many(keys) if keys else {})
 
 
 class ResilientRedisCache(RedisCache):
@@ -134,41 +130,28 @@ class ResilientRedisCache(RedisCache):
             self._mark_down(exc)
             return False
 
-    def count_in_window(self, key, seconds):
-        return self.count_and_get_many(key, seconds, ())[0]
-
-    def count_and_get_many(self, key, seconds, keys):
-        if not self.redis_is_down():
+    def count_and_get_many(self, windows, keys=()):
+        if (windows or keys) and not self.redis_is_down():
             try:
-                name = self.make_and_validate_key(key)
+                counters = [(self.make_and_validate_key(key), seconds) for key, seconds in windows]
                 names = {self.make_and_validate_key(wanted): wanted for wanted in keys}
-                pipe = self._cache.get_client(name, write=True).pipeline(transaction=False)
-                pipe.set(name, 0, ex=seconds, nx=True)
-                pipe.incr(name)
+                first = counters[0][0] if counters else next(iter(names))
+                pipe = self._cache.get_client(first, write=True).pipeline(transaction=False)
+                for name, seconds in counters:
+                    pipe.set(name, 0, ex=seconds, nx=True)
+                    pipe.incr(name)
                 if names:
                     pipe.mget(list(names))
                 answers = pipe.execute()
                 found = {}
                 if names:
                     loads = self._cache._serializer.loads
-                    found = {names[n]: loads(v) for n, v in zip(names, answers[2], strict=True) if v is not None}
-                return answers[1], found
+                    values = answers[-1]
+                    found = {names[n]: loads(v) for n, v in zip(names, values, strict=True) if v is not None}
+                return answers[1 : 2 * len(counters) : 2], found
             except (RedisError, OSError) as exc:
                 self._mark_down(exc)
-        return count_and_get_many(self.fallback, key, seconds, keys)
-
-    def count_many_in_window(self, windows):
-        if windows and not self.redis_is_down():
-            try:
-                names = [(self.make_and_validate_key(key), seconds) for key, seconds in windows]
-                pipe = self._cache.get_client(names[0][0], write=True).pipeline(transaction=False)
-                for name, seconds in names:
-                    pipe.set(name, 0, ex=seconds, nx=True)
-                    pipe.incr(name)
-                return pipe.execute()[1::2]
-            except (RedisError, OSError) as exc:
-                self._mark_down(exc)
-        return [count_in_window(self.fallback, key, seconds) for key, seconds in windows]
+        return count_and_get_many(self.fallback, windows, keys)
 
     add = _falls_back("add")
     get = _falls_back("get")

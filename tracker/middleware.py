@@ -71,7 +71,7 @@ class PageThrottleMiddleware:
         key = f"page-throttle:{client_ip(request)}:{window}"
         # The read cache's keys for this request come in the same trip as the count (a cached page: one trip).
         wanted = cached_page_keys(request)
-        count, found = count_and_get_many(cache, key, period, wanted or ())
+        (count,), found = count_and_get_many(cache, [(key, period)], wanted or ())
         if wanted:
             remember_prefetched(request, wanted, found)
         if count <= limit:

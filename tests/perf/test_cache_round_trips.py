@@ -4,23 +4,8 @@ and the page in one pipeline), not five; counted on the real Redis by a spy on r
 from datetime import date
 
 import pytest
-import redis.connection
 
 pytestmark = [pytest.mark.django_db, pytest.mark.redis]
-
-
-@pytest.fixture
-def trips(monkeypatch):
-    """How many times a command (or a pipeline of commands) was sent to Redis: one per round trip."""
-    sent = []
-    original = redis.connection.AbstractConnection.send_packed_command
-
-    def counting(self, command, check_health=True):
-        sent.append(command)
-        return original(self, command, check_health)
-
-    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counting)
-    return sent
 
 
 @pytest.fixture
