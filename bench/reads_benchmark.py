@@ -57,6 +57,7 @@ from tracker.read_cache import uncached  # noqa: E402
 
 EVENTS = 22
 BIGGEST = 49_000
+BIGGEST_EVENT_SLUG = "synthetic-release-1"  # the first event built holds the BIGGEST people
 DESTINATIONS = ["LT", "UA", "PL", "DE", "LV", "US", "GE", "CZ", "FR"]
 GIVEN = ["Aliaksandr", "Siarhei", "Dzmitry", "Andrei", "Ivan", "Maryia", "Volha", "Tatsiana", "Natallia", "Yury"]
 SURNAMES = ["Ivanou", "Kavaliou", "Novik", "Kazlou", "Lukashevich", "Markevich", "Babko", "Shymanski", "Zhuk", "Bialou"]
@@ -456,13 +457,32 @@ def csv_case(runs=2):
 
 def _editor(every, stop):
     """An editor writing through the services every `every` seconds during the surge (release day: each write
-    turns every cached page stale and the aggregates are computed again)."""
-    from prisoners import services as prisoner_services
+    turns every cached page stale and the aggregates are computed again): in turn a new person, and a release
+    of a person still held into the biggest event (the page under load), both public."""
+    import random
 
+    from prisoners import services as prisoner_services
+    from prisoners.models import Prisoner, PrisonerStatus
+    from releases import services as release_services
+    from releases.models import ReleaseEvent
+
+    event = ReleaseEvent.objects.get(slug=BIGGEST_EVENT_SLUG)
+    top = Prisoner.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     count = 0
     while not stop.wait(every):
         count += 1
-        prisoner_services.create_prisoner(full_name=f"Synthetic Surge Person {time.time_ns()}", country="BY")
+        if count % 2:
+            prisoner_services.create_prisoner(full_name=f"Synthetic Surge Person {time.time_ns()}", country="BY")
+            continue
+        held = (
+            Prisoner.objects.filter(
+                pk__gte=random.randint(1, max(top, 1)), visibility="public", status=PrisonerStatus.SENTENCED
+            )
+            .order_by("pk")
+            .first()
+        )
+        if held is not None:
+            release_services.record_release(prisoner=held, event=event, destination="LT")
     connection.close()
     return count
 

@@ -24,11 +24,22 @@ functions; nothing else filters or masks withheld data (tests/api/test_visibilit
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import BooleanField, Case, CharField, Exists, F, IntegerField, OuterRef, Prefetch, Q, Value, When
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
-from prisoners.models import Detention, IncommunicadoPeriod, NameVariant, Prisoner, ReportedValue, Source, Visibility
+from prisoners.models import (
+    Detention,
+    IncommunicadoPeriod,
+    NameKey,
+    NameVariant,
+    NameWord,
+    Prisoner,
+    ReportedValue,
+    Source,
+    Visibility,
+)
 from tracker.history import SYSTEM_USERNAME
 from tracker.read_cache import cached_summary, summaries_cached
 
@@ -343,15 +354,15 @@ def withheld_people_sources():
     )
 
 
-@cached_summary
+@cached_summary(per_visibility=True)
 def _withheld_source_ids():
     return sorted(withheld_people_sources().values_list("pk", flat=True))
 
 
 def withheld_source_ids():
-    """`withheld_people_sources` as ids, computed once per change of the records (`tracker.read_cache`: every
-    write bumps the version, so a person withheld a moment ago hides their sources at once); a subquery when
-    the cache of summaries is off."""
+    """`withheld_people_sources` as ids, computed once per change of who sees what (`tracker.read_cache`: every
+    write that may change it bumps the visibility's version, so a person withheld a moment ago hides their sources
+    at once; see "Writes that change nobody's view" below); a subquery when the cache of summaries is off."""
     if not summaries_cached():
         return withheld_people_sources().values("pk")
     return _withheld_source_ids()
@@ -621,3 +632,85 @@ def visible_events(user, queryset=None):
 def is_draft_hidden_for(user, record) -> bool:
     """`without_drafts` for one record in memory (its own draft flag only)."""
     return bool(getattr(record, "is_draft", False)) and not can_view_drafts(user)
+
+
+# --- Writes that change nobody's view ---------------------------------------------------------------
+# After such a write the read cache may serve the page of a moment ago while one process rebuilds it, and what
+# decides hidden sources is not computed again (`tracker.read_cache.visibility_version` does not move). Fail-closed:
+# a write these rules cannot vouch for changes who sees what. A write that hides nothing and shows only more is
+# not enough: un-withholding someone changes the hidden sources too.
+
+# The relations through which a row belongs to a person or an event (a row moved to another owner may change
+# who sees it).
+_BELONGS_TO = ("prisoner", "detention", "event")
+
+
+def _deciding_columns(model):
+    fields = {field.name: field for field in model._meta.concrete_fields}
+    columns = [name for name in ("visibility", "is_draft") if name in fields]
+    return columns + [fields[name].attname for name in _BELONGS_TO if name in fields and fields[name].is_relation]
+
+
+def _person_row(queryset):
+    """`queryset` (one person's row) locked until the write commits where the database can: a person withheld by
+    a concurrent write waits for this one (or this one sees it), so no write is judged against a stale visibility."""
+    if connection.in_atomic_block and connection.features.has_select_for_update:
+        queryset = queryset.select_for_update(no_key=connection.features.has_select_for_no_key_update)
+    return queryset
+
+
+def visibility_before(instance):
+    """What decides `instance`'s visibility in its stored row, read before it is saved (None for a new row)."""
+    if instance._state.adding or instance.pk is None:
+        return None
+    model = type(instance)
+    columns = _deciding_columns(model)
+    if not columns:
+        return {}
+    stored = _person_row(model._base_manager.filter(pk=instance.pk)).values(*columns).first()
+    return stored if stored is not None else {column: object() for column in columns}  # no row: changed
+
+
+def _public_person(prisoner_id) -> bool:
+    return _person_row(Prisoner._base_manager.filter(pk=prisoner_id, visibility=Visibility.PUBLIC)).exists()
+
+
+def _owned_by_public_person(instance) -> bool:
+    """Whether the person `instance` is (or belongs to) is public; True for a row of nobody (a source, an event)."""
+    fields = {field.name: field for field in type(instance)._meta.concrete_fields}
+    if "visibility" in fields:
+        # a person, or a row of their history (whose own key is the history's; `id` is the person's)
+        return instance.visibility == Visibility.PUBLIC and _public_person(instance.id)
+    if "prisoner" in fields and fields["prisoner"].is_relation:
+        return instance.prisoner_id is not None and _public_person(instance.prisoner_id)
+    if "detention" in fields and fields["detention"].is_relation:
+        prisoner_id = Detention._base_manager.filter(pk=instance.detention_id).values_list("prisoner_id", flat=True)
+        return _public_person(prisoner_id.first())
+    return True
+
+
+def save_changes_visibility(instance, *, created, before) -> bool:
+    """Whether saving `instance` (with `visibility_before`'s `before`) may change who sees what: its visibility,
+    draft flag or owner changed, or it is (or belongs to) a withheld person (a record of theirs can hide the sources
+    it cites; a newcomer withheld masks the texts naming them), or it is a reported value (about any record)."""
+    fields = type(instance)._meta.concrete_fields
+    if any(field.is_relation and field.related_model is ContentType for field in fields):
+        return True
+    if not created:
+        if before is None:
+            return True
+        if any(getattr(instance, column) != value for column, value in before.items()):
+            return True
+    return not _owned_by_public_person(instance)
+
+
+def deletion_changes_visibility(instance) -> bool:
+    """Whether deleting `instance` may change who sees what: always, except the search keys, which are derived
+    from the names and rebuilt on every write to them (who may be found is decided on the people, not the keys)."""
+    return not isinstance(instance, (NameKey, NameWord))
+
+
+def links_change_visibility(instance, *, reverse) -> bool:
+    """Whether adding or removing sources of `instance` may change who sees what: a withheld person's record
+    citing a source hides it (and dropping the citation shows it); linked from the source's side: cannot tell."""
+    return reverse or not _owned_by_public_person(instance)

@@ -6,6 +6,14 @@ class ReleasesConfig(AppConfig):
     name = "releases"
 
     def ready(self):
+        from prisoners import visibility
         from tracker.read_cache import watch_writes
 
-        watch_writes()  # every write to people and releases invalidates the cached reads
+        # Every write to people and releases invalidates the cached reads; the visibility module judges which of
+        # them change who sees what.
+        watch_writes(
+            before=visibility.visibility_before,
+            saved=visibility.save_changes_visibility,
+            deleted=visibility.deletion_changes_visibility,
+            linked=visibility.links_change_visibility,
+        )

@@ -32,13 +32,17 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import HttpResponse
 from django.utils import translation
 
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "reads:version"
+VISIBILITY_KEY = "reads:visibility"
+# The shape of a stored page, in its key: raised when the shape changes, so that a server of the new code never
+# reads a page stored by the old one (both may share the cache during a deploy).
+PAGE_FORMAT = 2  # (records' version, visibility's version, status, content, headers)
 _local = threading.local()
 _memo = {"version": None, "until": 0.0}
 
@@ -47,49 +51,95 @@ def _seconds(name, default):
     return getattr(settings, name, default)
 
 
+def _current(key):
+    version = cache.get(key)
+    if version is None:
+        version = int(time.time() * 1000)  # a fresh cache starts above any version cached before it was emptied
+        cache.add(key, version, None)
+        version = cache.get(key, version)
+    return version
+
+
 def records_version():
     """The current version of the records (a number that only grows)."""
     now = time.monotonic()
     if _memo["version"] is not None and now < _memo["until"]:  # only with READ_CACHE_VERSION_SECONDS > 0
         return _memo["version"]
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = int(time.time() * 1000)  # a fresh cache starts above any version cached before it was emptied
-        cache.add(VERSION_KEY, version, None)
-        version = cache.get(VERSION_KEY, version)
+    version = _current(VERSION_KEY)
     _memo.update(version=version, until=now + _seconds("READ_CACHE_VERSION_SECONDS", 0))
     return version
 
 
-def _bump():
-    try:
-        version = cache.incr(VERSION_KEY)
-    except ValueError:  # not there (emptied cache): start again above the time
-        version = int(time.time() * 1000)
-        cache.set(VERSION_KEY, version, None)
+def visibility_version():
+    """The version of who sees what: moved by every write except those that change nobody's view (see
+    `watch_writes`). Never remembered by a process: read from the cache each time."""
+    return _current(VISIBILITY_KEY)
+
+
+def _bump(keys):
+    # Who-sees-what first: a reader who reads the new records' version (one MGET) reads its new visibility too,
+    # so a page of the old visibility is never taken for one of the current visibility.
+    for key in keys:
+        try:
+            version = cache.incr(key)
+        except ValueError:  # not there (emptied cache): start again above the time
+            version = int(time.time() * 1000)
+            cache.set(key, version, None)
     _memo.update(version=version, until=time.monotonic() + _seconds("READ_CACHE_VERSION_SECONDS", 0))
 
 
-def bump_records_version():
-    """Records changed: every cached read is stale, now and once the transaction commits."""
-    _bump()
-    transaction.on_commit(_bump)
+def bump_records_version(*, visibility=True):
+    """Records changed: every cached read is stale, now and once the transaction commits. `visibility=False`
+    only for a write that changed nobody's view (the judge given to `watch_writes` said so): a page of a moment
+    ago may then be served while one process rebuilds it. A bulk write that cannot tell keeps the default."""
+    keys = (VISIBILITY_KEY, VERSION_KEY) if visibility else (VERSION_KEY,)
+    _bump(keys)
+
+    def again_at_commit():
+        _bump(keys)
+
+    transaction.on_commit(again_at_commit)
 
 
-def _record_changed(sender, **kwargs):
-    if sender._meta.app_label in _seconds("READ_CACHE_APPS", ()):
-        bump_records_version()
+_judge = {}
 
 
-def _m2m_changed(sender, instance, action, **kwargs):
-    if action.startswith("post_") and type(instance)._meta.app_label in _seconds("READ_CACHE_APPS", ()):
-        bump_records_version()
+def _watched(model):
+    return model._meta.app_label in _seconds("READ_CACHE_APPS", ())
 
 
-def watch_writes():
-    """Connect the signals that bump the version (called once, from an app's `ready`)."""
-    post_save.connect(_record_changed, dispatch_uid="read_cache_save")
-    post_delete.connect(_record_changed, dispatch_uid="read_cache_delete")
+def _record_saving(sender, instance, raw=False, **kwargs):
+    if _watched(sender) and not raw:
+        instance._visibility_before = _judge["before"](instance)
+
+
+def _record_saved(sender, instance, created=False, raw=False, **kwargs):
+    if _watched(sender):
+        before = getattr(instance, "_visibility_before", None)
+        changes = raw or _judge["saved"](instance, created=created, before=before)
+        bump_records_version(visibility=changes)
+
+
+def _record_deleted(sender, instance, **kwargs):
+    if _watched(sender):
+        bump_records_version(visibility=_judge["deleted"](instance))
+
+
+def _m2m_changed(sender, instance, action, reverse=False, **kwargs):
+    if action.startswith("post_") and _watched(type(instance)):
+        bump_records_version(visibility=_judge["linked"](instance, reverse=reverse))
+
+
+def watch_writes(*, before, saved, deleted, linked):
+    """Connect the signals that bump the versions (called once, from an app's `ready`), with the judge of which
+    writes change who sees what (from the module that decides it; this layer cannot import it):
+    `before(instance)` reads what decides it before a save; `saved(instance, created=, before=)`,
+    `deleted(instance)` and `linked(instance, reverse=)` say whether a save, a deletion or a change of links may
+    change it."""
+    _judge.update(before=before, saved=saved, deleted=deleted, linked=linked)
+    pre_save.connect(_record_saving, dispatch_uid="read_cache_saving")
+    post_save.connect(_record_saved, dispatch_uid="read_cache_save")
+    post_delete.connect(_record_deleted, dispatch_uid="read_cache_delete")
     m2m_changed.connect(_m2m_changed, dispatch_uid="read_cache_m2m")
 
 
@@ -112,7 +162,7 @@ def page_key(*parts):
     """A whole response's key: the language and the request, not the version (stored beside the page, so a
     write turns every cached page stale at once and the next reader's page replaces the stale one)."""
     digest = hashlib.sha1(repr(parts).encode()).hexdigest()
-    return f"reads:page:{translation.get_language()}:{digest}"
+    return f"reads:page:{PAGE_FORMAT}:{translation.get_language()}:{digest}"
 
 
 def summaries_cached():
@@ -126,7 +176,7 @@ def summary_key(function, args=(), kwargs=None):
     return f"reads:summary:{translation.get_language()}:{hashlib.sha1(repr(parts).encode()).hexdigest()}"
 
 
-def cached_summary(function=None, *, stale_while_computing=False):
+def cached_summary(function=None, *, stale_while_computing=False, per_visibility=False):
     """Cache `function`'s (plain, picklable) result under the records' version, the language and the arguments.
 
     The value is stored with the version it was computed under and when; after a write the first caller computes
@@ -140,14 +190,18 @@ def cached_summary(function=None, *, stale_while_computing=False):
     A page built from previous numbers is cached only READ_CACHE_STALE_PAGE_SECONDS (`served_stale`). Without it
     (the default, for anything that decides what is hidden) nobody is ever served a value of an older version:
     a caller who finds another process computing the current version waits for its value (up to
-    READ_CACHE_WAIT_SECONDS) instead of computing it a second time."""
+    READ_CACHE_WAIT_SECONDS) instead of computing it a second time. With `per_visibility` (only for what depends on
+    nothing but who sees what: the sources hidden with withheld people) the value is kept under the visibility's
+    version instead, so a write that changed nobody's view does not make it be computed again."""
+
+    current = visibility_version if per_visibility else records_version
 
     def decorate(function):
         @functools.wraps(function)
         def wrapper(*args, **kwargs):
             if not _enabled("READ_CACHE_SUMMARY_SECONDS"):
                 return function(*args, **kwargs)
-            version = records_version()
+            version = current()
             key = summary_key(function, args, kwargs)
             stored = cache.get(key)
             if stored is not None and stored[0] == version:
@@ -264,11 +318,13 @@ def _anonymous(request):
 
 
 def cached_page_keys(request):
-    """The keys a request's cached answer is read under ([the records' version, the page]), or None when the
-    request is not answered from the cache. Needs the user and the language (after their middleware)."""
+    """The keys a request's cached answer is read under ([the records' version, the visibility's, the page]), or
+    None when the request is not answered from the cache. Needs the user and the language (after their
+    middleware)."""
     if not _enabled("READ_CACHE_PAGE_SECONDS") or not _anonymous(request):
         return None
-    return [VERSION_KEY, page_key(request.get_full_path(), request.META.get("HTTP_ACCEPT", ""), request.method)]
+    page = page_key(request.get_full_path(), request.META.get("HTTP_ACCEPT", ""), request.method)
+    return [VERSION_KEY, VISIBILITY_KEY, page]
 
 
 def remember_prefetched(request, keys, found):
@@ -287,22 +343,28 @@ class AnonymousReadCacheMiddleware:
         keys = cached_page_keys(request)
         if keys is None:
             return self.get_response(request)
-        _version_key, key = keys
-        # One trip: the records' version and the page stored with the version it was made under (already read
-        # with the page throttle's count when the throttle is on and the request is the one it looked up).
+        key = keys[-1]
+        # One trip: the versions and the page stored with the versions it was made under (already read with the
+        # page throttle's count when the throttle is on and the request is the one it looked up).
         prefetched = getattr(request, "_read_cache_prefetched", None)
         found = prefetched[1] if prefetched is not None and prefetched[0] == keys else cache.get_many(keys)
         version = found.get(VERSION_KEY)
         if version is None:
             version = records_version()
+        seen_by = found.get(VISIBILITY_KEY)
+        if seen_by is None:
+            seen_by = visibility_version()
         hit = found.get(key)
         if hit is not None and hit[0] == version:
             return self._served(hit, "hit")
-        # After a write every reader misses at once: one builds the page, the others wait for it (fifty builds of
-        # the same page at once took both cores for seconds after each write).
+        # After a write every reader misses at once: one builds the page. If the write changed nobody's view (the
+        # page was made under the current visibility), the others are served the page of a moment ago meanwhile;
+        # otherwise they wait for the new one (fifty builds of the same page at once took both cores for seconds).
         lock = f"{key}:building:{version}"
         building = cache.add(lock, 1, _seconds("READ_CACHE_WAIT_SECONDS", 0) or 1)
         if not building:
+            if hit is not None and hit[1] == seen_by:
+                return self._served(hit, "stale")
             built = _stored_elsewhere(key, lock, version)
             if built is not None:
                 return self._served(built, "hit")
@@ -310,7 +372,7 @@ class AnonymousReadCacheMiddleware:
             response = self.get_response(request)
             if self._cacheable(request, response):
                 headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-                stored = (version, response.status_code, response.content, headers)
+                stored = (version, seen_by, response.status_code, response.content, headers)
                 seconds = _seconds("READ_CACHE_PAGE_SECONDS", 0)
                 if served_stale():  # its numbers are of an older version: kept only a moment
                     seconds = min(seconds, _seconds("READ_CACHE_STALE_PAGE_SECONDS", 2))
@@ -323,7 +385,7 @@ class AnonymousReadCacheMiddleware:
 
     @staticmethod
     def _served(stored, how):
-        _version, status, content, headers = stored
+        _version, _seen_by, status, content, headers = stored
         response = HttpResponse(content, status=status)
         for name, value in headers.items():
             response[name] = value

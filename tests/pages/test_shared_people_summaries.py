@@ -159,13 +159,13 @@ def test_what_decides_hidden_sources_is_computed_once_while_others_wait(summarie
     import time
 
     from prisoners import visibility
-    from tracker.read_cache import records_version, summary_key
+    from tracker.read_cache import summary_key, visibility_version
 
     settings.READ_CACHE_WAIT_SECONDS = 5
     source = build.source("https://example.org/synthetic-wait-source")
     build.prisoner("Synthetic Wait Withheld", visibility="anonymized", sources=[source])
     key = summary_key(visibility._withheld_source_ids)
-    version = records_version()
+    version = visibility_version()  # kept under who sees what, not under every write
     lock = f"{key}:computing:{version}"
 
     assert cache.add(lock, 1, 60)  # another process computes the current version, and stores it 0.3 s later

@@ -173,12 +173,12 @@ def test_what_decides_hidden_sources_is_never_served_from_an_older_version(cache
     from django.core.cache import cache
 
     from prisoners import visibility
-    from tracker.read_cache import records_version, summary_key
+    from tracker.read_cache import summary_key, visibility_version
 
     source = build.source("https://example.org/synthetic-stale-source")
     assert source.pk not in visibility._withheld_source_ids()
     build.prisoner("Synthetic Stale Withheld", visibility="anonymized", sources=[source])
-    lock = f"{summary_key(visibility._withheld_source_ids)}:computing:{records_version()}"
+    lock = f"{summary_key(visibility._withheld_source_ids)}:computing:{visibility_version()}"
     assert cache.add(lock, 1, 60)  # another process is computing it: this caller still may not use the old ids
     assert source.pk in visibility._withheld_source_ids()
 
@@ -209,3 +209,72 @@ def test_a_due_summary_is_computed_by_a_thread_while_the_reader_gets_the_previou
             time.sleep(0.05)
     finally:
         cache.clear()
+
+
+def _page_key(client, url):
+    from tracker.read_cache import page_key
+
+    return page_key(url, "", "GET")
+
+
+def test_after_a_write_that_changed_nobodys_view_readers_get_the_page_of_a_moment_ago_while_it_is_rebuilt(
+    cache_on, client, world, build, settings
+):
+    """Release day with an editor adding people: the readers of a page do not wait for its rebuild after each
+    write. While another process builds the page of the new version, a reader is served the previous page at
+    once, because the write (a public newcomer) changed nobody's view; the rebuilt page then has the newcomer."""
+    from django.core.cache import cache
+
+    from tracker.read_cache import records_version
+
+    settings.READ_CACHE_WAIT_SECONDS = 5
+    before = client.get("/releases/synthetic-cached/")
+    assert before["X-Read-Cache"] == "miss"
+    build.release(build.prisoner("Synthetic Cached Newcomer"), event=world, destination="LT")
+    lock = f"{_page_key(client, '/releases/synthetic-cached/')}:building:{records_version()}"
+    assert cache.add(lock, 1, 60)  # another process is building the new page
+    meanwhile = client.get("/releases/synthetic-cached/")
+    assert meanwhile["X-Read-Cache"] == "stale" and meanwhile.content == before.content
+    cache.delete(lock)  # (that process gave up): the next reader builds it
+    after = client.get("/releases/synthetic-cached/")
+    assert after["X-Read-Cache"] == "miss" and "Synthetic Cached Newcomer" in after.content.decode()
+
+
+def test_after_a_write_that_withholds_someone_nobody_is_served_the_page_of_a_moment_ago(
+    cache_on, client, world, settings
+):
+    from django.core.cache import cache
+
+    from prisoners import services as prisoner_services
+    from prisoners.models import Prisoner
+    from tracker.read_cache import records_version
+
+    settings.READ_CACHE_WAIT_SECONDS = 0.3
+    assert "Synthetic Cached One" in client.get("/releases/synthetic-cached/").content.decode()
+    person = Prisoner.objects.get(full_name="Synthetic Cached One")
+    prisoner_services.update_prisoner(prisoner=person, visibility="anonymized")
+    lock = f"{_page_key(client, '/releases/synthetic-cached/')}:building:{records_version()}"
+    assert cache.add(lock, 1, 60)  # another process is building the new page (and never stores it)
+    meanwhile = client.get("/releases/synthetic-cached/")  # waits for it, then builds the page itself
+    assert meanwhile["X-Read-Cache"] == "miss" and "Synthetic Cached One" not in meanwhile.content.decode()
+
+
+def test_the_hidden_sources_are_computed_again_only_when_who_sees_what_changed(cache_on, build, world):
+    from prisoners import visibility
+
+    computed = []
+    original = visibility.withheld_people_sources
+
+    def counting():
+        computed.append(1)
+        return original()
+
+    source = build.source("https://example.org/synthetic-hidden-source")
+    with mock.patch.object(visibility, "withheld_people_sources", counting):
+        assert source.pk not in visibility.withheld_source_ids()
+        build.release(build.prisoner("Synthetic Cached Public", sources=[source]), event=world)
+        assert source.pk not in visibility.withheld_source_ids()
+        assert len(computed) == 1  # a public newcomer citing it: the same hidden sources, not computed again
+        build.prisoner("Synthetic Cached Hidden", visibility="anonymized", sources=[source])
+        assert source.pk in visibility.withheld_source_ids()
+        assert len(computed) == 2
