@@ -42,7 +42,7 @@ VERSION_KEY = "reads:version"
 VISIBILITY_KEY = "reads:visibility"
 # The shape of a stored page, in its key: raised when the shape changes, so that a server of the new code never
 # reads a page stored by the old one (both may share the cache during a deploy).
-PAGE_FORMAT = 2  # (records' version, visibility's version, status, content, headers)
+PAGE_FORMAT = 3  # (records' version, visibility's version, current until, status, content, headers)
 _local = threading.local()
 _memo = {"version": None, "until": 0.0}
 
@@ -187,7 +187,7 @@ def cached_summary(function=None, *, stale_while_computing=False, per_visibility
     - past it, one caller computes while the others (and any caller during that computation) get the previous
       numbers: one write must not make fifty readers compute at once; with READ_CACHE_BACKGROUND_REFRESH (on in
       production) that caller too gets the previous numbers and a thread computes the new ones.
-    A page built from previous numbers is cached only READ_CACHE_STALE_PAGE_SECONDS (`served_stale`). Without it
+    A page built from previous numbers is current only READ_CACHE_STALE_PAGE_SECONDS (`served_stale`). Without it
     (the default, for anything that decides what is hidden) nobody is ever served a value of an older version:
     a caller who finds another process computing the current version waits for its value (up to
     READ_CACHE_WAIT_SECONDS) instead of computing it a second time. With `per_visibility` (only for what depends on
@@ -355,7 +355,7 @@ class AnonymousReadCacheMiddleware:
         if seen_by is None:
             seen_by = visibility_version()
         hit = found.get(key)
-        if hit is not None and hit[0] == version:
+        if hit is not None and hit[0] == version and (hit[2] is None or time.time() < hit[2]):
             return self._served(hit, "hit")
         # After a write every reader misses at once: one builds the page. If the write changed nobody's view (the
         # page was made under the current visibility), the others are served the page of a moment ago meanwhile;
@@ -372,11 +372,11 @@ class AnonymousReadCacheMiddleware:
             response = self.get_response(request)
             if self._cacheable(request, response):
                 headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-                stored = (version, seen_by, response.status_code, response.content, headers)
-                seconds = _seconds("READ_CACHE_PAGE_SECONDS", 0)
-                if served_stale():  # its numbers are of an older version: kept only a moment
-                    seconds = min(seconds, _seconds("READ_CACHE_STALE_PAGE_SECONDS", 2))
-                cache.set(key, stored, seconds)
+                # A page built from numbers of an older version is current only a moment; kept beyond it, it is
+                # what the readers get (if the visibility is the same) while the next reader rebuilds it.
+                until = time.time() + _seconds("READ_CACHE_STALE_PAGE_SECONDS", 2) if served_stale() else None
+                stored = (version, seen_by, until, response.status_code, response.content, headers)
+                cache.set(key, stored, _seconds("READ_CACHE_PAGE_SECONDS", 0))
                 response["X-Read-Cache"] = "miss"
         finally:
             if building:
@@ -385,7 +385,7 @@ class AnonymousReadCacheMiddleware:
 
     @staticmethod
     def _served(stored, how):
-        _version, _seen_by, status, content, headers = stored
+        _version, _seen_by, _until, status, content, headers = stored
         response = HttpResponse(content, status=status)
         for name, value in headers.items():
             response[name] = value

@@ -88,7 +88,7 @@ READ_CACHE_BACKGROUND_REFRESH = True
 # What decides who sees what is never served stale: after a write, one process computes it, the others wait for it
 # this long at most (then compute it themselves).
 READ_CACHE_WAIT_SECONDS = 10
-READ_CACHE_STALE_PAGE_SECONDS = 2  # a page built from those previous numbers is cached only this long
+READ_CACHE_STALE_PAGE_SECONDS = 2  # a page built from those previous numbers is current only this long
 READ_CACHE_VERSION_SECONDS = 0  # read the version from the cache on every request: a withheld name never lingers
 READ_CACHE_APPS = ("prisoners", "releases")
 READ_CACHE_SKIP_PATHS = ("/admin/", "/api/v1/imports/", "/health/", "/accounts/", "/static/", "/media/")

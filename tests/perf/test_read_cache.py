@@ -278,3 +278,28 @@ def test_the_hidden_sources_are_computed_again_only_when_who_sees_what_changed(c
         build.prisoner("Synthetic Cached Hidden", visibility="anonymized", sources=[source])
         assert source.pk in visibility.withheld_source_ids()
         assert len(computed) == 2
+
+
+def test_a_page_of_previous_numbers_past_its_moment_is_served_while_another_process_rebuilds_it(
+    cache_on, world, build, settings
+):
+    """Under a stream of writes the pages built from previous numbers are current only a moment; past it, the
+    readers used to find no page at all and wait for the rebuild (the slowest responses of a release day with an
+    editor at work). They get that page while one process rebuilds it, the write having changed nobody's view."""
+    from django.core.cache import cache
+
+    from tracker.read_cache import records_version, summary_key
+
+    settings.READ_CACHE_SUMMARY_REFRESH_SECONDS = 0
+    settings.READ_CACHE_STALE_PAGE_SECONDS = 1
+    settings.READ_CACHE_WAIT_SECONDS = 5
+    api = APIClient()
+    assert api.get("/api/v1/stats/").json()["named_totals"]["named_people"] == 2
+    build.release(build.prisoner("Synthetic Cached Three"), event=world, destination="LT")
+    assert cache.add(f"{summary_key(stats.all_stats, (None,), {})}:computing", 1, 60)  # numbers computed elsewhere
+    of_previous_numbers = api.get("/api/v1/stats/")
+    assert of_previous_numbers["X-Read-Cache"] == "miss"
+    time.sleep(1.1)
+    assert cache.add(f"{_page_key(api, '/api/v1/stats/')}:building:{records_version()}", 1, 60)  # rebuilt elsewhere
+    meanwhile = api.get("/api/v1/stats/")
+    assert meanwhile["X-Read-Cache"] == "stale" and meanwhile.content == of_previous_numbers.content
