@@ -271,6 +271,7 @@ def _refresh_in_background(function, args, kwargs, key, version, lock):
     def run():
         _local.background = True
         try:
+            _leave_a_core_to_the_readers()
             with translation.override(language):
                 value = function(*args, **kwargs)
             cache.set(key, (version, value, time.time()), _seconds("READ_CACHE_SUMMARY_SECONDS", 0))
@@ -281,6 +282,18 @@ def _refresh_in_background(function, args, kwargs, key, version, lock):
             connections.close_all()  # this thread's own connection
 
     threading.Thread(target=run, name="summary-refresh", daemon=True).start()
+
+
+def _leave_a_core_to_the_readers():
+    """Plan this thread's queries without parallel workers (PostgreSQL): the aggregates computed again every few
+    seconds under a stream of writes took both cores for seconds as parallel queries, and the cached pages waited
+    for a core. The thread's own session; closed when it ends."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        workers = int(_seconds("READ_CACHE_BACKGROUND_PARALLEL_WORKERS", 0))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET max_parallel_workers_per_gather = {workers}")  # an int from settings
 
 
 def _recent(stored):

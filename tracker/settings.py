@@ -85,6 +85,8 @@ READ_CACHE_COMPUTE_SECONDS = 60
 READ_CACHE_SUMMARY_REFRESH_SECONDS = env.int("READ_CACHE_SUMMARY_REFRESH_SECONDS", default=10)
 # ... and by a thread, while the request that found them due is served the previous ones (the tests turn it off).
 READ_CACHE_BACKGROUND_REFRESH = True
+# Parallel workers for the queries of that thread (PostgreSQL): none, so a refresh takes one core, never both.
+READ_CACHE_BACKGROUND_PARALLEL_WORKERS = env.int("READ_CACHE_BACKGROUND_PARALLEL_WORKERS", default=0)
 # What decides who sees what is never served stale: after a write, one process computes it, the others wait for it
 # this long at most (then compute it themselves).
 READ_CACHE_WAIT_SECONDS = 10

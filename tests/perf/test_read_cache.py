@@ -303,3 +303,44 @@ def test_a_page_of_previous_numbers_past_its_moment_is_served_while_another_proc
     assert cache.add(f"{_page_key(api, '/api/v1/stats/')}:building:{records_version()}", 1, 60)  # rebuilt elsewhere
     meanwhile = api.get("/api/v1/stats/")
     assert meanwhile["X-Read-Cache"] == "stale" and meanwhile.content == of_previous_numbers.content
+
+
+def _parallel_workers():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        return cursor.fetchone()[0], time.time_ns()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_summary_computed_in_the_background_leaves_the_other_core_to_the_readers(settings):
+    """Release day with an editor at work: the aggregates computed again every few seconds ran as parallel
+    queries that took both cores for seconds, and the cached pages waited for a core (p99 of ~0.6 s). The
+    background thread's session plans them without parallel workers; the readers' own sessions are unchanged."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    from tracker.read_cache import bump_records_version, cached_summary
+
+    cache.clear()
+    for name, value in ON.items():
+        setattr(settings, name, value)
+    settings.READ_CACHE_BACKGROUND_REFRESH = True
+    settings.READ_CACHE_SUMMARY_REFRESH_SECONDS = 0
+    summary = cached_summary(_parallel_workers, stale_while_computing=True)
+    try:
+        first = summary()  # nothing before it: computed by the caller, in its own session
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            assert first[0] == cursor.fetchone()[0]
+        bump_records_version()
+        assert summary() == first  # the previous value, while a thread computes the new one
+        deadline = time.monotonic() + 10
+        while (latest := summary()) == first:
+            assert time.monotonic() < deadline, "the thread never stored the new value"
+            time.sleep(0.05)
+        assert latest[0] == str(settings.READ_CACHE_BACKGROUND_PARALLEL_WORKERS) == "0"
+    finally:
+        cache.clear()
