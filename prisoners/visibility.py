@@ -678,9 +678,8 @@ def _public_person(prisoner_id) -> bool:
 def _owned_by_public_person(instance) -> bool:
     """Whether the person `instance` is (or belongs to) is public; True for a row of nobody (a source, an event)."""
     fields = {field.name: field for field in type(instance)._meta.concrete_fields}
-    if "visibility" in fields:
-        # a person, or a row of their history (whose own key is the history's; `id` is the person's)
-        return instance.visibility == Visibility.PUBLIC and _public_person(instance.id)
+    if "visibility" in fields:  # a person (the row as just written: a changed one was locked before) or their history
+        return instance.visibility == Visibility.PUBLIC
     if "prisoner" in fields and fields["prisoner"].is_relation:
         return instance.prisoner_id is not None and _public_person(instance.prisoner_id)
     if "detention" in fields and fields["detention"].is_relation:
@@ -713,4 +712,8 @@ def deletion_changes_visibility(instance) -> bool:
 def links_change_visibility(instance, *, reverse) -> bool:
     """Whether adding or removing sources of `instance` may change who sees what: a withheld person's record
     citing a source hides it (and dropping the citation shows it); linked from the source's side: cannot tell."""
-    return reverse or not _owned_by_public_person(instance)
+    if reverse:
+        return True
+    if isinstance(instance, Prisoner):  # the stored row, not the instance in memory (it may be an old one)
+        return not _public_person(instance.pk)
+    return not _owned_by_public_person(instance)

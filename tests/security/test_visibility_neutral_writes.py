@@ -109,3 +109,12 @@ def test_a_bulk_write_that_names_no_record_moves_it():
     from tracker.read_cache import bump_records_version
 
     assert _moves(bump_records_version) == (True, True)
+
+
+def test_a_source_linked_to_a_person_withheld_since_the_instance_was_read_moves_it(build, public):
+    from prisoners.models import Prisoner
+
+    old_copy = Prisoner.objects.get(pk=public.pk)  # read before someone withheld them
+    prisoner_services.update_prisoner(prisoner=public, visibility="anonymized")
+    assert old_copy.visibility == "public"
+    assert _moves(lambda: old_copy.sources.add(build.source())) == (True, True)
