@@ -112,6 +112,8 @@ def reset_database():
         "prisoners_historicalnamevariant", "prisoners_historicaldetention", "prisoners_source",
         "prisoners_historicalsource", "releases_historicalrelease", "imports_importjob", "imports_importrowerror",
         "imports_importfilechunk",
+        # The link tables have no foreign keys (CASCADE does not reach them): emptied by name.
+        "prisoners_prisoner_sources", "prisoners_detention_sources", "releases_release_sources",
     ]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")

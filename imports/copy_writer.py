@@ -185,18 +185,16 @@ def copy_rows(cursor, table, columns, rows):
     _copy(cursor, table, columns, ("\t".join(cell(v) for v in row) for row in rows))
 
 
-def insert_values(cursor, table, columns, rows):
-    """INSERT ... ON CONFLICT DO NOTHING of plain tuples (a value already there is kept)."""
-    if not rows:
+def insert_words(cursor, table, column, words):
+    """Words (sorted) into a unique text column in one statement: the batch's words as one bound array,
+    `ON CONFLICT DO NOTHING` (a word already stored is kept). One statement per batch, not one VALUES
+    page per few thousand words."""
+    if not words:
         return
-    from psycopg2.extras import execute_values
-
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    execute_values(
-        cursor.cursor,
-        f"INSERT INTO {connection.ops.quote_name(table)} ({names}) VALUES %s ON CONFLICT DO NOTHING",
-        rows,
-        page_size=5000,
+    quote = connection.ops.quote_name
+    cursor.execute(
+        f"INSERT INTO {quote(table)} ({quote(column)}) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING",
+        [list(words)],
     )
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from imports.copy_writer import copy_rows, copy_table, insert_links, insert_values
+from imports.copy_writer import copy_rows, copy_table, insert_links, insert_words
 from imports.limits import setting
 from imports.models import ImportRowError
 from prisoners.models import Detention, ExternalId, NameKey, NameVariant, NameWord, Prisoner, Source
@@ -569,7 +569,7 @@ class BatchWriter:
         self.outcome.inserted[NameKey._meta.db_table] += len(rows)  # the duplicate check reads it: fresh statistics
         if cursor is not None:
             copy_rows(cursor, NameKey._meta.db_table, ["prisoner_id", "key", "whole"], rows)
-            insert_values(cursor, NameWord._meta.db_table, ["word"], [(w,) for w in words])
+            insert_words(cursor, NameWord._meta.db_table, "word", words)
             return
         NameKey.objects.bulk_create(
             (NameKey(prisoner_id=pk, key=key, whole=whole) for pk, key, whole in rows), batch_size=2000
