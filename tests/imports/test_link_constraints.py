@@ -4,6 +4,7 @@ their checks are not paid at every batch's commit; deleting a record or a source
 import pytest
 from django.db import connection
 
+from imports.writer import BatchWriter
 from prisoners import services
 from prisoners.models import Detention, Prisoner, Source
 from releases import services as release_services
@@ -57,3 +58,29 @@ def test_deleting_a_detention_a_release_or_a_source_removes_its_links(december_e
     services.delete_source(source=shared)
     assert [through.objects.filter(source_id=shared.pk).count() for through in LINKS] == [0, 0, 0]
     assert Prisoner.objects.get(full_name="Ales Bialiatski").sources.count() == 1
+
+
+def test_a_source_deleted_while_an_import_runs_is_created_again_not_linked_as_a_dangling_id(
+    settings, monkeypatch, december_event, importer
+):
+    """The run remembers each source's id between batches; without foreign keys nothing else would notice
+    that an editor deleted that source meanwhile, and the next batch's links would point at nothing."""
+    settings.IMPORT_BATCH_SIZE = 1
+    deleted = []
+    write = BatchWriter.write
+
+    def delete_the_source_before_the_second_batch(self):
+        if self.plans and self.plans[0].external_id == "A2" and not deleted:
+            services.delete_source(source=Source.objects.get(link="https://viasna.example/all"))
+            deleted.append(True)
+        return write(self)
+
+    monkeypatch.setattr(BatchWriter, "write", delete_the_source_before_the_second_batch)
+    job = import_file(csv_bytes(*ROWS), user=importer)
+
+    assert deleted and job.failed_count == 0
+    person = Prisoner.objects.get(full_name="Maria Kalesnikava")
+    assert list(person.sources.values_list("link", flat=True)) == ["https://viasna.example/all"]
+    assert list(person.detentions.get().sources.values_list("link", flat=True)) == ["https://viasna.example/all"]
+    for through in LINKS:
+        assert not through.objects.exclude(source_id__in=Source.objects.values("pk")).exists()
