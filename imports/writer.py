@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from imports.copy_writer import copy_rows, copy_table, insert_links, insert_values
+from imports.copy_writer import copy_rows, copy_table, insert_links, insert_words
 from imports.limits import setting
 from imports.models import ImportRowError
 from prisoners.models import Detention, ExternalId, NameKey, NameVariant, NameWord, Prisoner, Source
@@ -569,7 +569,7 @@ class BatchWriter:
         self.outcome.inserted[NameKey._meta.db_table] += len(rows)  # the duplicate check reads it: fresh statistics
         if cursor is not None:
             copy_rows(cursor, NameKey._meta.db_table, ["prisoner_id", "key", "whole"], rows)
-            insert_values(cursor, NameWord._meta.db_table, ["word"], [(w,) for w in words])
+            insert_words(cursor, NameWord._meta.db_table, "word", words)
             return
         NameKey.objects.bulk_create(
             (NameKey(prisoner_id=pk, key=key, whole=whole) for pk, key, whole in rows), batch_size=2000
@@ -592,6 +592,12 @@ class BatchWriter:
         The links of rows created in this batch cannot be there yet: on PostgreSQL they are COPYed;
         those of stored people are inserted keeping any link already there."""
         ids = self.run.source_ids
+        self.check_link_targets(
+            {ids[link] for _pid, link in fresh_links}
+            | {ids[link] for _pid, link in self.prisoner_source_links}
+            | {ids[link] for sources, _record in (*self.new_detentions, *self.new_releases) for link in sources},
+            {pid for pid, _link in self.prisoner_source_links},
+        )
         links = (
             (Prisoner.sources.through, "prisoner_id", [(pid, ids[link]) for pid, link in fresh_links], True),
             (
@@ -631,6 +637,31 @@ class BatchWriter:
             else:
                 rows = [through(**{left: left_id, "source_id": source_id}) for left_id, source_id in pairs]
                 through.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+
+    @staticmethod
+    def check_link_targets(source_ids, stored_people):
+        """The link tables have no foreign keys (they were half of each batch's checks): check their targets
+        here, once per distinct source and stored person, not once per link. The sources the run remembers
+        from earlier batches, and the stored people this batch links, must still be there; on PostgreSQL they
+        are locked as a foreign-key check locks them (`FOR KEY SHARE`: nobody deletes them until this batch
+        commits). One gone raises IntegrityError: the batch is rolled back and run again, the source
+        created anew and the person matched again (`ImportRun.apply_batch`), as a failed foreign key did."""
+        for model, wanted in ((Source, source_ids), (Prisoner, stored_people)):
+            if not wanted:
+                continue
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    table = connection.ops.quote_name(model._meta.db_table)  # a model's table name
+                    cursor.execute(
+                        f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR KEY SHARE", [sorted(wanted)]
+                    )
+                    present = {pk for (pk,) in cursor.fetchall()}
+            else:
+                present = set(model.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+            if present != set(wanted):
+                raise IntegrityError(
+                    f"{model._meta.db_table} {sorted(set(wanted) - present)[:5]} deleted while this batch linked them"
+                )
 
 
 _PRECISION_RANK = {"year": 1, "month": 2, "day": 3}

@@ -83,8 +83,13 @@ _RULES = [
 @functools.lru_cache(maxsize=65536)
 def _fold_word(word: str, *, ch_as_kh: bool = False) -> str:
     """One lower-case ASCII word to its key; cached, since lists repeat the same names endlessly."""
+    written = word
     for pattern, replacement in _RULES:
         if ch_as_kh and pattern is _CH:
+            if not _CH_INSIDE.search(word):
+                # No "ch" before the last letter (every -vich surname): the rules before this one are those
+                # of the main reading and this one changes nothing, so the key is the main reading's (cached).
+                return _fold_word(written)
             word = _CH_INSIDE.sub("h", word)  # a final "ch" (-vich) is ч in every system
         word = pattern.sub(replacement, word)
     return word
