@@ -127,6 +127,18 @@ def nameable_person_records(user, queryset, *, via="prisoner"):
     return queryset.filter(**{f"{via}__visibility": Visibility.PUBLIC})
 
 
+def seen_by_public(model, *, via="prisoner"):
+    """True for a row of a person's records (`model`) that an anonymous reader sees (`visible_person_records` for
+    the public: no draft, no private person), False otherwise: an expression, to count those rows among all the
+    others in one grouped query (`releases.counted`)."""
+    return Case(
+        When(drafts_q(model, via=via), then=Value(False)),
+        When(**{f"{via}__visibility": Visibility.PRIVATE}, then=Value(False)),
+        default=Value(True),
+        output_field=BooleanField(),
+    )
+
+
 def visible_releases(user, queryset):
     return visible_person_records(user, queryset)
 
@@ -354,7 +366,7 @@ def withheld_people_sources():
     )
 
 
-@cached_summary(per_visibility=True)
+@cached_summary(per_visibility=True, per_language=False)
 def _withheld_source_ids():
     return sorted(withheld_people_sources().values_list("pk", flat=True))
 
@@ -600,11 +612,18 @@ def _draft_paths(model, via=None):
     return paths
 
 
+def drafts_q(model, *, via=None):
+    """What makes a row of `model` a draft for the public (its own flag, its person's, its event's); an empty Q
+    for a model that has none."""
+    drafts = Q()
+    for path in _draft_paths(model, via):
+        drafts |= Q(**{path: True})
+    return drafts
+
+
 def published(queryset, *, via=None):
     """`queryset` less drafts (and rows of a draft person or event): what totals count, whoever reads."""
-    drafts = Q()
-    for path in _draft_paths(queryset.model, via):
-        drafts |= Q(**{path: True})
+    drafts = drafts_q(queryset.model, via=via)
     return queryset.exclude(drafts) if drafts else queryset
 
 

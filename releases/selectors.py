@@ -16,6 +16,7 @@ from prisoners.visibility import (
     visible_releases,
     without_drafts,
 )
+from releases.counted import counted, summed
 from releases.models import (
     Destination,
     EventDestination,
@@ -147,18 +148,16 @@ def release_tallies_by_event(releases, events):
     return tallies
 
 
-@cached_summary(stale_while_computing=True)
+@cached_summary(stale_while_computing=True, per_language=False)
 def _public_tallies_by_event():
-    reader = AnonymousUser()
-    rows = (
-        without_drafts(reader, Release.objects.filter(event__isnull=False))
-        .order_by()
-        .values_list("event", "outcome", "destination__country", "freed_at_home")
-        .annotate(n=Count("id"))
+    """`release_tallies` of every event as the public counts them (drafts absent), from `counted_releases`."""
+    totals = summed(
+        lambda row: (row.event, row.outcome, row.destination_country or "", bool(row.freed_at_home)),
+        lambda row: row.event is not None and row.published,
     )
     tallies = {}
-    for event_id, outcome, dest, home, n in rows:
-        tallies.setdefault(event_id, []).append((outcome, dest or "", bool(home), n))
+    for (event_id, outcome, dest, home), n in totals.items():
+        tallies.setdefault(event_id, []).append((outcome, dest, home, n))
     return tallies
 
 
@@ -184,21 +183,30 @@ def named_by_destination(tallies):
 PEOPLE_OWNERS = {"event": "event", "destination": "destination", "deal": "event__deal"}
 
 
+# Which field of `releases.counted.Counted` an owner's releases share.
+OWNER_KEYS = {"event": "event", "destination": "destination", "deal": "deal"}
+
+
 def _named_counts(owner, pks=None):
-    field = PEOPLE_OWNERS[owner]
-    releases = Release.objects.filter(outcome__in=FREED_OUTCOMES, **{f"{field}__isnull": False})
+    """{id: named people freed} of every event, destination or deal (or of `pks`), summed over `counted_releases`.
+    A deal counts its published events' releases (`deals_with_counts`); an event or a destination every published
+    release of a published person (`published_release_q`), as the annotations do."""
+    key = OWNER_KEYS[owner]
+    counted_as = "published" if owner == "deal" else "named"
+    counts = summed(
+        lambda row: getattr(row, key),
+        lambda row: row.outcome in FREED_OUTCOMES and getattr(row, key) is not None and getattr(row, counted_as),
+    )
     if pks is not None:
-        releases = releases.filter(**{f"{field}__in": pks})
-    # A deal counts its published events' releases (`deals_with_counts`); an event or a destination every
-    # published release of a published person (`published_release_q`), as the annotations do.
-    releases = published(releases) if owner == "deal" else releases.filter(published_release_q(prefix=""))
-    return dict(releases.order_by().values_list(field).annotate(n=Count("id")))
+        wanted = set(pks)
+        counts = {pk: n for pk, n in counts.items() if pk in wanted}
+    return counts
 
 
-@cached_summary(stale_while_computing=True)
+@cached_summary(stale_while_computing=True, per_language=False)
 def named_counts(owner):
     """Named people freed per event, destination or deal ({id: n}), every record counted (withheld too), drafts
-    not: the same numbers as `events_with_named_counts` and `deals_with_counts`, for all of them in one query."""
+    not: the same numbers as `events_with_named_counts` and `deals_with_counts`, for all of them from one scan."""
     return _named_counts(owner)
 
 
@@ -230,7 +238,7 @@ def owner_releases(user, owner, pk):
     return without_drafts(user, Release.objects.filter(**{f"{PEOPLE_OWNERS[owner]}_id": pk}))
 
 
-@cached_summary(stale_while_computing=True)
+@cached_summary(stale_while_computing=True, per_language=False)
 def _public_people(owner, pk, size):
     """What a reader who sees as the public does of one owner's people: their tallies (`release_tallies`), counts
     and the ids of the first `size` releases in reading order. Computed once per change, shared by all of them.
@@ -238,11 +246,22 @@ def _public_people(owner, pk, size):
     (`cached_summary`): the page filters those ids by who may be seen now (`people_first_page`), so a person
     withheld a moment ago drops out of the page at once; one added a moment ago joins it within seconds."""
     reader = AnonymousUser()
-    releases = owner_releases(reader, owner, pk)
-    visible = visible_releases(reader, releases)
-    counts = visible.order_by().aggregate(listed=Count("id"), freed=Count("id", filter=Q(outcome__in=FREED_OUTCOMES)))
+    visible = visible_releases(reader, owner_releases(reader, owner, pk))
     first = visible.order_by(*name_ordering(reader, prefix="prisoner__")).values_list("id", flat=True)[:size]
-    return {"tallies": release_tallies(releases), "counts": counts, "first": list(first)}
+    # The counts and tallies from the one scan of every release (`releases.counted`): what the public sees of
+    # them is `seen` (`visible_releases`), what it counts is `published` (`owner_releases`).
+    key = OWNER_KEYS[owner]
+    counts, tallies = {"listed": 0, "freed": 0}, Counter()
+    for row in counted():
+        if getattr(row, key) != pk:
+            continue
+        if row.seen:
+            counts["listed"] += row.n
+            counts["freed"] += row.n if row.outcome in FREED_OUTCOMES else 0
+        if row.published:
+            tallies[(row.outcome, row.destination_country or "", bool(row.freed_at_home))] += row.n
+    tallies = [(*values, n) for values, n in tallies.items()]
+    return {"tallies": tallies, "counts": counts, "first": list(first)}
 
 
 def shared_people_summary(user, owner, pk, size=PEOPLE_FIRST_PAGE):
@@ -279,7 +298,7 @@ def _ranked_by_event(user, visible, size):
     ).filter(rank__lte=size)
 
 
-@cached_summary(stale_while_computing=True)
+@cached_summary(stale_while_computing=True, per_language=False)
 def _public_people_by_event(owner, pk, size):
     """`_public_people` per event: {"listed": {event id: n}, "first": [release ids of each event's first page]}."""
     reader = AnonymousUser()

@@ -1,4 +1,5 @@
-"""Numbers for the dashboard and `/api/v1/stats/`: one query each, plain values, no names.
+"""Numbers for the dashboard and `/api/v1/stats/`: plain values, no names; counts of releases are sums over the one
+grouped scan of every release (`releases.counted`), the rest one query each.
 
 Each is cached (`tracker.read_cache.cached_summary`) under the records' version, which every write bumps: the
 dashboard and the stats compute once per change, whoever reads; `f.uncached` computes afresh. While one process
@@ -30,9 +31,9 @@ from django_countries import countries as country_names
 
 from prisoners.models import Prisoner, PrisonerStatus
 from prisoners.timeline import HELD
-from prisoners.visibility import published, published_release_q, visible_sources
+from prisoners.visibility import published, visible_sources
+from releases.counted import summed
 from releases.models import (
-    EFFECTIVE_DATE,
     Destination,
     EventDestination,
     GroupRelease,
@@ -96,13 +97,7 @@ def named_totals(country=None):
 def released_per_month(country=None):
     """Named people freed per month (a release's own date, else its event's), and people freed in described
     groups (a group's own date, else its event's)."""
-    named = dict(
-        _freed_releases(country)
-        .annotate(month=TruncMonth(EFFECTIVE_DATE))
-        .order_by()
-        .values_list("month")
-        .annotate(n=Count("id"))
-    )
+    named = summed(lambda row: row.month, lambda row: row.published and row.outcome in FREED_OUTCOMES, country)
     groups = GroupRelease.objects.filter(outcome__in=GROUP_FREED_OUTCOMES, event__in=_events(country).values("pk"))
     grouped = dict(
         groups.annotate(month=TruncMonth(Coalesce("date", "event__date")))
@@ -121,17 +116,17 @@ def released_per_month(country=None):
 def released_per_destination(country=None):
     """Per destination: the reported total over all events' breakdowns, and the named people taken there."""
     breakdowns = published(EventDestination.objects.filter(destination=OuterRef("pk")))
-    # Named: published releases of published people, counted per destination in one grouped query (a filtered
-    # count over the destinations' joined releases rescans them per destination with a country).
-    named = Release.objects.filter(published_release_q(prefix=""), outcome__in=FREED_OUTCOMES)
-    named = named.filter(destination__isnull=False)
+    # Named: published releases of published people, summed per destination over the one scan of the releases.
+    named = summed(
+        lambda row: row.destination,
+        lambda row: row.named and row.outcome in FREED_OUTCOMES and row.destination is not None,
+        country,
+    )
     destinations = Destination.objects.all()
     if country:
         breakdowns = breakdowns.filter(event__releasing_countries__contains=country)
-        named = releases_released_by(named, country)
         destinations = destinations_of_country(destinations, country)
     reported = breakdowns.order_by().values("destination").annotate(total=Sum("reported_count")).values("total")
-    named = dict(named.order_by().values_list("destination").annotate(n=Count("id")))
     rows = (
         destinations.annotate(reported_count=Subquery(reported, output_field=IntegerField()))
         .order_by("country")

@@ -171,12 +171,14 @@ def summaries_cached():
 
 
 def summary_key(function, args=(), kwargs=None):
-    """Where `cached_summary` keeps `function(*args, **kwargs)` in the current language (with its version)."""
+    """Where `cached_summary` keeps `function(*args, **kwargs)` (with its version): in the current language, or
+    once for every language when the summary holds no words (`per_language=False`)."""
     parts = (function.__module__, function.__qualname__, tuple(args), sorted((kwargs or {}).items()))
-    return f"reads:summary:{translation.get_language()}:{hashlib.sha1(repr(parts).encode()).hexdigest()}"
+    language = translation.get_language() if getattr(function, "per_language", True) else "any"
+    return f"reads:summary:{language}:{hashlib.sha1(repr(parts).encode()).hexdigest()}"
 
 
-def cached_summary(function=None, *, stale_while_computing=False, per_visibility=False):
+def cached_summary(function=None, *, stale_while_computing=False, per_visibility=False, per_language=True):
     """Cache `function`'s (plain, picklable) result under the records' version, the language and the arguments.
 
     The value is stored with the version it was computed under and when; after a write the first caller computes
@@ -192,7 +194,13 @@ def cached_summary(function=None, *, stale_while_computing=False, per_visibility
     a caller who finds another process computing the current version waits for its value (up to
     READ_CACHE_WAIT_SECONDS) instead of computing it a second time. With `per_visibility` (only for what depends on
     nothing but who sees what: the sources hidden with withheld people) the value is kept under the visibility's
-    version instead, so a write that changed nobody's view does not make it be computed again."""
+    version instead, so a write that changed nobody's view does not make it be computed again. With
+    `per_language=False` (numbers and ids only, no word of any language) it is computed once for every language:
+    on release day readers arrive in four.
+
+    A summary computed from another one of an older version (served stale while computing) holds numbers of a
+    moment ago: it is served as such, never stored as the current version's value, and computed again by the
+    next caller past the refresh interval."""
 
     current = visibility_version if per_visibility else records_version
 
@@ -202,7 +210,7 @@ def cached_summary(function=None, *, stale_while_computing=False, per_visibility
             if not _enabled("READ_CACHE_SUMMARY_SECONDS"):
                 return function(*args, **kwargs)
             version = current()
-            key = summary_key(function, args, kwargs)
+            key = summary_key(wrapper, args, kwargs)
             stored = cache.get(key)
             if stored is not None and stored[0] == version:
                 return stored[1]
@@ -223,17 +231,35 @@ def cached_summary(function=None, *, stale_while_computing=False, per_visibility
                 if computed is not None:
                     return computed[1]
             try:
-                value = function(*args, **kwargs)
-                cache.set(key, (version, value, time.time()), _seconds("READ_CACHE_SUMMARY_SECONDS", 0))
+                value, made_of_stale = _computed(function, args, kwargs)
+                stored_as = _MADE_OF_STALE if made_of_stale else version
+                cache.set(key, (stored_as, value, time.time()), _seconds("READ_CACHE_SUMMARY_SECONDS", 0))
             finally:
                 if not computing_elsewhere:
                     cache.delete(lock)
             return value
 
         wrapper.uncached = function
+        wrapper.per_language = per_language
         return wrapper
 
     return decorate(function) if function is not None else decorate
+
+
+# The version under which a summary computed from summaries of an older version is stored: never current.
+_MADE_OF_STALE = "made-of-stale"
+
+
+def _computed(function, args, kwargs):
+    """`function(*args, **kwargs)` and whether it used a summary served stale (the caller's flag kept as well)."""
+    before = getattr(_local, "stale", False)
+    _local.stale = False
+    try:
+        value = function(*args, **kwargs)
+        made_of_stale = _local.stale
+    finally:
+        _local.stale = before or getattr(_local, "stale", False)
+    return value, made_of_stale
 
 
 def _stored_elsewhere(key, lock, version):
@@ -273,8 +299,9 @@ def _refresh_in_background(function, args, kwargs, key, version, lock):
         try:
             _leave_a_core_to_the_readers()
             with translation.override(language):
-                value = function(*args, **kwargs)
-            cache.set(key, (version, value, time.time()), _seconds("READ_CACHE_SUMMARY_SECONDS", 0))
+                value, made_of_stale = _computed(function, args, kwargs)
+            stored_as = _MADE_OF_STALE if made_of_stale else version
+            cache.set(key, (stored_as, value, time.time()), _seconds("READ_CACHE_SUMMARY_SECONDS", 0))
         except Exception:  # the next reader past the interval tries again; the previous numbers stay meanwhile
             logger.exception("Computing the summary %s in the background failed.", key)
         finally:
