@@ -24,7 +24,7 @@ labels them (see docs/data-model.md).
 from urllib.parse import urlencode
 
 from django.apps import apps
-from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django_countries import countries as country_names
@@ -73,24 +73,29 @@ def _freed_releases(country=None):
     return releases_released_by(releases, country) if country else releases
 
 
-@cached_summary(stale_while_computing=True)
+@cached_summary(stale_while_computing=True, per_language=False)
+def _status_counts(country=None):
+    """{status: named people}: one scan of the people for `people_by_status` and `named_totals`, in every language."""
+    return dict(_people(country).order_by().values_list("status").annotate(n=Count("id")))
+
+
 def people_by_status(country=None):
     """Every status with its number of named people (zero included), in the token order."""
-    counts = dict(_people(country).order_by().values_list("status").annotate(n=Count("id")))
+    counts = _status_counts(country)
     return [
         {"status": status.value, "label": str(status.label), "count": counts.get(status, 0)}
         for status in PrisonerStatus
     ]
 
 
-@cached_summary(stale_while_computing=True)
 def named_totals(country=None):
     """How many people are named in all, held, and freed."""
-    return _people(country).aggregate(
-        named_people=Count("id"),
-        named_held=Count("id", filter=Q(status__in=HELD_STATUSES)),
-        named_released=Count("id", filter=Q(status__in=FREED_STATUSES)),
-    )
+    counts = _status_counts(country)
+    return {
+        "named_people": sum(counts.values()),
+        "named_held": sum(counts.get(status, 0) for status in HELD_STATUSES),
+        "named_released": sum(counts.get(status, 0) for status in FREED_STATUSES),
+    }
 
 
 @cached_summary(stale_while_computing=True)

@@ -163,3 +163,17 @@ def test_a_summary_made_from_numbers_of_a_moment_ago_is_computed_again_once_they
     with uncached():
         assert selectors.named_counts("event")[december.pk] == before + 1
     assert selectors.named_counts("event")[december.pk] == before + 1
+
+
+def test_the_people_by_status_and_the_named_totals_are_one_scan_of_the_people_for_every_language(
+    world, summaries_on, django_assert_num_queries
+):
+    with uncached():
+        expected_totals, expected_status = stats.named_totals(), stats.people_by_status()
+    with django_assert_num_queries(1):
+        assert stats.named_totals() == expected_totals and stats.people_by_status() == expected_status
+    with translation.override("ru"), django_assert_num_queries(0):
+        assert stats.named_totals() == expected_totals
+        in_russian = stats.people_by_status()
+    assert [row["count"] for row in in_russian] == [row["count"] for row in expected_status]
+    assert [row["label"] for row in in_russian] != [row["label"] for row in expected_status]  # words per language
