@@ -29,6 +29,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -487,7 +488,7 @@ def _editor(every, stop):
     return count
 
 
-def surge(urls, seconds, connections=50, write_every=0.0, tree=ROOT):
+def surge(urls, seconds, connections=50, write_every=0.0, tree=ROOT, languages=False):
     port = _free_port()
     env = dict(
         os.environ,
@@ -521,13 +522,13 @@ def surge(urls, seconds, connections=50, write_every=0.0, tree=ROOT):
         results = {}
         load = _load_wrk if shutil.which("wrk") else _load
         for url in urls:
-            _load(port, url, 2, 4)  # warm the cache
+            _load(port, url, 2, 4, languages)  # warm the cache
             stop, writes = threading.Event(), []
             editor = threading.Thread(target=lambda w=writes, s=stop: w.append(_editor(write_every, s)), daemon=True)
             if write_every:
                 editor.start()
             try:
-                results[url] = load(port, url, seconds, connections)
+                results[url] = load(port, url, seconds, connections, languages)
             finally:
                 stop.set()
                 if write_every:
@@ -567,25 +568,33 @@ def _wrk_ms(text):
     return float(number) * _UNITS[unit]
 
 
-def _load_wrk(port, url, seconds, connections):
+# Release day's readers arrive in four languages: a page's path in each (no prefix is English).
+LANGUAGE_PREFIXES = ("", "/be", "/ru", "/uk")
+
+
+def _paths(url, languages):
+    """`url`, or with `languages` the same page in each language in turn."""
+    return [f"{prefix}{url}" for prefix in LANGUAGE_PREFIXES] if languages else [url]
+
+
+def _load_wrk(port, url, seconds, connections, languages=False):
     """The surge by wrk (a C load generator, `apt-get install wrk`): the client takes little of the two cores,
     so the figures are the server's; without wrk the threaded Python client below stands in (and, holding a
-    core itself, understates the server)."""
-    out = subprocess.run(
-        [
-            "wrk",
-            "-t2",
-            f"-c{connections}",
-            f"-d{seconds}s",
-            "--latency",
-            "--timeout",
-            "30s",
-            f"http://127.0.0.1:{port}{url}",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    core itself, understates the server). With `languages`, each connection asks for the page in each language
+    in turn (a Lua script of wrk's)."""
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "30s"]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        if languages:
+            paths = ", ".join(f'"{path}"' for path in _paths(url, languages))
+            script.write(
+                f"local paths = {{{paths}}}\nlocal i = 0\n"
+                'request = function()\n  i = i + 1\n  return wrk.format("GET", paths[(i % #paths) + 1])\nend\n'
+            )
+            script.flush()
+            command += ["-s", script.name]
+        out = subprocess.run(
+            [*command, f"http://127.0.0.1:{port}{url}"], capture_output=True, text=True, check=True
+        ).stdout
     percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.M))
     if "99" not in percentiles:
         raise RuntimeError(f"wrk printed no latency distribution:\n{out}")
@@ -600,15 +609,18 @@ def _load_wrk(port, url, seconds, connections):
     }
 
 
-def _load(port, url, seconds, connections):
+def _load(port, url, seconds, connections, languages=False):
     latencies, errors, stop = [], [0], time.monotonic() + seconds
+    paths = _paths(url, languages)
 
     def worker():
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        turn = 0
         while time.monotonic() < stop:
             started = time.perf_counter()
+            turn += 1
             try:
-                conn.request("GET", url)
+                conn.request("GET", paths[turn % len(paths)])
                 response = conn.getresponse()
                 response.read()
                 if response.status != 200:
@@ -654,6 +666,9 @@ def main():
     )
     parser.add_argument(
         "--surge-writes", type=float, default=0.0, help="during the surge, a write through the services every N s"
+    )
+    parser.add_argument(
+        "--surge-languages", action="store_true", help="during the surge, each page asked for in all four languages"
     )
     parser.add_argument(
         "--only",
@@ -714,12 +729,17 @@ def main():
         results = {}
         for name, tree in trees + [("now", ROOT)]:
             for url, r in surge(
-                ["/", "/releases/synthetic-release-1/"], args.surge_seconds, write_every=args.surge_writes, tree=tree
+                ["/", "/releases/synthetic-release-1/"],
+                args.surge_seconds,
+                write_every=args.surge_writes,
+                tree=tree,
+                languages=args.surge_languages,
             ).items():
                 results[f"`{url}` ({name})" if trees else f"`{url}`"] = r
+        languages = ", each page in be, ru, uk and en in turn" if args.surge_languages else ""
         print(
-            "\n| surge: 50 connections, gunicorn 2 gthread workers x 8 | client | writes | req/s | p50 ms | p99 ms "
-            "| errors |"
+            f"\n| surge: 50 connections, gunicorn 2 gthread workers x 8{languages} | client | writes | req/s | p50 ms "
+            "| p99 ms | errors |"
         )
         print("|---|---|---|---|---|---|---|")
         for url, r in results.items():
