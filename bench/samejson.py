@@ -184,9 +184,11 @@ def _links(url, page):
 
 
 def _envelope(page_sql, row_json, cursor_payload, url, page):
-    """The whole document from `page_sql` (the page's rows plus one, numbered `n` in the list's order)."""
+    """The whole document from `page_sql` (the page's rows plus one, in the list's order)."""
     head, tail, previous = _links(url, page)
-    return f"""WITH page AS MATERIALIZED ({page_sql})
+    # The rows numbered as the page's query returns them, in its order (a numbering over the 51 rows, not over the
+    # OFFSET's skipped ones; `check` would see any other order).
+    return f"""WITH page AS MATERIALIZED (SELECT q.*, row_number() OVER () AS n FROM ({page_sql}) q)
     SELECT json_build_object(
         'page', {page},
         'page_size', {PAGE_SIZE},
@@ -277,8 +279,7 @@ def people_document(url, where="", order="name", page=1, from_ids=None, extra_or
     order_sql, terms = PERSON_ORDERS[order] if extra_order is None else extra_order[:2]
     extra = "" if extra_order is None else extra_order[2]
     page_sql = f"""SELECT p.id, p.full_name, p.visibility, p.native_name, p.status, p.recognition, p.country,
-            p.citizenship, p.gender, p.birth_date, p.birth_date_precision, {SORT_NAME} AS sort_name{extra},
-            row_number() OVER (ORDER BY {order_sql}) AS n
+            p.citizenship, p.gender, p.birth_date, p.birth_date_precision, {SORT_NAME} AS sort_name{extra}
         FROM prisoners_prisoner p
         WHERE NOT p.is_draft AND p.visibility <> 'private' {where}
         ORDER BY {order_sql} LIMIT {PAGE_SIZE + 1} OFFSET {(page - 1) * PAGE_SIZE}"""
@@ -411,8 +412,7 @@ def releases_document(url, where="", order="-date", keyset=None, hidden_in_query
     flags = ", ".join(f"r.{name}" for name in RELEASE_FLAGS)
     page_sql = f"""SELECT r.id, r.effective_date, r.prisoner_id, p.full_name, p.visibility, r.event_id, e.slug,
             e.title, e.date AS event_date, r.date, r.date_precision, r.destination_id, d.country, r.outcome,
-            r.confidence, {flags}, r.notes,
-            row_number() OVER (ORDER BY {order_sql}) AS n
+            r.confidence, {flags}, r.notes
         FROM releases_release r JOIN prisoners_prisoner p ON p.id = r.prisoner_id
         LEFT JOIN releases_releaseevent e ON e.id = r.event_id
         LEFT JOIN releases_destination d ON d.id = r.destination_id
