@@ -12,13 +12,18 @@ name search keys are not built (see bench/search_bench.py for search at a millio
 
 Each case runs `--runs` times through Django's test client (anonymous reader, the page cache off, so the
 work itself is timed; summaries cached as in production, and the stats, dashboard and biggest event page also
-computed afresh), interleaved with its baseline: one SQL query returning the same rows as JSON; a timed response
-other than 200 stops the run (the throttles are raised for this process: one client stands for many). Then the
+computed afresh), interleaved with its baseline: one SQL query. For the list API's cases (people and releases, every
+filter) the baseline returns the API's whole JSON document (bench/samejson.py: every field, nested lists, the same
+visibility rules, the envelope with its `next` cursor), and is checked against the API's response before it is
+timed: a baseline that differs stops the run (`--check-baselines` only checks, also with edge rows added in a
+rolled-back transaction; `--thin-baselines` also times the thin queries of a few columns that stood for them before,
+both in docs/benchmarks.md). A timed response other than 200 stops the run (the throttles are raised for
+this process: one client stands for many). Then the
 same pages with the read cache on, then a surge: gunicorn started on loopback with docker-compose.yml's
 settings, 50 keep-alive connections for `--surge-seconds` per address (by wrk when installed, `apt-get install
 wrk`, else a threaded Python client on the same cores), then stopped; `--surge-writes N` has an editor write
 through the services every N seconds meanwhile, as on release day (each write makes every cached page stale).
-Refuses a database whose name does not start with "tracker_reads" or end in "bench".
+Refuses a database whose name does not start with "tracker_reads" or end in "_reads" or "bench".
 """
 
 import argparse
@@ -55,6 +60,9 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from tracker.read_cache import uncached  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+import samejson  # noqa: E402
 
 EVENTS = 22
 BIGGEST = 49_000
@@ -178,9 +186,9 @@ def pct(values, share):
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def timed_pair(project, baseline, runs):
-    """Run project and baseline alternately; (project ms list, baseline ms list)."""
-    mine, base = [], []
+def timed_pair(project, baseline, runs, *others):
+    """Run project and baseline (and any `others`) alternately; (project ms list, baseline ms list, others' lists)."""
+    mine, base, more = [], [], [[] for _ in others]
     for _ in range(runs):
         started = time.perf_counter()
         project()
@@ -189,7 +197,11 @@ def timed_pair(project, baseline, runs):
             started = time.perf_counter()
             baseline()
             base.append((time.perf_counter() - started) * 1000)
-    return mine, base
+        for other, times in zip(others, more, strict=True):
+            started = time.perf_counter()
+            other()
+            times.append((time.perf_counter() - started) * 1000)
+    return (mine, base, *more)
 
 
 class NotOk(RuntimeError):
@@ -240,10 +252,10 @@ def through_serializer(run):
     return inner
 
 
-def query(statement):
+def query(statement, params=None):
     def run():
         with connection.cursor() as cursor:
-            cursor.execute(statement)
+            cursor.execute(statement, params)
             cursor.fetchall()
 
     return run
@@ -295,45 +307,139 @@ def _keyset(url):
     return json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["v"]
 
 
-# Every filter of the lists (issue 16, must-have 2), each next to one query returning the same page.
+# Every filter of the lists (issue 16, must-have 2): each with the one statement returning the API's whole document
+# (bench/samejson.py, checked against the API before it is timed) and the thin query that stood for it before (a few
+# columns of the same rows, `--thin-baselines`).
 RELEASED_TO_UA = "EXISTS (SELECT 1 FROM releases_release r WHERE r.prisoner_id = p.id AND NOT r.is_draft AND {})"
+SECOND_EVENT = "synthetic-release-2"
 FILTER_CASES = [
     (
         "`/api/v1/prisoners/?status=released`",
         "/api/v1/prisoners/?status=released",
         people_page("AND p.status = 'released'"),
+        samejson.people_document("/api/v1/prisoners/?status=released", "AND p.status = 'released'"),
     ),
-    ("`/api/v1/prisoners/?country=BY`", "/api/v1/prisoners/?country=BY", people_page("AND p.country = 'BY'")),
+    (
+        "`/api/v1/prisoners/?country=BY`",
+        "/api/v1/prisoners/?country=BY",
+        people_page("AND p.country = 'BY'"),
+        samejson.people_document("/api/v1/prisoners/?country=BY", "AND p.country = 'BY'"),
+    ),
     (
         "`/api/v1/prisoners/?release_event=<an event>`",
-        "/api/v1/prisoners/?release_event=synthetic-release-2",
+        f"/api/v1/prisoners/?release_event={SECOND_EVENT}",
         people_page("AND " + RELEASED_TO_UA.format("r.event_id = 2")),
+        samejson.people_document(
+            f"/api/v1/prisoners/?release_event={SECOND_EVENT}",
+            samejson.released_where(f"r.event_id = {samejson.event_id(SECOND_EVENT)}"),
+        ),
     ),
     (
         "`/api/v1/prisoners/?destination=UA`",
         "/api/v1/prisoners/?destination=UA",
         people_page("AND " + RELEASED_TO_UA.format("r.destination_id = 2")),
+        samejson.people_document(
+            "/api/v1/prisoners/?destination=UA",
+            samejson.released_where("d.country = 'UA'", join="JOIN releases_destination d ON d.id = r.destination_id"),
+        ),
     ),
     (
         "`/api/v1/prisoners/?search=Ivanou` (name keys not built here: no rows; bench/search_bench.py)",
         "/api/v1/prisoners/?search=Ivanou",
         people_page("AND p.full_name ILIKE '%Ivanou%'"),
+        samejson.search_document("/api/v1/prisoners/?search=Ivanou", "Ivanou"),
     ),
-    ("`/api/v1/prisoners/?ordering=-id`", "/api/v1/prisoners/?ordering=-id", people_page(order="p.id DESC")),
-    ("`/api/v1/prisoners/?ordering=status`", "/api/v1/prisoners/?ordering=status", people_page(order="p.status, p.id")),
+    (
+        "`/api/v1/prisoners/?ordering=-id`",
+        "/api/v1/prisoners/?ordering=-id",
+        people_page(order="p.id DESC"),
+        samejson.people_document("/api/v1/prisoners/?ordering=-id", order="-id"),
+    ),
+    (
+        "`/api/v1/prisoners/?ordering=status`",
+        "/api/v1/prisoners/?ordering=status",
+        people_page(order="p.status, p.id"),
+        samejson.people_document("/api/v1/prisoners/?ordering=status", order="status"),
+    ),
     (
         "`/api/v1/releases/?release_event=<an event>`",
-        "/api/v1/releases/?release_event=synthetic-release-2",
+        f"/api/v1/releases/?release_event={SECOND_EVENT}",
         releases_page("AND r.event_id = 2"),
+        samejson.releases_document(
+            f"/api/v1/releases/?release_event={SECOND_EVENT}", f"AND r.event_id = {samejson.event_id(SECOND_EVENT)}"
+        ),
     ),
-    ("`/api/v1/releases/?destination=UA`", "/api/v1/releases/?destination=UA", releases_page("AND d.country = 'UA'")),
-    ("`/api/v1/releases/?outcome=freed`", "/api/v1/releases/?outcome=freed", releases_page("AND r.outcome = 'freed'")),
+    (
+        "`/api/v1/releases/?destination=UA`",
+        "/api/v1/releases/?destination=UA",
+        releases_page("AND d.country = 'UA'"),
+        samejson.releases_document("/api/v1/releases/?destination=UA", "AND d.country = 'UA'"),
+    ),
+    (
+        "`/api/v1/releases/?outcome=freed`",
+        "/api/v1/releases/?outcome=freed",
+        releases_page("AND r.outcome = 'freed'"),
+        samejson.releases_document("/api/v1/releases/?outcome=freed", "AND r.outcome = 'freed'"),
+    ),
     (
         "`/api/v1/releases/?ordering=id`",
         "/api/v1/releases/?ordering=id",
         RELEASES_PAGE.replace("r.effective_date DESC, r.id", "r.id"),
+        samejson.releases_document("/api/v1/releases/?ordering=id", order="id"),
     ),
 ]
+
+
+class ListCase:
+    """A list API case: its URL, the one statement returning the API's whole document for it (`document`, checked
+    by `check` before it is timed) and the thin query of a few columns that stood for it before (`thin`)."""
+
+    def __init__(self, client, url, document, thin, serializer=False):
+        self.client, self.url, self.document, self.thin, self.serializer = client, url, document, thin, serializer
+        self.params = self.parameters()
+        # The rows by the serializer (the code before) read an event's title in the reader's language (`title_en`:
+        # empty in the data built here, which fills `title` only), the rows from values and the baseline `title`.
+        self.ignored = ("event.title",) if serializer else ()
+        self.ignored_note = "events' titles not compared: the serializer reads title_en" if serializer else ""
+
+    @staticmethod
+    def parameters():
+        """The baselines' parameters: code constants, and the ids of the sources hidden from the public (the API
+        reads them from its cache of summaries; here computed once, before the timing, as a warm cache has them)."""
+        return {**samejson.constants(), "hidden_sources": samejson.hidden_sources()}
+
+    def project(self):
+        run = get(self.client, self.url)
+        return through_serializer(run) if self.serializer else run
+
+    def baseline(self):
+        return query(self.document, self.params)
+
+    def thin_baseline(self):
+        return query(self.thin)
+
+    def check(self):
+        """None when the baseline returns the API's document, else where they first differ."""
+        response = {}
+
+        def fetch():
+            response["body"] = ok(self.client.get(self.url), self.url).content
+
+        (through_serializer(fetch) if self.serializer else fetch)()
+        params = self.parameters()  # afresh: the data may have changed since (the edge rows of --check-baselines)
+        documents = [self.document]
+        if "%(hidden_sources)s" in self.document:  # and with the hidden sources computed in the query
+            documents.append(samejson.with_hidden_in_query(self.document))
+        for document in documents:
+            difference = samejson.check(response["body"], samejson.run(document, params), ignored=self.ignored)
+            if difference:
+                return difference + (" (hidden sources computed in the query)" if document is not self.document else "")
+        return None
+
+
+class BaselineDiffers(RuntimeError):
+    """A baseline that no longer returns the API's document: its figures would compare the API with something else."""
+
 
 STATS = """SELECT json_agg(t) FROM (SELECT date_trunc('month', r.effective_date) AS month, count(*) FROM
     releases_release r JOIN prisoners_prisoner p ON p.id = r.prisoner_id WHERE r.outcome IN ('freed',
@@ -347,64 +453,91 @@ DASHBOARD = """SELECT json_agg(t) FROM (SELECT d.country, count(*) FROM releases
 
 
 def cases(people):
+    """[(label, project, baseline, ListCase or None)]: the list API's cases carry their same-JSON check."""
     client = Client()
     deep = ok(client.get("/api/v1/releases/", {"page": max(1, min(1900, people // 3 * 9 // 10 // 50 - 2))}), "deep")
     deep = deep.json()
     cursor_url = deep["next"].replace("http://testserver", "")
-    return [
-        ("`/api/v1/prisoners/` first page", get(client, "/api/v1/prisoners/"), query(PEOPLE_PAGE % 0)),
-        (
+
+    def listed(label, url, document, thin, serializer=False):
+        case = ListCase(client, url, document, thin, serializer=serializer)
+        return (label, case.project(), case.baseline(), case)
+
+    first_people = samejson.people_document("/api/v1/prisoners/")
+    first_releases = samejson.releases_document("/api/v1/releases/")
+    listed_cases = [
+        listed("`/api/v1/prisoners/` first page", "/api/v1/prisoners/", first_people, PEOPLE_PAGE % 0),
+        listed(
             "`/api/v1/prisoners/` first page, rows by the serializer (before)",
-            through_serializer(get(client, "/api/v1/prisoners/")),
-            query(PEOPLE_PAGE % 0),
+            "/api/v1/prisoners/",
+            first_people,
+            PEOPLE_PAGE % 0,
+            serializer=True,
         ),
-        ("`/api/v1/prisoners/?page=2000`", get(client, "/api/v1/prisoners/?page=2000"), query(PEOPLE_PAGE % 99950)),
-        (
+        listed(
+            "`/api/v1/prisoners/?page=2000`",
+            "/api/v1/prisoners/?page=2000",
+            samejson.people_document("/api/v1/prisoners/?page=2000", page=2000),
+            PEOPLE_PAGE % 99950,
+        ),
+        listed(
             "`/api/v1/releases/` deep page by `cursor`",
-            get(client, cursor_url),
-            query(releases_page(keyset=_keyset(cursor_url))),
+            cursor_url,
+            samejson.releases_document(cursor_url, keyset=_keyset(cursor_url)),
+            releases_page(keyset=_keyset(cursor_url)),
         ),
-        ("`/api/v1/releases/`", get(client, "/api/v1/releases/"), query(RELEASES_PAGE)),
-        (
+        listed("`/api/v1/releases/`", "/api/v1/releases/", first_releases, RELEASES_PAGE),
+        listed(
             "`/api/v1/releases/`, rows by the serializer (before)",
-            through_serializer(get(client, "/api/v1/releases/")),
-            query(RELEASES_PAGE),
+            "/api/v1/releases/",
+            first_releases,
+            RELEASES_PAGE,
+            serializer=True,
         ),
-        ("`/api/v1/stats/` computed afresh", fresh(get(client, "/api/v1/stats/")), query(STATS)),
-        ("`/api/v1/stats/` (summaries cached, page cache off)", get(client, "/api/v1/stats/"), query(STATS)),
-        (
-            "`/api/v1/release-events/<biggest>/`",
-            get(client, "/api/v1/release-events/synthetic-release-1/"),
-            query(EVENT_PEOPLE),
-        ),
-        (
-            "`/api/v1/destinations/UA/`",
-            get(client, "/api/v1/destinations/UA/"),
-            query(EVENT_PEOPLE.replace("r.event_id = 1", "r.destination_id = 2")),
-        ),
-        ("`/api/v1/deals/<all events>/`", get(client, "/api/v1/deals/synthetic-deal/"), query(EVENT_PEOPLE)),
-        ("page `/deals/<all events>/`", get(client, "/deals/synthetic-deal/"), query(EVENT_PEOPLE)),
-        ("page `/countries/BY/`", get(client, "/countries/BY/"), query(DASHBOARD)),
-        ("page `/releases/` (events list)", get(client, "/releases/"), query(EVENTS_LIST)),
-        ("page `/deals/` (deals list)", get(client, "/deals/"), query(EVENTS_LIST)),
-        ("page `/destinations/` (destinations list)", get(client, "/destinations/"), query(DASHBOARD)),
-        ("`/api/v1/release-events/` (events list)", get(client, "/api/v1/release-events/"), query(EVENTS_LIST)),
-        ("page `/releases/<biggest>/`", get(client, "/releases/synthetic-release-1/"), query(EVENT_PEOPLE)),
-        (
-            "page `/releases/<biggest>/` computed afresh",
-            fresh(get(client, "/releases/synthetic-release-1/")),
-            query(EVENT_PEOPLE),
-        ),
-        (
-            "page `/destinations/UA/`",
-            get(client, "/destinations/UA/"),
-            query(EVENT_PEOPLE.replace("r.event_id = 1", "r.destination_id = 2")),
-        ),
-        ("page `/` computed afresh", fresh(get(client, "/")), query(DASHBOARD)),
-        ("page `/` (summaries cached, page cache off)", get(client, "/"), query(DASHBOARD)),
-        ("page `/prisoners/` (capped count)", get(client, "/prisoners/"), query(PEOPLE_PAGE % 0)),
-        *((label, get(client, url), query(baseline)) for label, url, baseline in FILTER_CASES),
     ]
+    filters = [listed(label, url, document, thin) for label, url, thin, document in FILTER_CASES]
+    return (
+        listed_cases
+        + [
+            (*case, None)
+            for case in [
+                ("`/api/v1/stats/` computed afresh", fresh(get(client, "/api/v1/stats/")), query(STATS)),
+                ("`/api/v1/stats/` (summaries cached, page cache off)", get(client, "/api/v1/stats/"), query(STATS)),
+                (
+                    "`/api/v1/release-events/<biggest>/`",
+                    get(client, "/api/v1/release-events/synthetic-release-1/"),
+                    query(EVENT_PEOPLE),
+                ),
+                (
+                    "`/api/v1/destinations/UA/`",
+                    get(client, "/api/v1/destinations/UA/"),
+                    query(EVENT_PEOPLE.replace("r.event_id = 1", "r.destination_id = 2")),
+                ),
+                ("`/api/v1/deals/<all events>/`", get(client, "/api/v1/deals/synthetic-deal/"), query(EVENT_PEOPLE)),
+                ("page `/deals/<all events>/`", get(client, "/deals/synthetic-deal/"), query(EVENT_PEOPLE)),
+                ("page `/countries/BY/`", get(client, "/countries/BY/"), query(DASHBOARD)),
+                ("page `/releases/` (events list)", get(client, "/releases/"), query(EVENTS_LIST)),
+                ("page `/deals/` (deals list)", get(client, "/deals/"), query(EVENTS_LIST)),
+                ("page `/destinations/` (destinations list)", get(client, "/destinations/"), query(DASHBOARD)),
+                ("`/api/v1/release-events/` (events list)", get(client, "/api/v1/release-events/"), query(EVENTS_LIST)),
+                ("page `/releases/<biggest>/`", get(client, "/releases/synthetic-release-1/"), query(EVENT_PEOPLE)),
+                (
+                    "page `/releases/<biggest>/` computed afresh",
+                    fresh(get(client, "/releases/synthetic-release-1/")),
+                    query(EVENT_PEOPLE),
+                ),
+                (
+                    "page `/destinations/UA/`",
+                    get(client, "/destinations/UA/"),
+                    query(EVENT_PEOPLE.replace("r.event_id = 1", "r.destination_id = 2")),
+                ),
+                ("page `/` computed afresh", fresh(get(client, "/")), query(DASHBOARD)),
+                ("page `/` (summaries cached, page cache off)", get(client, "/"), query(DASHBOARD)),
+                ("page `/prisoners/` (capped count)", get(client, "/prisoners/"), query(PEOPLE_PAGE % 0)),
+            ]
+        ]
+        + filters
+    )
 
 
 # The people CSV's columns as one hand-written query: the same rows, order and visibility rules (a withheld
@@ -651,6 +784,40 @@ def _load(port, url, seconds, connections, languages=False):
     }
 
 
+def _ms(times):
+    return f"{pct(times, 0.5):.1f} / {pct(times, 0.95):.1f}"
+
+
+def _ratio(mine, base):
+    return f"{pct(mine, 0.95) / max(pct(base, 0.95), 0.01):.1f}x"
+
+
+def check_baselines(all_cases, only=""):
+    """Check every list case's baseline (`ListCase.check`) and print the outcome, on the data as built and once more
+    with `samejson.EDGE_ROWS` added in a transaction rolled back after (summaries computed afresh meanwhile, so
+    nothing cached before them is served); 0 when every baseline returns the API's JSON."""
+    from django.db import transaction
+
+    listed = [
+        (label, case)
+        for label, _project, _baseline, case in all_cases
+        if case is not None and (not only or any(part in label for part in only.split("|")))
+    ]
+    failed = 0
+    for data in ("as built", "with the edge rows"):
+        with transaction.atomic():
+            if data != "as built":
+                samejson.add_edge_rows()
+            with uncached():
+                for label, case in listed:
+                    difference = case.check()
+                    failed += bool(difference)
+                    outcome = f"DIFFERS: {label}: {difference}" if difference else f"same JSON: {label}"
+                    print(f"{data}: {outcome}" + (f" ({case.ignored_note})" if case.ignored_note else ""), flush=True)
+            transaction.set_rollback(True)
+    return 1 if failed else 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--people", type=int, default=1_000_000)
@@ -675,10 +842,22 @@ def main():
         default="",
         help="only the cases whose label contains this text, or one of several: 'a|b' (no cached runs)",
     )
+    parser.add_argument(
+        "--check-baselines",
+        action="store_true",
+        help="only check that each list case's baseline returns the API's JSON document (bench/samejson.py), then stop",
+    )
+    parser.add_argument(
+        "--thin-baselines",
+        action="store_true",
+        help="also time, next to each list case, the thin query of a few columns that stood for it before",
+    )
     args = parser.parse_args()
     name = settings.DATABASES["default"]["NAME"]
-    if connection.vendor != "postgresql" or not (name.startswith("tracker_reads") or name.endswith("bench")):
-        sys.exit(f"refusing database {name!r}: PostgreSQL named tracker_reads* or *bench only")
+    if connection.vendor != "postgresql" or not (
+        name.startswith("tracker_reads") or name.endswith("bench") or name.endswith("_reads")
+    ):
+        sys.exit(f"refusing database {name!r}: PostgreSQL named tracker_reads*, *_reads or *bench only")
     if args.build:
         build(args.people)
     if args.surge_only:
@@ -686,16 +865,23 @@ def main():
     settings.READ_CACHE_PAGE_SECONDS = 0  # the work itself; summaries cached as in production
     settings.READ_CACHE_SUMMARY_SECONDS = 3600
     cache.clear()
+    if args.check_baselines:
+        sys.exit(check_baselines(cases(args.people), args.only))
     rows = []
-    for label, project, baseline in cases(args.people) if args.runs else []:
+    for label, project, baseline, listed in cases(args.people) if args.runs else []:
         if args.only and not any(part in label for part in args.only.split("|")):
             continue
         project()  # warm
-        mine, base = timed_pair(project, baseline, args.runs)
-        rows.append((label, mine, base))
+        if listed is not None:  # the baseline must return the API's document, or its figures compare nothing
+            difference = listed.check()
+            if difference:
+                raise BaselineDiffers(f"{label}: the baseline's JSON differs from the API's at {difference}")
+        thin = [listed.thin_baseline()] if listed is not None and args.thin_baselines else []
+        mine, base, *thin_times = timed_pair(project, baseline, args.runs, *thin)
+        rows.append((label, mine, base, thin_times[0] if thin_times else None))
         print(
             f"{label}: {pct(mine, 0.5):.1f} / {pct(mine, 0.95):.1f} ms  vs  {pct(base, 0.5):.1f} / "
-            f"{pct(base, 0.95):.1f} ms",
+            f"{pct(base, 0.95):.1f} ms" + (f"  (thin {_ms(thin_times[0])} ms)" if thin_times else ""),
             flush=True,
         )
     settings.READ_CACHE_PAGE_SECONDS = 300
@@ -708,12 +894,16 @@ def main():
         run()
         times, _ = timed_pair(run, None, args.runs)
         cached.append((url, times))
-    print("\n| case | project p50 / p95 ms | one query p50 / p95 ms | ratio p95 |\n|---|---|---|---|")
-    for label, mine, base in rows:
-        print(
-            f"| {label} | {pct(mine, 0.5):.1f} / {pct(mine, 0.95):.1f} | {pct(base, 0.5):.1f} / {pct(base, 0.95):.1f} "
-            f"| {pct(mine, 0.95) / max(pct(base, 0.95), 0.01):.1f}x |"
-        )
+    print(
+        "\n| case | project p50 / p95 ms | one query p50 / p95 ms (lists: the same JSON) | ratio p95 |"
+        + (" thin query p50 / p95 ms | ratio p95 to thin |" if args.thin_baselines else "")
+    )
+    print("|---|---|---|---|" + ("---|---|" if args.thin_baselines else ""))
+    for label, mine, base, thin in rows:
+        line = f"| {label} | {_ms(mine)} | {_ms(base)} | {_ratio(mine, base)} |"
+        if args.thin_baselines:
+            line += f" {_ms(thin)} | {_ratio(mine, thin)} |" if thin else " | |"
+        print(line)
     print("\n| cached (anonymous, read cache on) | p50 / p95 ms |\n|---|---|")
     for url, times in cached:
         print(f"| `{url}` | {pct(times, 0.5):.2f} / {pct(times, 0.95):.2f} |")
