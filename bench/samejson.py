@@ -287,9 +287,13 @@ def people_document(url, where="", order="name", page=1, from_ids=None, extra_or
 
 
 def released_where(condition, join=""):
-    """The people list's release filters (`people.filtersets.releases_matching`): any release of theirs, drafts
-    included, as the API's EXISTS has it."""
-    return f"AND EXISTS (SELECT 1 FROM releases_release r {join} WHERE r.prisoner_id = p.id AND {condition})"
+    """The people list's release filters (`people.filtersets.releases_matching`): a release of theirs the public
+    may see (not a draft, nor in a draft event)."""
+    return (
+        f"AND EXISTS (SELECT 1 FROM releases_release r {join} WHERE r.prisoner_id = p.id AND NOT r.is_draft"
+        " AND NOT EXISTS (SELECT 1 FROM releases_releaseevent de WHERE de.id = r.event_id AND de.is_draft)"
+        f" AND {condition})"
+    )
 
 
 def event_id(slug):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from prisoners.models import Detention, Prisoner, Visibility
 from prisoners.search import search_prisoners
 from prisoners.timeline import HELD
-from prisoners.visibility import published, reader_sort_name, visible_prisoners
+from prisoners.visibility import published, reader_sort_name, visible_prisoners, without_drafts
 from releases.models import Release, ReleaseEvent, SanctionsDeal
 from tracker import glossary
 from tracker.filters import (
@@ -40,9 +40,13 @@ def with_sort_name(queryset, user):
     return queryset.annotate(sort_name=reader_sort_name(user))
 
 
-def releases_matching(*, release_event=None, destination=None, deal=None, released_after=None, released_before=None):
-    """Releases meeting every given condition; the date is the release's own or its event's."""
-    releases = Release.objects.with_effective_date()
+def releases_matching(
+    user, *, release_event=None, destination=None, deal=None, released_after=None, released_before=None
+):
+    """Releases the reader may see meeting every given condition; the date is the release's own or its event's.
+    A release awaiting review counts only for readers who may see drafts: otherwise a filter would tell the public
+    that it exists."""
+    releases = without_drafts(user, Release.objects.with_effective_date())
     if release_event:
         releases = releases.filter(event=release_event)
     if destination:
@@ -56,10 +60,11 @@ def releases_matching(*, release_event=None, destination=None, deal=None, releas
     return releases
 
 
-def latest_release_date():
-    """A person's latest release date (the release's own, else its event's), for sorting by "released"."""
+def latest_release_date(user):
+    """A person's latest release date the reader may see (the release's own, else its event's; drafts only for
+    readers who may see them), for sorting by "released"."""
     latest = (
-        Release.objects.filter(prisoner=OuterRef("pk"))
+        without_drafts(user, Release.objects.filter(prisoner=OuterRef("pk")))
         .annotate(on=Coalesce("date", "event__date"))
         .order_by(F("on").desc(nulls_last=True))
         .values("on")[:1]
@@ -136,7 +141,7 @@ class PrisonerFilterSet(FilterSet):
 
         release_terms = {name: data.get(name) for name in RELEASE_FILTERS}
         if any(release_terms.values()):
-            queryset = queryset.filter(Exists(releases_matching(**release_terms).filter(prisoner=OuterRef("pk"))))
+            queryset = queryset.filter(Exists(releases_matching(user, **release_terms).filter(prisoner=OuterRef("pk"))))
 
         detentions = Detention.objects.filter(prisoner=OuterRef("pk"))
         if data.get("detained_after"):
@@ -150,7 +155,7 @@ class PrisonerFilterSet(FilterSet):
 
         if data.get("ordering"):
             if any(term.lstrip("-") == "released" for term in data["ordering"]):
-                queryset = queryset.annotate(last_released_on=latest_release_date())
+                queryset = queryset.annotate(last_released_on=latest_release_date(user))
             return ordered_by(self.filters["ordering"].filter(queryset, data["ordering"]))
         if data.get("search") and queryset.query.order_by:
             return ordered_by(queryset)  # keep the search's own ranking

@@ -15,6 +15,7 @@ from prisoners.models import Detention, NameVariant
 from prisoners.visibility import is_withheld_for, redact
 from tracker.api.links import url_maker
 from tracker.api.prepared import PageQuery
+from tracker.translated import translated
 from tracker.values import country_codes, format_partial_date
 
 PERSON_FIELDS = (
@@ -57,7 +58,7 @@ RELEASE_FIELDS = (
     "stripped_of_citizenship",
     "event",
     "event__slug",
-    "event__title",
+    "event_title",  # `tracker.translated.translated("event__title")`, the reader's language
     "event__date",
     "destination",
     "destination__country",
@@ -126,6 +127,7 @@ def person_list_rows(request, people, releases, format=None):
     detentions = _grouped(PAGE_DETENTIONS.rows(ids))
     timeline = _grouped(
         releases.filter(prisoner__in=ids)
+        .annotate(event_title=translated("event__title"))
         .order_by("prisoner", F("effective_date").asc(nulls_first=True), "id")
         .values_list(*RELEASE_FIELDS)
     )

@@ -18,6 +18,7 @@ from prisoners.api.csv_rows import PERSON_FIELDS  # the same columns as the Pyth
 from prisoners.models import DatePrecision, NameVariant, Prisoner, Source
 from prisoners.visibility import redacted_sql, visible_sources
 from tracker.api.csv_copy import neutralised
+from tracker.translated import translated
 
 # What Python's str.strip() strips (a charge is `c.strip()` in `Detention.charge_list`).
 WHITESPACE = "".join(chr(code) for code in range(0x3001) if chr(code).isspace())
@@ -100,7 +101,7 @@ def _latest_release(releases, people):
             "prisoner_id",
             "effective_date",
             event_slug=F("event__slug"),
-            event_title=F("event__title"),
+            event_title=translated("event__title"),
             event_date=F("event__date"),
             destination_country=F("destination__country"),
         )

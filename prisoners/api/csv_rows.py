@@ -13,6 +13,7 @@ from django.urls import reverse
 from prisoners.models import Detention, NameVariant, Source
 from prisoners.visibility import is_withheld_for, redact, visible_sources
 from tracker.api.csv_export import in_chunks, url_maker
+from tracker.translated import translated
 from tracker.values import country_codes, format_partial_date
 
 PERSON_FIELDS = (
@@ -74,9 +75,10 @@ def person_csv_rows(request, queryset, releases, chunk_size=2000):
         last_release = {
             row[0]: row
             for row in releases.filter(prisoner__in=ids)
+            .annotate(event_title=translated("event__title"))
             .order_by("prisoner", F("effective_date").asc(nulls_first=True), "id")
             .values_list(
-                "prisoner", "effective_date", "event__slug", "event__title", "event__date", "destination__country"
+                "prisoner", "effective_date", "event__slug", "event_title", "event__date", "destination__country"
             )
         }
         sources = _grouped(

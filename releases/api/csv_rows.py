@@ -10,6 +10,7 @@ from prisoners.models import Source
 from prisoners.visibility import is_withheld_for, redact, visible_sources
 from releases.models import Release
 from tracker.api.csv_export import in_chunks, url_maker
+from tracker.translated import translated
 
 RELEASE_FIELDS = (
     "id",
@@ -21,7 +22,7 @@ RELEASE_FIELDS = (
     "destination__country",
     "outcome",
     "confidence",
-    "event__title",
+    "event_title",  # `tracker.translated.translated("event__title")`, the reader's language
     "event__date",
     "freed_at_home",
     *Release.CONDITIONS,
@@ -41,7 +42,8 @@ def release_csv_rows(request, queryset, chunk_size=2000):
     """Rows (dicts keyed by `ReleaseViewSet.csv_columns`) of the releases in `queryset`, in its order."""
     user = request.user
     person_url = url_maker(request, reverse("prisoner-detail-page", args=[0]))
-    releases = queryset.with_effective_date().values_list(*RELEASE_FIELDS).iterator(chunk_size=chunk_size)
+    releases = queryset.with_effective_date().annotate(event_title=translated("event__title"))
+    releases = releases.values_list(*RELEASE_FIELDS).iterator(chunk_size=chunk_size)
     source_order = [f"{field}" for field in Source._meta.ordering]
     for chunk in in_chunks(releases, chunk_size):
         sources = {}

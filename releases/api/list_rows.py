@@ -33,7 +33,7 @@ RELEASE_FIELDS = (
     "prisoner__visibility",
     "event_id",
     "event__slug",
-    "event__title",
+    "event_title",  # annotated by the view: `tracker.translated.translated("event__title")`
     "event__date",
     "date",
     "date_precision",
@@ -142,7 +142,7 @@ def release_list_rows(request, releases, format=None):
                 "id": release["event_id"],
                 "url": event_url(release["event__slug"]),
                 "slug": release["event__slug"],
-                "title": release["event__title"],
+                "title": release["event_title"],
                 "date": release["event__date"].isoformat(),
             },
             "date": date,

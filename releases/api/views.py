@@ -69,6 +69,7 @@ from releases.selectors import (
 from releases.stats import all_stats
 from tracker.api.pagination import sort_terms
 from tracker.api.permissions import ReadOnly
+from tracker.translated import translated
 from tracker.values import parse_country
 
 
@@ -259,6 +260,7 @@ class ReleaseViewSet(RecordViewSet):
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset()).select_related(None).prefetch_related(None)
         sort_keys = [name for name, _descending in sort_terms(queryset) or () if name not in RELEASE_FIELDS]
+        queryset = queryset.annotate(event_title=translated("event__title"))  # in the reader's language
         page = self.paginate_queryset(queryset.values(*RELEASE_FIELDS, *sort_keys))
         return self.get_paginated_response(release_list_rows(request, page, format=self.format_kwarg))
 
