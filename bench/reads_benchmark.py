@@ -28,6 +28,7 @@ Refuses a database whose name does not start with "tracker_reads" or end in "_re
 
 import argparse
 import http.client
+import json
 import os
 import re
 import shutil
@@ -621,6 +622,53 @@ def _editor(every, stop):
     return count
 
 
+# Run in a source tree of its own (this one, or `--surge-baseline`'s): the work that a write leaves to the readers.
+_REFRESH_SCRIPT = """
+import json, sys, time, django
+django.setup()
+from django.conf import settings
+settings.READ_CACHE_PAGE_SECONDS = 0
+settings.READ_CACHE_SUMMARY_SECONDS = 3600
+settings.READ_CACHE_BACKGROUND_REFRESH = False
+settings.READ_CACHE_SUMMARY_REFRESH_SECONDS = 0
+settings.ALLOWED_HOSTS = ["*"]
+settings.PAGE_THROTTLE_RATE = None
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from tracker.read_cache import bump_records_version
+with connection.cursor() as cursor:
+    cursor.execute("SET max_parallel_workers_per_gather = 0")  # as the background refresh plans
+urls, rounds = json.loads(sys.argv[1]), int(sys.argv[2])
+cache.clear()
+client = Client()
+for url in urls:
+    client.get(url)
+times = []
+for _ in range(rounds):
+    bump_records_version(visibility=False)
+    started = time.perf_counter()
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    times.append((time.perf_counter() - started) * 1000)
+print(json.dumps(times))
+"""
+
+
+def refresh_cost(urls, rounds, tree=ROOT):
+    """Milliseconds to serve `urls` once after a write that changed nobody's view, every summary due and computed
+    in process (the page cache off): what a stream of writes makes the server recompute, per round."""
+    out = subprocess.run(
+        [str(ROOT / ".venv/bin/python"), "-c", _REFRESH_SCRIPT, json.dumps(urls), str(rounds)],
+        cwd=tree,
+        env=dict(os.environ, PYTHONPATH=str(tree), DJANGO_SETTINGS_MODULE="tracker.settings"),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def surge(urls, seconds, connections=50, write_every=0.0, tree=ROOT, languages=False):
     port = _free_port()
     env = dict(
@@ -835,6 +883,13 @@ def main():
         "--surge-writes", type=float, default=0.0, help="during the surge, a write through the services every N s"
     )
     parser.add_argument(
+        "--refresh-rounds",
+        type=int,
+        default=0,
+        help="time serving `/` and the biggest event page in four languages after a write, summaries due (N rounds;"
+        " next to --surge-baseline's tree when given)",
+    )
+    parser.add_argument(
         "--surge-languages", action="store_true", help="during the surge, each page asked for in all four languages"
     )
     parser.add_argument(
@@ -914,6 +969,15 @@ def main():
             f"last line {last!r}); COPY of the same columns: {' / '.join(f'{t:.1f}' for t in copies)} s; "
             f"ratio {min(projects) / min(copies):.1f}x (best of each)"
         )
+    if args.refresh_rounds:
+        pages = [f"{prefix}{url}" for url in ("/", f"/releases/{BIGGEST_EVENT_SLUG}/") for prefix in LANGUAGE_PREFIXES]
+        trees = [("before", Path(args.surge_baseline).resolve())] if args.surge_baseline else []
+        print("\n| after a write, every summary due: `/` and the biggest event page in 4 languages | ms per round |")
+        print("|---|---|")
+        for _turn in range(2):  # alternately, so that both see the same moments of the machine
+            for name, tree in trees + [("now", ROOT)]:
+                times = refresh_cost(pages, args.refresh_rounds, tree)
+                print(f"| {name} | {', '.join(f'{t:,.0f}' for t in times)} |", flush=True)
     if args.surge_seconds:
         trees = [("before", Path(args.surge_baseline).resolve())] if args.surge_baseline else []
         results = {}
