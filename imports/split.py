@@ -73,8 +73,14 @@ def row_keys(values):
     born = values.get("birth_date")
     one_word = isinstance(born, str) and bool(born.strip())
     names = [values.get(column) for column in NAME_COLUMNS] + _items(values.get("aliases"))
+    folded = set()
     for name in names:
         if isinstance(name, str) and name.strip():
+            # The same words in another order ("Surname Given" as an alias) have the same keys: folded once.
+            words = " ".join(sorted(name.casefold().split()))
+            if words in folded:
+                continue
+            folded.add(words)
             whole, parts = identity_keys(name)
             keys.extend(hash(key) for key in whole | parts if one_word or " " in key)
     return keys
