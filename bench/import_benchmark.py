@@ -344,7 +344,7 @@ def summary(result):
     for name, label in (
         ("baseline", "import, baseline code"),
         ("import", "import, this code (a real worker)"),
-        *((name, f"import, this code, {name.split('_')[1]} workers") for name in result if name.endswith("_workers")),
+        *((name, f"import, this code, {result[name]['workers']} worker(s)") for name in result if "_workers" in name),
         ("import_again", "the same file again (all unchanged)"),
         ("copy", "PostgreSQL COPY of the file (text columns, no index)"),
         ("django_import_export", "django-import-export, bulk, people table alone"),
@@ -355,7 +355,7 @@ def summary(result):
         peak = run.get("worker_peak_mb") or run.get("peak_mb")
         memory = f"{peak} MB" if peak else "(server side)"
         lines.append(f"| {label} | {run['rows']:,} | {run['seconds']} | {run['rows_per_second']:,} | {memory} |")
-    runs = [name for name in result if name in ("baseline", "import") or name.endswith("_workers")]
+    runs = [name for name in result if name in ("baseline", "import") or "_workers" in name]
     phases = [result[name]["phases_seconds"] for name in runs]
     if phases:
         names = sorted({phase for timing in phases for phase in timing}, key=lambda phase: -phases[0].get(phase, 0))
@@ -414,6 +414,8 @@ def main():
             reset_database()
             ensure_event()
         name = "import" if index == 0 else f"import_{workers}_workers"
+        while name in result:  # the same count again (e.g. --workers 1,2,2,1): its own line
+            name += "_again"
         result[name] = run_import(path, args.rows, workers=workers)
     if args.second_pass:
         result["import_again"] = run_import(path, args.rows)
