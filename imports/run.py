@@ -131,10 +131,18 @@ def _fail_part(part, worker_id, message):
         )
 
 
+try:
+    from psycopg2 import OperationalError as PostgresOperationalError
+except ImportError:  # SQLite-only installs
+    PostgresOperationalError = OperationalError
+# COPY goes past Django's error wrapper, so psycopg2's own errors can surface too.
+TRANSIENT = (OperationalError, PostgresOperationalError)
+
+
 def is_deadlock(exc):
     """A deadlock between two transactions (PostgreSQL broke it by rolling this one back): run the batch again."""
-    cause = getattr(exc, "__cause__", None)
-    return getattr(cause, "pgcode", None) in ("40P01", "40001")
+    codes = {getattr(exc, "pgcode", None), getattr(getattr(exc, "__cause__", None), "pgcode", None)}
+    return bool(codes & {"40P01", "40001"})
 
 
 def _finish_failed(job_id, worker_id, message):
@@ -531,10 +539,10 @@ class ImportRun:
             try:
                 self.write_batch(plans, errors, failed, last_row)
                 return
-            except (*WRITE_CONFLICTS, OperationalError) as exc:
+            except (*WRITE_CONFLICTS, *TRANSIENT) as exc:
                 # Another import (or another part of this one) wrote the same people or sources meanwhile, or
                 # PostgreSQL broke a deadlock with it: match again against what it committed.
-                if attempt == 3 or (isinstance(exc, OperationalError) and not is_deadlock(exc)):
+                if attempt == 3 or (isinstance(exc, TRANSIENT) and not is_deadlock(exc)):
                     raise
                 logger.warning("Import job %s: batch ending at row %s conflicted; retrying.", job.pk, last_row)
                 self.source_ids.clear()

@@ -355,3 +355,44 @@ def test_two_real_workers_split_a_job_and_one_killed_mid_part_loses_nothing(
     assert ImportJobPart.objects.get(pk=part.pk).attempts == 2
     assert end_state() == expected_state
     assert outcome(job) == expected_outcome
+
+
+@pytest.mark.django_db
+def test_a_batch_rolled_back_by_a_deadlock_is_run_again_and_other_database_errors_are_not(
+    settings, monkeypatch, importer, december_event, sent_parts
+):
+    """Two parts can wait on each other's locks (a name word, a source link): PostgreSQL breaks the deadlock by
+    rolling one batch back, and that batch is matched and written again, as after a unique-key conflict."""
+    from django.db import OperationalError
+
+    class Deadlock(Exception):
+        pgcode = "40P01"
+
+    class DiskFull(Exception):
+        pgcode = "53100"
+
+    def failing_once(cause):
+        real_write_batch = ImportRun.write_batch
+        state = {"raised": False}
+
+        def write_batch(self, *args):
+            if not state["raised"]:
+                state["raised"] = True
+                error = OperationalError("could not write")
+                error.__cause__ = cause()
+                raise error
+            return real_write_batch(self, *args)
+
+        return write_batch
+
+    split_settings(settings)
+    job = new_job(mixed_file(), user=importer)
+    run_import(job.pk, split=True)
+    first, second, *_rest = ImportJobPart.objects.filter(job=job).order_by("number")
+    monkeypatch.setattr(ImportRun, "write_batch", failing_once(Deadlock))
+    assert run_part(first.pk).status == "succeeded"
+    assert ImportJob.objects.get(pk=job.pk).rows_done == first.rows
+
+    monkeypatch.setattr(ImportRun, "write_batch", failing_once(DiskFull))
+    assert run_part(second.pk).status == "failed"
+    assert ImportJob.objects.get(pk=job.pk).status == "failed"
