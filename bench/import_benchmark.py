@@ -176,13 +176,16 @@ def schema_of(tree):
     return moved
 
 
-def run_import(path, rows, tree=PROJECT):
+def run_import(path, rows, tree=PROJECT, workers=1):
+    """The import through `workers` real worker processes (solo pool each): with more than one, a job above
+    IMPORT_SPLIT_ROWS is split into parts (imports.split), as many as the workers answering Celery's inspect."""
     from imports.jobs import create_import_job
     from imports.models import ImportJob
     from tracker.history import system_user
 
-    worker = start_worker(tree)
-    time.sleep(4)  # let the worker connect before the clock starts
+    pool = [start_worker(tree) for _ in range(workers)]
+    worker = pool[0]
+    time.sleep(4 + workers)  # let the workers connect before the clock starts
     idle_mb = current_memory_mb(worker.pid)
     try:
         started = time.perf_counter()
@@ -192,16 +195,25 @@ def run_import(path, rows, tree=PROJECT):
         samples = []
         while True:
             job.refresh_from_db()
-            samples.append(current_memory_mb(worker.pid))
+            samples.append(max(current_memory_mb(w.pid) for w in pool))
             if job.is_finished:
                 break
             time.sleep(0.5)
         elapsed = time.perf_counter() - started
-        peak_mb = peak_memory_mb(worker.pid)
+        peak_mb = max(peak_memory_mb(w.pid) for w in pool)
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(timeout=60)
+        for each in pool:
+            os.killpg(each.pid, signal.SIGTERM)
+        for each in pool:
+            each.wait(timeout=60)
+    try:
+        parts = list(job.parts.values("timings"))
+    except Exception:  # the baseline's schema has no parts
+        parts = []
     return {
+        "workers": workers,
+        "parts": len(parts),
+        "parts_timings": [p["timings"] for p in parts],
         "rows": rows,
         "status": job.status,
         "counts": job.counts,
@@ -332,6 +344,7 @@ def summary(result):
     for name, label in (
         ("baseline", "import, baseline code"),
         ("import", "import, this code (a real worker)"),
+        *((name, f"import, this code, {result[name]['workers']} worker(s)") for name in result if "_workers" in name),
         ("import_again", "the same file again (all unchanged)"),
         ("copy", "PostgreSQL COPY of the file (text columns, no index)"),
         ("django_import_export", "django-import-export, bulk, people table alone"),
@@ -342,10 +355,11 @@ def summary(result):
         peak = run.get("worker_peak_mb") or run.get("peak_mb")
         memory = f"{peak} MB" if peak else "(server side)"
         lines.append(f"| {label} | {run['rows']:,} | {run['seconds']} | {run['rows_per_second']:,} | {memory} |")
-    phases = [result[name]["phases_seconds"] for name in ("baseline", "import") if name in result]
+    runs = [name for name in result if name in ("baseline", "import") or "_workers" in name]
+    phases = [result[name]["phases_seconds"] for name in runs]
     if phases:
-        names = sorted({phase for timing in phases for phase in timing}, key=lambda phase: -phases[-1].get(phase, 0))
-        head = " | ".join(name for name in ("baseline", "import") if name in result)
+        names = sorted({phase for timing in phases for phase in timing}, key=lambda phase: -phases[0].get(phase, 0))
+        head = " | ".join(runs)
         lines += ["", f"| Phase (s) | {head} |", "|---|" + "---|" * len(phases)]
         lines += [f"| {phase} | " + " | ".join(str(t.get(phase, "")) for t in phases) + " |" for phase in names]
     return "\n".join(lines)
@@ -359,6 +373,12 @@ def main():
     parser.add_argument("--profile", action="store_true", help="Run in this process under cProfile instead.")
     parser.add_argument("--baseline", type=Path, help="Another source tree: its import runs first, same file.")
     parser.add_argument("--no-django-import-export", action="store_true", help="Skip the library's run.")
+    parser.add_argument(
+        "--workers",
+        default="1",
+        help="Worker processes, e.g. 1,2: the import runs once per count (the database reset between), so one big "
+        "job split over several workers is measured next to one worker in the same run.",
+    )
     parser.add_argument("--django-import-export-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.django_import_export_child:
@@ -388,7 +408,15 @@ def main():
 
             call_command("migrate", verbosity=0)
             result["baseline"]["migrated_back"] = moved
-    result["import"] = run_import(path, args.rows)
+    counts = [int(n) for n in args.workers.split(",") if n.strip()]
+    for index, workers in enumerate(counts):
+        if index:
+            reset_database()
+            ensure_event()
+        name = "import" if index == 0 else f"import_{workers}_workers"
+        while name in result:  # the same count again (e.g. --workers 1,2,2,1): its own line
+            name += "_again"
+        result[name] = run_import(path, args.rows, workers=workers)
     if args.second_pass:
         result["import_again"] = run_import(path, args.rows)
     result["copy"] = run_copy(path, args.rows)

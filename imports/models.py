@@ -206,6 +206,8 @@ class ImportJob(models.Model):
     preview = models.JSONField(_("preview"), default=list, blank=True)
     timings = models.JSONField(_("seconds per phase"), default=dict, blank=True)
 
+    # Split over several workers (imports.split): how many parts; the parts hold the leases then.
+    parts_count = models.PositiveSmallIntegerField(_("parts"), default=0)
     # The lease: the worker named in lease_owner holds the job while heartbeat_at is fresh.
     lease_owner = models.CharField(max_length=120, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
@@ -260,6 +262,57 @@ class ImportJob(models.Model):
         if not (user and user.is_authenticated):
             return False
         return user.has_perm(IMPORT_PERMISSION) or self.created_by_id == user.pk
+
+
+class ImportJobPart(models.Model):
+    """One part of a large job split over several workers (`imports.split`): a range of rows, or the linked rows.
+
+    Each part has its own lease (`lease_owner` + `heartbeat_at`) and checkpoint (`rows_done`), as a job does:
+    a part whose worker died is re-sent by the watchdog and resumed after its last committed batch. The job
+    finishes when every part has; its counts and progress are the sums of its parts'.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        RUNNING = "running", _("running")
+        SUCCEEDED = "succeeded", _("succeeded")
+        FAILED = "failed", _("failed")
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="parts")
+    number = models.PositiveIntegerField()
+    first_row = models.PositiveIntegerField()
+    last_row = models.PositiveIntegerField()
+    # The range parts leave out the linked rows (people met in more than one range); the linked part runs only
+    # those, in file order.
+    linked = models.BooleanField(default=False)
+    skip_rows = models.JSONField(default=list, blank=True)
+    only_rows = models.JSONField(default=list, blank=True)
+    # The batches of a run by one worker (rows read // batch_size): a part cuts its batches where that run would,
+    # so rows that one worker would match against each other's stored records are matched so here too.
+    batch_size = models.PositiveIntegerField(default=2000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    rows_done = models.PositiveIntegerField(default=0, help_text=_("Committed checkpoint: the last row written."))
+    rows_counted = models.PositiveIntegerField(default=0, help_text=_("Rows of this part done."))
+    timings = models.JSONField(default=dict, blank=True)
+    lease_owner = models.CharField(max_length=120, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["job", "number"]
+        constraints = [models.UniqueConstraint(fields=["job", "number"], name="import_part_once")]
+        indexes = [models.Index(fields=["status", "heartbeat_at"])]
+
+    def __str__(self):
+        return f"{self.job_id}.{self.number}"
+
+    @property
+    def rows(self):
+        """How many rows this part runs."""
+        if self.linked:
+            return len(self.only_rows)
+        return self.last_row - self.first_row + 1 - len(self.skip_rows)
 
 
 class ImportFileChunk(models.Model):

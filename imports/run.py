@@ -12,16 +12,26 @@ import time
 from array import array
 from collections import defaultdict
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from imports.lease import LeaseLost, claim_job, heartbeat, hold_lease, new_worker_id
+from imports.lease import (
+    LeaseLost,
+    claim_job,
+    claim_part,
+    heartbeat,
+    hold_lease,
+    hold_part,
+    new_worker_id,
+    part_heartbeat,
+)
 from imports.limits import heartbeat_seconds, setting
-from imports.models import ImportJob, ImportRowError
+from imports.models import ImportJob, ImportJobPart, ImportRowError
 from imports.readers import ImportFileError, open_records
 from imports.rows import RowContext, clean_row
+from imports.split import parts_wanted, plan_parts
 from imports.writer import PREVIEW_ROWS, WRITE_CONFLICTS, BatchWriter
 from releases.models import Destination, ReleaseEvent
 from tracker.history import acting_as, system_user
@@ -35,16 +45,22 @@ MAX_WORDS_REMEMBERED = 100_000  # name words a run remembers having written (abo
 ANALYZE_AFTER_ROWS = 100  # see ImportRun.fresh_statistics
 
 
-def run_import(job_id, *, worker_id=None):
-    """Run (or resume) the job if no other worker holds it; returns the job, or None if not ours."""
+def run_import(job_id, *, worker_id=None, split=False, hostname=None):
+    """Run (or resume) the job if no other worker holds it; returns the job, or None if not ours.
+
+    With `split` (the worker's task), a job of more than IMPORT_SPLIT_ROWS rows is split into parts run by
+    several workers (`imports.split`) when more than one can run it; the parts are sent once the split is
+    committed, and this call returns with the job still running. The command door runs the job itself."""
     worker_id = worker_id or new_worker_id()
     job = claim_job(job_id, worker_id)
     if job is None:
         return None
     user = job.created_by or system_user()
+    run = None
     try:
         with acting_as(user):
-            ImportRun(job, worker_id, user).run()
+            run = ImportRun(job, worker_id, user, split=split, hostname=hostname)
+            run.run()
     except LeaseLost:
         logger.warning("Import job %s: lease lost, another worker continues it.", job_id)
         return ImportJob.objects.get(pk=job_id)
@@ -58,7 +74,75 @@ def run_import(job_id, *, worker_id=None):
             _("The import stopped on an unexpected error (%(error)s); rows before the last checkpoint are in.")
             % {"error": exc.__class__.__name__},
         )
+    if run is not None and run.split_parts:
+        send_parts(run.split_parts)
     return ImportJob.objects.get(pk=job_id)
+
+
+def send_parts(part_ids):
+    """Send each part of a split job to a worker (the split is committed: a worker finds them)."""
+    from imports.tasks import send_part
+
+    for part_id in part_ids:
+        send_part(part_id)
+
+
+def run_part(part_id, *, worker_id=None):
+    """Run (or resume) one part of a split job if no other worker holds it; returns the part, or None."""
+    worker_id = worker_id or new_worker_id()
+    part = claim_part(part_id, worker_id)
+    if part is None:
+        return None
+    job = part.job
+    user = job.created_by or system_user()
+    try:
+        with acting_as(user):
+            ImportRun(job, worker_id, user, part=part).run()
+    except LeaseLost:
+        logger.warning("Import part %s: lease lost, another worker continues it (or the job stopped).", part)
+    except ImportFileError as exc:
+        _fail_part(part, worker_id, str(exc))
+    except Exception as exc:
+        logger.exception("Import part %s stopped on an unexpected error", part)
+        _fail_part(
+            part,
+            worker_id,
+            _("The import stopped on an unexpected error (%(error)s); rows before the last checkpoint are in.")
+            % {"error": exc.__class__.__name__},
+        )
+    return ImportJobPart.objects.get(pk=part_id)
+
+
+def _fail_part(part, worker_id, message):
+    """A part that cannot go on fails its job (the other parts stop at their next batch)."""
+    with transaction.atomic():
+        try:
+            hold_part(part.pk, worker_id)
+        except LeaseLost:
+            return
+        ImportJobPart.objects.filter(pk=part.pk).update(status=ImportJobPart.Status.FAILED, lease_owner="")
+        ImportRowError.objects.create(job_id=part.job_id, row=None, field="file", message=message)
+        ImportJob.objects.filter(pk=part.job_id, status=ImportJob.Status.RUNNING).update(
+            status=ImportJob.Status.FAILED,
+            message=message,
+            finished_at=timezone.now(),
+            lease_owner="",
+            error_count=F("error_count") + 1,
+        )
+
+
+try:
+    from psycopg2 import OperationalError as PostgresOperationalError
+except ImportError:  # SQLite-only installs
+    PostgresOperationalError = OperationalError
+# COPY goes past Django's error wrapper, so psycopg2's own errors can surface too.
+TRANSIENT = (OperationalError, PostgresOperationalError)
+
+
+def is_deadlock(exc):
+    """A deadlock between two transactions (PostgreSQL broke it by rolling this one back): run the batch again."""
+    codes = {getattr(exc, "pgcode", None), getattr(getattr(exc, "__cause__", None), "pgcode", None)}
+    return bool(codes & {"40P01", "40001"})
 
 
 def _finish_failed(job_id, worker_id, message):
@@ -146,12 +230,17 @@ def unknown_columns_warning(job, unknown):
 class ImportRun:
     """One worker's pass over one job, from its checkpoint to the end of the file."""
 
-    def __init__(self, job, worker_id, user):
+    def __init__(self, job, worker_id, user, *, part=None, split=False, hostname=None):
         self.job = job
         self.worker_id = worker_id
         self.user = user
+        self.part = part  # an ImportJobPart: this run writes only its rows
+        self.may_split = split and part is None
+        self.hostname = hostname
+        self.split_parts = []  # the parts this run split the job into, to be sent
+        self.batch_rows = 0
         self.batch_size = max(1, setting("IMPORT_BATCH_SIZE", 2000))
-        self.timings = defaultdict(float, job.timings or {})
+        self.timings = defaultdict(float, (part.timings if part is not None else job.timings) or {})
         self.seen_external_ids = SeenKeys()  # hash() of each external id met in this file
         self.source_ids = {}
         self.words_sent = set()  # the name words this run has written (NameWord): each is sent once
@@ -164,7 +253,8 @@ class ImportRun:
         self.preview = list(job.preview or [])
         self.mapping = None  # the file's ColumnMapping, once open
         self.batch_values = {}  # row -> its mapped values, for the error report
-        self.unknown_reported = None
+        # The unknown columns of a split job were reported when it was split.
+        self.unknown_reported = None if part is None else 1 << 30
         self.beat_every = heartbeat_seconds()
         self.last_beat = time.monotonic()
 
@@ -172,7 +262,10 @@ class ImportRun:
         """Renew the lease while reading (empty rows, long cells, counting): a live job is never handed on."""
         now = time.monotonic()
         if now - self.last_beat >= self.beat_every:
-            heartbeat(self.job.pk, self.worker_id)
+            if self.part is not None:
+                part_heartbeat(self.part.pk, self.worker_id)
+            else:
+                heartbeat(self.job.pk, self.worker_id)
             self.last_beat = now
 
     def new_words(self, texts):
@@ -218,6 +311,8 @@ class ImportRun:
         started = time.perf_counter()
         stream = open_records(job, tick=self.keep_alive)
         self.timings["open"] += time.perf_counter() - started
+        if self.part is not None:
+            return self.run_part(stream)
         if job.total_rows is None:
             counted = time.perf_counter()
             job.total_rows = stream.count_rows()
@@ -232,6 +327,12 @@ class ImportRun:
             )
         # About twenty checkpoints per file, so progress moves for a few hundred rows too.
         self.batch_size = min(self.batch_size, max(MIN_STEP_ROWS, -(-(job.total_rows or 0) // PROGRESS_STEPS)))
+        if self.may_split and not job.dry_run and job.rows_done == 0 and not job.header_checked:
+            parts = parts_wanted(job.total_rows, self.hostname)
+            if parts > 1:
+                if self.split_into(parts, stream):
+                    return
+                stream = open_records(job, tick=self.keep_alive)  # read by the planner: read again
         resume_after = job.rows_done
         batch = []
         last_row = 0
@@ -254,6 +355,114 @@ class ImportRun:
         if batch or last_row > resume_after or not job.header_checked:
             self.apply_batch(batch, stream.mapping, last_row=max(last_row, resume_after))
         self.finish(max(last_row, resume_after))
+
+    def split_into(self, parts, stream):
+        """Plan the parts (reading the whole file once) and store them with the job's unknown-column warnings;
+        False (nothing stored) when the file is better run by one worker."""
+        job = self.job
+        started = time.perf_counter()
+        plan = plan_parts(stream, parts, job.total_rows, self.batch_size, tick=self.keep_alive)
+        self.timings["plan"] += time.perf_counter() - started
+        if plan is None or len(plan.ranges) < 2:
+            return False
+        now = timezone.now()
+        records = []
+        for first, last in plan.ranges:
+            skipped = [row for row in plan.linked if first <= row <= last]
+            records.append(dict(first_row=first, last_row=last, skip_rows=skipped))
+        if plan.linked:
+            records.append(dict(first_row=plan.linked[0], last_row=plan.linked[-1], linked=True, only_rows=plan.linked))
+        warnings = [unknown_columns_warning(job, columns) for columns in plan.unknown_batches]
+        with transaction.atomic():
+            hold_lease(job.pk, self.worker_id)
+            created = ImportJobPart.objects.bulk_create(
+                [
+                    ImportJobPart(job=job, number=n, enqueued_at=now, batch_size=self.batch_size, **r)
+                    for n, r in enumerate(records, 1)
+                ]
+            )
+            ImportRowError.objects.bulk_create(warnings)
+            ImportJob.objects.filter(pk=job.pk).update(
+                parts_count=len(created),
+                total_rows=plan.last_row,
+                header_checked=True,
+                lease_owner="",
+                heartbeat_at=now,
+                error_count=F("error_count") + len(warnings),
+                timings=self.rounded_timings(),
+            )
+        self.split_parts = list(ImportJobPart.objects.filter(job=job).order_by("number").values_list("pk", flat=True))
+        logger.info("Import job %s split into %s parts (%s linked rows).", job.pk, len(created), len(plan.linked))
+        return True
+
+    def run_part(self, stream):
+        """This part's rows: its range without the linked rows, or the linked rows alone; from its checkpoint.
+
+        Its batches end where a run by one worker would end them (every `part.batch_size` rows read), as well as
+        after `part.batch_size` rows: rows of one batch are matched against what was stored before it, not
+        against each other, so the same cuts give the same matches."""
+        part = self.part
+        only = set(part.only_rows) if part.linked else None
+        skip = set(part.skip_rows)
+        first, last = part.first_row, part.last_row
+        self.batch_size = size = max(1, part.batch_size)
+        resume_after = part.rows_done
+        batch = []
+        batch_of = None  # the batch of a run by one worker the rows in `batch` belong to
+        read = 0
+        mark = time.perf_counter()
+        for row, values, problem in stream:
+            read += 1
+            if row > last:
+                break
+            if row < first or (row not in only if only is not None else row in skip):
+                continue
+            if row <= resume_after:
+                # Done before a restart: only remember its external id, so duplicates are still caught.
+                external_id = values.get("external_id") if values else None
+                if isinstance(external_id, str) and external_id:
+                    self.seen_external_ids.add(hash(external_id))
+                continue
+            if batch and (read - 1) // size != batch_of:
+                self.timings["read"] += time.perf_counter() - mark
+                self.apply_batch(batch, stream.mapping, last_row=batch[-1][0])
+                batch = []
+                mark = time.perf_counter()
+            batch_of = (read - 1) // size
+            batch.append((row, values, problem))
+        self.timings["read"] += time.perf_counter() - mark
+        if batch:
+            self.apply_batch(batch, stream.mapping, last_row=batch[-1][0])
+        self.finish_part()
+
+    def finish_part(self):
+        """This part is done; the last part done finishes the job (counts and progress are already summed)."""
+        job, part = self.job, self.part
+        with transaction.atomic():
+            hold_part(part.pk, self.worker_id)
+            ImportJobPart.objects.filter(pk=part.pk).update(
+                status=ImportJobPart.Status.SUCCEEDED, lease_owner="", timings=self.rounded_timings()
+            )
+            # One part at a time past this lock: exactly one sees every part done.
+            if not list(ImportJob.objects.select_for_update().filter(pk=job.pk).values_list("pk", flat=True)):
+                return
+            if ImportJobPart.objects.filter(job_id=job.pk).exclude(status=ImportJobPart.Status.SUCCEEDED).exists():
+                return
+            stored = ImportJob.objects.get(pk=job.pk)
+            timings = defaultdict(float, stored.timings or {})
+            for phases in ImportJobPart.objects.filter(job_id=job.pk).values_list("timings", flat=True):
+                for name, seconds in (phases or {}).items():
+                    timings[name] += seconds
+            now = timezone.now()
+            if stored.started_at:
+                timings["elapsed"] = (now - stored.started_at).total_seconds()
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportJob.Status.SUCCEEDED,
+                finished_at=now,
+                rows_done=F("total_rows"),
+                lease_owner="",
+                timings={name: round(seconds, 3) for name, seconds in timings.items()},
+            )
 
     def finish(self, last_row):
         job = self.job
@@ -316,6 +525,7 @@ class ImportRun:
     def apply_batch(self, batch, mapping, *, last_row):
         job = self.job
         self.mapping = mapping
+        self.batch_rows = len(batch)
         plans, problems, failed, self.batch_values = self.validate_batch(batch, mapping)
         errors = [self.row_error(row, field, message, kind) for row, field, message, kind in problems]
 
@@ -329,9 +539,10 @@ class ImportRun:
             try:
                 self.write_batch(plans, errors, failed, last_row)
                 return
-            except WRITE_CONFLICTS:
-                # Another import wrote the same people meanwhile: match again against what it committed.
-                if attempt == 3:
+            except (*WRITE_CONFLICTS, *TRANSIENT) as exc:
+                # Another import (or another part of this one) wrote the same people or sources meanwhile, or
+                # PostgreSQL broke a deadlock with it: match again against what it committed.
+                if attempt == 3 or (isinstance(exc, TRANSIENT) and not is_deadlock(exc)):
                     raise
                 logger.warning("Import job %s: batch ending at row %s conflicted; retrying.", job.pk, last_row)
                 self.source_ids.clear()
@@ -378,38 +589,77 @@ class ImportRun:
                 # from the previous checkpoint: no need to wait for each batch's WAL flush.
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            hold_lease(job.pk, self.worker_id)
+            if self.part is not None:
+                hold_part(self.part.pk, self.worker_id)
+            else:
+                hold_lease(job.pk, self.worker_id)
             outcome = BatchWriter(self, plans).write()
             for row, field, message, kind in outcome.errors:
                 errors.append(self.row_error(row, field, message, kind))
             failed += outcome.failed
             started = time.perf_counter()
             ImportRowError.objects.bulk_create(errors, batch_size=1000)
-            if job.dry_run and len(self.preview) < PREVIEW_ROWS:
-                self.preview.extend(outcome.previews[: PREVIEW_ROWS - len(self.preview)])
-            ImportJob.objects.filter(pk=job.pk).update(
-                rows_done=last_row,
-                created_count=F("created_count") + outcome.created,
-                updated_count=F("updated_count") + outcome.updated,
-                unchanged_count=F("unchanged_count") + outcome.unchanged,
-                failed_count=F("failed_count") + failed,
-                error_count=F("error_count") + len(errors),
-                header_checked=True,
-                preview=self.preview,
-                heartbeat_at=timezone.now(),
-                timings=self.rounded_timings(),
-            )
-            checked = time.perf_counter()
-            self.timings["checkpoint"] += checked - started
-            if connection.vendor == "postgresql":
-                # The deferred foreign-key checks, run here rather than inside COMMIT, so the job's timings
-                # tell them from the commit itself (a failed check rolls the batch back all the same).
-                with connection.cursor() as cursor:
-                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            committing = time.perf_counter()
-            self.timings["constraints"] += committing - checked
+            if self.part is not None:
+                committing = self.checkpoint_part(outcome, errors, failed, last_row, started)
+            else:
+                committing = self.checkpoint(outcome, errors, failed, last_row, started)
         self.timings["commit"] += time.perf_counter() - committing
         self.words_committed(outcome.words)
         self.fresh_statistics(outcome.inserted)
         job.rows_done = last_row
         job.header_checked = True
+
+    def checkpoint(self, outcome, errors, failed, last_row, started):
+        """Inside the batch's transaction: the job's checkpoint and counts, then the deferred checks."""
+        job = self.job
+        if job.dry_run and len(self.preview) < PREVIEW_ROWS:
+            self.preview.extend(outcome.previews[: PREVIEW_ROWS - len(self.preview)])
+        ImportJob.objects.filter(pk=job.pk).update(
+            rows_done=last_row,
+            created_count=F("created_count") + outcome.created,
+            updated_count=F("updated_count") + outcome.updated,
+            unchanged_count=F("unchanged_count") + outcome.unchanged,
+            failed_count=F("failed_count") + failed,
+            error_count=F("error_count") + len(errors),
+            header_checked=True,
+            preview=self.preview,
+            heartbeat_at=timezone.now(),
+            timings=self.rounded_timings(),
+        )
+        checked = time.perf_counter()
+        self.timings["checkpoint"] += checked - started
+        if connection.vendor == "postgresql":
+            # The deferred foreign-key checks, run here rather than inside COMMIT, so the job's timings
+            # tell them from the commit itself (a failed check rolls the batch back all the same).
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        committing = time.perf_counter()
+        self.timings["constraints"] += committing - checked
+        return committing
+
+    def checkpoint_part(self, outcome, errors, failed, last_row, started):
+        """Inside the batch's transaction: the part's checkpoint, then the job's counts and progress (its row
+        locked last and only until the commit, so the parts' batches do not wait for each other)."""
+        job, part = self.job, self.part
+        ImportJobPart.objects.filter(pk=part.pk).update(
+            rows_done=last_row,
+            rows_counted=F("rows_counted") + self.batch_rows,
+            heartbeat_at=timezone.now(),
+            timings=self.rounded_timings(),
+        )
+        checked = time.perf_counter()
+        self.timings["checkpoint"] += checked - started
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        committing = time.perf_counter()
+        self.timings["constraints"] += committing - checked
+        ImportJob.objects.filter(pk=job.pk).update(
+            rows_done=F("rows_done") + self.batch_rows,
+            created_count=F("created_count") + outcome.created,
+            updated_count=F("updated_count") + outcome.updated,
+            unchanged_count=F("unchanged_count") + outcome.unchanged,
+            failed_count=F("failed_count") + failed,
+            error_count=F("error_count") + len(errors),
+        )
+        return committing

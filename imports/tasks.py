@@ -18,11 +18,18 @@ from kombu.exceptions import OperationalError
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="imports.run_import_job", acks_late=True, ignore_result=True)
-def run_import_job(job_id):
+@shared_task(name="imports.run_import_job", acks_late=True, ignore_result=True, bind=True)
+def run_import_job(self, job_id):
     from imports.run import run_import
 
-    run_import(job_id)
+    run_import(job_id, split=True, hostname=getattr(self.request, "hostname", None))
+
+
+@shared_task(name="imports.run_import_part", acks_late=True, ignore_result=True)
+def run_import_part(part_id):
+    from imports.run import run_part
+
+    run_part(part_id)
 
 
 BROKER_RETRY_SECONDS = 30.0
@@ -43,6 +50,16 @@ def send_import(job_id, *, from_watchdog=False) -> bool:
     except (OperationalError, OSError) as exc:
         _broker_down_until = time.monotonic() + BROKER_RETRY_SECONDS
         logger.warning("Import job %s: broker unreachable (%s); the watchdog will send it.", job_id, exc)
+        return False
+    return True
+
+
+def send_part(part_id, *, from_watchdog=False) -> bool:
+    """Hand one part of a split job to the broker; False (logged) when the broker is down (the watchdog sends it)."""
+    try:
+        run_import_part.apply_async((part_id,), retry=False)
+    except (OperationalError, OSError) as exc:
+        logger.warning("Import part %s: broker unreachable (%s); the watchdog will send it.", part_id, exc)
         return False
     return True
 

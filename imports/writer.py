@@ -26,6 +26,7 @@ from tracker.history import write_creation_history
 from tracker.read_cache import bump_records_version
 
 PREVIEW_ROWS = 20
+SOURCE_LOCK_SPACE = 1414  # the first key of the advisory locks the parts of a split job take on source links
 
 try:
     from psycopg2 import IntegrityError as PostgresIntegrityError
@@ -583,6 +584,21 @@ class BatchWriter:
             return
         # Links are not unique in the database (prisoners.visibility.source_link_taken): an import that
         # stored the same link meanwhile leaves two sources with it, never a failed batch.
+        if getattr(self.run, "part", None) is not None and connection.vendor == "postgresql":
+            # The parts of one job never store a link twice: each missing link is locked (in one order, until
+            # the commit) and looked up again, so a part sees the source another part has just committed.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s, k) FROM"
+                    " (SELECT DISTINCT hashtext(l) AS k FROM unnest(%s::text[]) AS l ORDER BY 1) AS keys",
+                    [SOURCE_LOCK_SPACE, missing],
+                )
+            self.run.source_ids.update(
+                Source.objects.filter(link__in=missing).order_by("-pk").values_list("link", "pk")
+            )
+            missing = [link for link in missing if link not in self.run.source_ids]
+            if not missing:
+                return
         created = bulk_create_with_history([Source(link=link) for link in missing], Source, **history)
         self.run.source_ids.update((s.link, s.pk) for s in created)
 

@@ -232,6 +232,11 @@ IMPORT_BATCH_SIZE = env.int("IMPORT_BATCH_SIZE", default=2000)
 IMPORT_LEASE_SECONDS = env.int("IMPORT_LEASE_SECONDS", default=30)
 IMPORT_WATCHDOG_SECONDS = env.int("IMPORT_WATCHDOG_SECONDS", default=10)
 IMPORT_DEFAULT_SOURCE_LIST = env.str("IMPORT_DEFAULT_SOURCE_LIST", default="import")
+# One job, several workers (imports.split): a job of more rows is split into parts run in parallel, as many
+# as there are worker processes (IMPORT_PARTS=0: asked of Celery; 1: never split), at most IMPORT_MAX_PARTS.
+IMPORT_SPLIT_ROWS = env.int("IMPORT_SPLIT_ROWS", default=50_000)
+IMPORT_PARTS = env.int("IMPORT_PARTS", default=0)
+IMPORT_MAX_PARTS = env.int("IMPORT_MAX_PARTS", default=16)
 # Limits that keep a hostile upload small (imports/limits.py says what each bounds; docs/security.md why).
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5_000_000)
 IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=1_000)

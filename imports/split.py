@@ -1,0 +1,211 @@
+"""One job, several workers: a large import split into parts that run in parallel (docs/import.md, "Parts").
+
+The worker that claims a job of more than IMPORT_SPLIT_ROWS rows, when more than one worker process can
+run it (`parts_wanted`), reads the file once (`plan_parts`): it numbers the ranges of rows, and finds the
+rows that could meet a row of another range: two rows meet when they share an external id or a name key
+(any whole or part key of any of their names, `prisoners.names.folding.identity_keys`), as matching
+(`prisoners.names.matching`) and the duplicate check of the file would make them meet. Such rows, and every
+row meeting them in turn, are the *linked rows*: one extra part runs them alone, in file order, and the
+range parts leave them out. So two rows that could be one person are never written by two workers at
+once, and each is matched against what the rows before it stored, as in a run by one worker: the stored
+rows and the per-row error report are those of a single run. Each part is a task of its own with its own
+lease and checkpoint (`ImportJobPart`); the job finishes when every part has.
+"""
+
+import logging
+from array import array
+
+from django.db import connection
+
+from imports.limits import setting
+from prisoners.names.folding import identity_keys
+
+logger = logging.getLogger(__name__)
+
+MULTI = -1  # a key met in more than one range
+# Past this share of linked rows the file is run by one worker: the linked part would be most of the job.
+MAX_LINKED_SHARE = 0.25
+NAME_COLUMNS = ("full_name", "native_name")
+
+
+def worker_processes(hostname=None):
+    """How many worker processes could run a part now: the concurrency of every worker answering, plus this one
+    (a worker running a task in the solo pool does not answer). 1 when the broker cannot broadcast (the
+    filesystem transport of `make run`) or nobody answers."""
+    from tracker.celery_app import app
+
+    try:
+        stats = app.control.inspect(timeout=1.0).stats() or {}
+    except Exception:  # no broadcast on this transport, broker down: run as one
+        return 1
+    total = sum(max(1, int((info.get("pool") or {}).get("max-concurrency") or 1)) for info in stats.values())
+    if hostname and hostname not in stats:
+        total += 1
+    return max(1, total)
+
+
+def parts_wanted(total_rows, hostname=None):
+    """Into how many ranges a job of `total_rows` rows is split (1: not split)."""
+    threshold = setting("IMPORT_SPLIT_ROWS", 50_000)
+    if not total_rows or total_rows <= threshold:
+        return 1
+    configured = setting("IMPORT_PARTS", 0)
+    if configured <= 0 and connection.vendor != "postgresql":
+        # SQLite writes one transaction at a time: parts in the threads of `make run`'s worker would only wait
+        # for each other's locks. Split there only when told to (the tests do; the parts then run in turn).
+        return 1
+    parts = configured if configured > 0 else worker_processes(hostname)
+    return max(1, min(parts, setting("IMPORT_MAX_PARTS", 16), total_rows // max(1, threshold // 2) or 1))
+
+
+def _items(value):
+    if isinstance(value, list):
+        return [item for item in value if isinstance(item, str)]
+    if isinstance(value, str):
+        return value.split("|")
+    return []
+
+
+def row_keys(values):
+    """The hashes of what can make this row meet another: its external id, every name key of its names."""
+    keys = []
+    external_id = values.get("external_id")
+    if isinstance(external_id, str) and external_id.strip():
+        keys.append(hash(("external_id", external_id.strip())))
+        if external_id != external_id.strip():
+            keys.append(hash(("external_id", external_id)))
+    # A one-word name meets another only with the same birth date (`BatchWriter.same_name_and_birth_date`):
+    # kept only for rows giving one, so a list of one-word names (or names folded to one word) is not all linked.
+    born = values.get("birth_date")
+    one_word = isinstance(born, str) and bool(born.strip())
+    names = [values.get(column) for column in NAME_COLUMNS] + _items(values.get("aliases"))
+    folded = set()
+    for name in names:
+        if isinstance(name, str) and name.strip():
+            # The same words in another order ("Surname Given" as an alias) have the same keys: folded once.
+            words = " ".join(sorted(name.casefold().split()))
+            if words in folded:
+                continue
+            folded.add(words)
+            whole, parts = identity_keys(name)
+            keys.extend(hash(key) for key in whole | parts if one_word or " " in key)
+    return keys
+
+
+class KeyParts:
+    """key hash -> the range it was met in (or MULTI), in two flat arrays (open addressing), as `SeenKeys`."""
+
+    def __init__(self, capacity=1 << 16):
+        self._keys = array("q", bytes(8 * capacity))
+        self._parts = array("b", bytes(capacity))
+        self._mask = capacity - 1
+        self._count = 0
+
+    def _slot(self, key):
+        keys, mask = self._keys, self._mask
+        index = key & mask
+        while True:
+            current = keys[index]
+            if current == 0 or current == key:
+                return index
+            index = (index + 1) & mask
+
+    def get(self, key):
+        index = self._slot(key or 1)
+        return self._parts[index] if self._keys[index] else None
+
+    def meet(self, key, part):
+        """Record `key` met in `part`; a key met in two parts becomes MULTI. Returns the key's part now."""
+        key = key or 1
+        index = self._slot(key)
+        if self._keys[index] == 0:
+            self._keys[index] = key
+            self._parts[index] = part
+            self._count += 1
+            if self._count * 2 > len(self._keys):
+                self._grow()
+            return part
+        if self._parts[index] != part:
+            self._parts[index] = MULTI
+        return self._parts[index]
+
+    def _grow(self):
+        old_keys, old_parts = self._keys, self._parts
+        capacity = 2 * len(old_keys)
+        self._keys = array("q", bytes(8 * capacity))
+        self._parts = array("b", bytes(capacity))
+        self._mask = capacity - 1
+        self._count = 0
+        for key, part in zip(old_keys, old_parts, strict=True):
+            if key:
+                index = self._slot(key)
+                self._keys[index] = key
+                self._parts[index] = part
+                self._count += 1
+
+
+def linked_rows(row_numbers, offsets, keys, key_parts):
+    """The rows meeting a row of another range, and the rows meeting those in turn (file order)."""
+    linked = bytearray(len(row_numbers))
+    changed = True
+    while changed:
+        changed = False
+        for index in range(len(row_numbers)):
+            if linked[index]:
+                continue
+            mine = keys[offsets[index] : offsets[index + 1]]
+            if any(key_parts.get(key) == MULTI for key in mine):
+                linked[index] = 1
+                changed = True
+                for key in mine:
+                    key_parts.meet(key, MULTI)
+    return [row for row, flag in zip(row_numbers, linked, strict=True) if flag]
+
+
+class PartsPlan:
+    def __init__(self, ranges, linked, last_row, unknown_batches):
+        self.ranges = ranges  # [(first_row, last_row)]
+        self.linked = linked  # row numbers of the linked rows
+        self.last_row = last_row
+        self.unknown_batches = unknown_batches  # [[column, ...]] one warning each, as a single run gives them
+
+
+def plan_parts(stream, parts, estimated_rows, batch_size, tick=None):
+    """Read the whole file once: the ranges, the linked rows, and the unknown-column warnings of a single run
+    (one per batch that met new unknown columns, `batch_size` rows a batch). None when the job is better run
+    by one worker (too many linked rows)."""
+    size = max(1, -(-estimated_rows // parts))
+    row_numbers, offsets, keys = array("l"), array("l", [0]), array("q")
+    key_parts = KeyParts()
+    unknown_batches, reported = [], 0
+    last_row = read = 0
+    for row, values, _problem in stream:
+        last_row = row
+        read += 1
+        part = min(parts - 1, (row - 1) // size)
+        if values:
+            mine = row_keys(values)
+            if mine:
+                row_numbers.append(row)
+                keys.extend(mine)
+                offsets.append(len(keys))
+                for key in mine:
+                    key_parts.meet(key, part)
+        if read % batch_size == 0 and len(stream.mapping.unknown) > reported:
+            unknown_batches.append(stream.mapping.unknown[reported:])
+            reported = len(stream.mapping.unknown)
+        if tick:
+            tick()
+    if len(stream.mapping.unknown) > reported:
+        unknown_batches.append(stream.mapping.unknown[reported:])
+    linked = linked_rows(row_numbers, offsets, keys, key_parts)
+    if len(linked) > MAX_LINKED_SHARE * max(1, len(row_numbers)):
+        logger.info("Import: %s of %s rows meet rows of other ranges; not split.", len(linked), len(row_numbers))
+        return None
+    ranges = []
+    for part in range(parts):
+        first = part * size + 1
+        last = (part + 1) * size if part < parts - 1 else max(last_row, first)
+        if first <= last_row:
+            ranges.append((first, min(last, last_row) if part < parts - 1 else last_row))
+    return PartsPlan(ranges, linked, last_row, unknown_batches)
