@@ -230,6 +230,11 @@ def cached_summary(function=None, *, stale_while_computing=False, per_visibility
                 computed = _stored_elsewhere(key, lock, version)
                 if computed is not None:
                     return computed[1]
+            if computing_elsewhere and stale_while_computing:  # nothing stored yet (a cold cache): no herd either
+                computed = _stored_elsewhere(key, lock, None)
+                if computed is not None:
+                    _local.stale = getattr(_local, "stale", False) or computed[0] != version
+                    return computed[1]
             try:
                 value, made_of_stale = _computed(function, args, kwargs)
                 stored_as = _MADE_OF_STALE if made_of_stale else version
@@ -263,9 +268,10 @@ def _computed(function, args, kwargs):
 
 
 def _stored_elsewhere(key, lock, version):
-    """Wait for the process holding `lock` to store `key` for `version` and return what it stored (one
-    computation after a write instead of one per waiting reader); None when that process gave up or took longer
-    than READ_CACHE_WAIT_SECONDS: the caller then computes itself."""
+    """Wait for the process holding `lock` to store `key` for `version` (None: any value, for numbers that may be
+    served stale) and return what it stored (one computation after a write, or into a cold cache, instead of one
+    per waiting reader); None when that process gave up or took longer than READ_CACHE_WAIT_SECONDS: the caller
+    then computes itself."""
     deadline = time.monotonic() + _seconds("READ_CACHE_WAIT_SECONDS", 0)
     pause = 0.01
     while time.monotonic() < deadline:
@@ -273,7 +279,7 @@ def _stored_elsewhere(key, lock, version):
         pause = min(pause * 2, 0.1)
         found = cache.get_many([key, lock])
         stored = found.get(key)
-        if stored is not None and stored[0] == version:
+        if stored is not None and (version is None or stored[0] == version):
             return stored
         if lock not in found:
             return None

@@ -344,3 +344,28 @@ def test_a_summary_computed_in_the_background_leaves_the_other_core_to_the_reade
         assert latest[0] == str(settings.READ_CACHE_BACKGROUND_PARALLEL_WORKERS) == "0"
     finally:
         cache.clear()
+
+
+def test_into_a_cold_cache_one_process_computes_the_numbers_and_the_others_wait_for_them(cache_on, world):
+    """Release day after a restart of the cache (or a deploy with new summaries): nothing stored yet, fifty readers
+    at once. One computes (seconds at a million people); the others wait for its value instead of each computing
+    the same numbers on the same two cores."""
+    import threading
+
+    from django.core.cache import cache
+
+    from tracker.read_cache import records_version, summary_key
+
+    value = stats._status_counts.uncached(None)
+    key = summary_key(stats._status_counts, (None,), {})
+    lock = f"{key}:computing"
+    assert cache.get(key) is None and cache.add(lock, 1, 60)  # another process is computing into a cold cache
+
+    def other_process():
+        time.sleep(0.3)
+        cache.set(key, (records_version(), value, time.time()), 60)
+        cache.delete(lock)
+
+    threading.Thread(target=other_process).start()
+    with mock.patch.object(stats, "_people", side_effect=AssertionError("computed a second time")):
+        assert stats.named_totals()["named_people"] == 2
