@@ -626,11 +626,15 @@ class ImportRun:
             heartbeat_at=timezone.now(),
             timings=self.rounded_timings(),
         )
+        return self.checks_now(started)
+
+    def checks_now(self, started):
+        """The checkpoint's time since `started`, then the deferred foreign-key checks, run here rather than inside
+        COMMIT so the job's timings tell them from the commit itself (a failed check rolls the batch back all the
+        same). Returns when the commit starts."""
         checked = time.perf_counter()
         self.timings["checkpoint"] += checked - started
         if connection.vendor == "postgresql":
-            # The deferred foreign-key checks, run here rather than inside COMMIT, so the job's timings
-            # tell them from the commit itself (a failed check rolls the batch back all the same).
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         committing = time.perf_counter()
@@ -647,13 +651,7 @@ class ImportRun:
             heartbeat_at=timezone.now(),
             timings=self.rounded_timings(),
         )
-        checked = time.perf_counter()
-        self.timings["checkpoint"] += checked - started
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        committing = time.perf_counter()
-        self.timings["constraints"] += committing - checked
+        committing = self.checks_now(started)
         ImportJob.objects.filter(pk=job.pk).update(
             rows_done=F("rows_done") + self.batch_rows,
             created_count=F("created_count") + outcome.created,
