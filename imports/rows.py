@@ -81,7 +81,8 @@ class RowPlan:
     release: ReleasePlan | None = None
     sources: list = field(default_factory=list)
     prisoner_id: int | None = None
-    name_key_pairs: list = field(default_factory=list)  # (identity key, whole) of a person to create
+    name_text: str = ""  # the search text of the person's names (`prisoners.names.keys.person_keys`)
+    name_key_pairs: list = field(default_factory=list)  # (identity key, whole) of the person's names
     new_external_id: bool = False  # attached by name and birth date: the external id is added to that person
 
     def preview(self, action):

@@ -32,7 +32,7 @@ from imports.models import ImportJob, ImportJobPart, ImportRowError
 from imports.readers import ImportFileError, open_records
 from imports.rows import RowContext, clean_row
 from imports.split import parts_wanted, plan_parts
-from imports.writer import PREVIEW_ROWS, WRITE_CONFLICTS, BatchWriter
+from imports.writer import PREVIEW_ROWS, WRITE_CONFLICTS, write_plans
 from releases.models import Destination, ReleaseEvent
 from tracker.history import acting_as, system_user
 
@@ -399,8 +399,7 @@ class ImportRun:
         """This part's rows: its range without the linked rows, or the linked rows alone; from its checkpoint.
 
         Its batches end where a run by one worker would end them (every `part.batch_size` rows read), as well as
-        after `part.batch_size` rows: rows of one batch are matched against what was stored before it, not
-        against each other, so the same cuts give the same matches."""
+        after `part.batch_size` rows, so each holds what a single run's batch holds."""
         part = self.part
         only = set(part.only_rows) if part.linked else None
         skip = set(part.skip_rows)
@@ -593,7 +592,7 @@ class ImportRun:
                 hold_part(self.part.pk, self.worker_id)
             else:
                 hold_lease(job.pk, self.worker_id)
-            outcome = BatchWriter(self, plans).write()
+            outcome = write_plans(self, plans)
             for row, field, message, kind in outcome.errors:
                 errors.append(self.row_error(row, field, message, kind))
             failed += outcome.failed

@@ -44,6 +44,69 @@ class BatchOutcome:
         self.inserted = defaultdict(int)  # table -> rows this batch inserted
         self.previews = []
 
+    def add(self, other):
+        """This outcome with a later piece's of the same batch added."""
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.failed += other.failed
+        self.errors.extend(other.errors)
+        self.words.extend(other.words)
+        for table, count in other.inserted.items():
+            self.inserted[table] += count
+        self.previews.extend(other.previews[: max(0, PREVIEW_ROWS - len(self.previews))])
+        return self
+
+
+def write_plans(run, plans):
+    """Write one batch's plans, in pieces that each hold no two rows of one person (`same_person_pieces`);
+    inside the caller's transaction. Returns the batch's outcome."""
+    started = time.perf_counter()
+    pieces = same_person_pieces(plans)
+    run.timings["match"] += time.perf_counter() - started
+    outcome = BatchWriter(run, pieces[0]).write()
+    for piece in pieces[1:]:
+        outcome.add(BatchWriter(run, piece).write())
+    return outcome
+
+
+def same_person_pieces(plans):
+    """The plans in file order, cut before each row that the matching could take for a person an earlier row
+    of its piece writes (creates, or gives a name): [[plan, ...], ...].
+
+    A row is matched against the people stored before it. The writer matches a whole piece at once against
+    what is stored, so a piece must not hold a row and the earlier row it would meet: written one piece after
+    another, a batch stores what its rows would store written one by one, whatever the batch size (300 rows of
+    one person without an external id store one person, not 300). The rules are the matching's own
+    (`prisoners.names.matching.row_match_keys` against every key of the earlier rows' names; a new external id
+    against whole names with the same birth date, `BatchWriter.same_name_and_birth_date`). Also computes each
+    plan's `name_text` and `name_key_pairs`, which the writer stores for a person it creates."""
+    pieces, piece = [], []
+    any_keys, whole_keys, dated = set(), set(), set()
+    for plan in plans:
+        plan.name_text, plan.name_key_pairs = person_keys([plan.full_name, plan.native_name, *plan.aliases])
+        if piece and _meets_earlier_row(plan, any_keys, whole_keys, dated):
+            pieces.append(piece)
+            piece = []
+            any_keys, whole_keys, dated = set(), set(), set()
+        piece.append(plan)
+        for key, whole in plan.name_key_pairs:
+            any_keys.add(key)
+            if whole:
+                whole_keys.add(key)
+                dated.add((key, plan.birth_date))  # no date: a person stored before may have one
+    pieces.append(piece)
+    return pieces
+
+
+def _meets_earlier_row(plan, any_keys, whole_keys, dated):
+    if plan.external_id:  # a known external id is matched by it; a new one only by whole name and birth date
+        if plan.birth_date is None:
+            return False
+        return any((key, plan.birth_date) in dated or (key, None) in dated for key in identity_keys(plan.full_name)[0])
+    whole, parts = name_matching.row_match_keys(plan.full_name, plan.aliases)
+    return not whole.isdisjoint(any_keys) or not parts.isdisjoint(whole_keys)
+
 
 # The fields the writer sets on the rows it creates, in the order of its plain tuples (imports.copy_writer).
 PRISONER_GIVEN = (
@@ -281,7 +344,6 @@ class BatchWriter:
     def plan_create(self, plan):
         visibility = plan.visibility or self.run.job.default_visibility
         if not self.dry_run:  # search keys in the same pass: the row goes in with them, never updated after
-            name_keys, plan.name_key_pairs = person_keys([plan.full_name, plan.native_name, *plan.aliases])
             record = (
                 plan.full_name,
                 plan.native_name,
@@ -294,7 +356,7 @@ class BatchWriter:
                 visibility,
                 plan.status,
                 self.is_draft,
-                name_keys,
+                plan.name_text,
             )
             self.new_prisoners.append((plan, record))
         self.outcome.created += 1

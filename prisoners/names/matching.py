@@ -55,7 +55,9 @@ def birth_dates_agree(first, second) -> bool | None:
     return first.value.day == second.value.day
 
 
-def _row_keys(full_name, aliases):
+def row_match_keys(full_name, aliases):
+    """(whole keys, part keys) a row without an external id is matched by: its whole keys meet any stored key,
+    its part keys meet stored whole keys (`match_existing_prisoners`)."""
     whole, parts = set(), set()
     for name in [full_name, *aliases]:
         name_whole, name_parts = identity_keys(name or "")
@@ -71,7 +73,7 @@ def match_existing_prisoners(rows):
     Two queries for the whole batch, so an import can match thousands of rows at once.
     """
     rows = list(rows)
-    keyed = [_row_keys(full_name, aliases or ()) for full_name, _birth_date, aliases in rows]
+    keyed = [row_match_keys(full_name, aliases or ()) for full_name, _birth_date, aliases in rows]
     all_whole = set().union(*(whole for whole, _parts in keyed)) if keyed else set()
     all_parts = set().union(*(parts for _whole, parts in keyed)) if keyed else set()
     if not all_whole:
