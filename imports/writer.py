@@ -14,6 +14,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from imports.copy_writer import copy_rows, copy_table, insert_links, insert_words
 from imports.limits import setting
 from imports.models import ImportRowError
+from prisoners.link_locks import lock_links
 from prisoners.models import Detention, ExternalId, NameKey, NameVariant, NameWord, Prisoner, Source
 from prisoners.names import keys as name_keys
 from prisoners.names import matching as name_matching
@@ -26,7 +27,6 @@ from tracker.history import write_creation_history
 from tracker.read_cache import bump_records_version
 
 PREVIEW_ROWS = 20
-SOURCE_LOCK_SPACE = 1414  # the first key of the advisory locks the parts of a split job take on source links
 
 try:
     from psycopg2 import IntegrityError as PostgresIntegrityError
@@ -644,17 +644,11 @@ class BatchWriter:
         missing = sorted(link for link in links if link not in self.run.source_ids)
         if not missing:
             return
-        # Links are not unique in the database (prisoners.visibility.source_link_taken): an import that
-        # stored the same link meanwhile leaves two sources with it, never a failed batch.
-        if getattr(self.run, "part", None) is not None and connection.vendor == "postgresql":
-            # The parts of one job never store a link twice: each missing link is locked (in one order, until
-            # the commit) and looked up again, so a part sees the source another part has just committed.
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT pg_advisory_xact_lock(%s, k) FROM"
-                    " (SELECT DISTINCT hashtext(l) AS k FROM unnest(%s::text[]) AS l ORDER BY 1) AS keys",
-                    [SOURCE_LOCK_SPACE, missing],
-                )
+        # Links are not unique in the database (prisoners.visibility.source_link_taken): each missing link is
+        # locked until the commit and looked up again, so neither another import (or part of this one) nor an
+        # editor storing the same link meanwhile leaves two sources with it.
+        if connection.vendor == "postgresql":
+            lock_links(missing)
             self.run.source_ids.update(
                 Source.objects.filter(link__in=missing).order_by("-pk").values_list("link", "pk")
             )

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from prisoners.link_locks import lock_links
 from prisoners.models import (
     Detention,
     ExternalId,
@@ -361,7 +362,10 @@ def delete_incommunicado_period(*, actor=None, period) -> None:
 
 
 def _refuse_a_taken_link(actor, source):
-    if source.link and source_link_taken(actor, source.link, exclude=source if source.pk else None):
+    if not source.link:
+        return
+    lock_links([source.link])  # until the commit: another writer storing this link meanwhile is seen
+    if source_link_taken(actor, source.link, exclude=source if source.pk else None):
         raise ValidationError({"link": _("A source with this link already exists.")})
 
 
@@ -378,6 +382,7 @@ def create_source(*, actor=None, link, **fields) -> Source:
 @transaction.atomic
 def get_or_create_source(*, actor=None, link, **fields) -> tuple[Source, bool]:
     """The source with this link, created with `fields` when missing (commands and imports)."""
+    lock_links([link.strip()])
     existing = Source.objects.filter(link=link.strip()).order_by("pk").first()
     if existing is not None:
         return existing, False
