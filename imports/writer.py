@@ -103,7 +103,10 @@ def _meets_earlier_row(plan, any_keys, whole_keys, dated):
     if plan.external_id:  # a known external id is matched by it; a new one only by whole name and birth date
         if plan.birth_date is None:
             return False
-        return any((key, plan.birth_date) in dated or (key, None) in dated for key in identity_keys(plan.full_name)[0])
+        # The whole keys of all its names (computed already): the full name's, which the check reads, and more.
+        return any(
+            whole and ((key, plan.birth_date) in dated or (key, None) in dated) for key, whole in plan.name_key_pairs
+        )
     whole, parts = name_matching.row_match_keys(plan.full_name, plan.aliases)
     return not whole.isdisjoint(any_keys) or not parts.isdisjoint(whole_keys)
 
