@@ -165,6 +165,18 @@ def page_key(*parts):
     return f"reads:page:{PAGE_FORMAT}:{translation.get_language()}:{digest}"
 
 
+def rebuild_lock(full_path, accept, method):
+    """The lock held while a page is rebuilt in any language after a write that changed nobody's view: named by
+    the page (its path without the language's prefix, the query, `Accept`, the method), not by the language."""
+    for code, _name in settings.LANGUAGES:
+        prefix = f"/{code}/"
+        if full_path.startswith(prefix):
+            full_path = full_path[len(prefix) - 1 :]
+            break
+    digest = hashlib.sha1(repr((full_path, accept, method)).encode()).hexdigest()
+    return f"reads:rebuilding:{PAGE_FORMAT}:{digest}"
+
+
 def summaries_cached():
     """Whether `cached_summary` caches now (on in production, off in tests unless a test turns it on)."""
     return _enabled("READ_CACHE_SUMMARY_SECONDS")
@@ -408,8 +420,17 @@ class AnonymousReadCacheMiddleware:
         # otherwise they wait for the new one (fifty builds of the same page at once took both cores for seconds).
         lock = f"{key}:building:{version}"
         building = cache.add(lock, 1, _seconds("READ_CACHE_WAIT_SECONDS", 0) or 1)
+        of_a_moment_ago = hit is not None and hit[1] == seen_by
+        rebuilding = None
+        if building and of_a_moment_ago:
+            # Readers arrive in four languages: one rebuild of a page at a time in any of them (each language's
+            # first reader rebuilt it at once after every write); the others keep their page of a moment ago.
+            rebuilding = rebuild_lock(request.get_full_path(), request.META.get("HTTP_ACCEPT", ""), request.method)
+            if not cache.add(rebuilding, 1, _seconds("READ_CACHE_WAIT_SECONDS", 0) or 1):
+                cache.delete(lock)
+                return self._served(hit, "stale")
         if not building:
-            if hit is not None and hit[1] == seen_by:
+            if of_a_moment_ago:
                 return self._served(hit, "stale")
             built = _stored_elsewhere(key, lock, version)
             if built is not None:
@@ -426,7 +447,7 @@ class AnonymousReadCacheMiddleware:
                 response["X-Read-Cache"] = "miss"
         finally:
             if building:
-                cache.delete(lock)
+                cache.delete_many([lock, rebuilding] if rebuilding else [lock])
         return response
 
     @staticmethod
