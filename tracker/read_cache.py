@@ -416,22 +416,25 @@ class AnonymousReadCacheMiddleware:
         if hit is not None and hit[0] == version and (hit[2] is None or time.time() < hit[2]):
             return self._served(hit, "hit")
         # After a write every reader misses at once: one builds the page. If the write changed nobody's view (the
-        # page was made under the current visibility), the others are served the page of a moment ago meanwhile;
-        # otherwise they wait for the new one (fifty builds of the same page at once took both cores for seconds).
+        # page was made under the current visibility), the others are served the page of a moment ago meanwhile,
+        # and the page is rebuilt in one language at a time; otherwise they wait for the new one (fifty builds of
+        # the same page at once took both cores for seconds).
         lock = f"{key}:building:{version}"
-        building = cache.add(lock, 1, _seconds("READ_CACHE_WAIT_SECONDS", 0) or 1)
-        of_a_moment_ago = hit is not None and hit[1] == seen_by
+        wait = _seconds("READ_CACHE_WAIT_SECONDS", 0) or 1
         rebuilding = None
-        if building and of_a_moment_ago:
+        if hit is not None and hit[1] == seen_by:
             # Readers arrive in four languages: one rebuild of a page at a time in any of them (each language's
             # first reader rebuilt it at once after every write); the others keep their page of a moment ago.
             rebuilding = rebuild_lock(request.get_full_path(), request.META.get("HTTP_ACCEPT", ""), request.method)
-            if not cache.add(rebuilding, 1, _seconds("READ_CACHE_WAIT_SECONDS", 0) or 1):
-                cache.delete(lock)
+            if not cache.add(rebuilding, 1, wait):
                 return self._served(hit, "stale")
+            if not cache.add(lock, 1, wait):
+                cache.delete(rebuilding)
+                return self._served(hit, "stale")
+            building = True
+        else:
+            building = cache.add(lock, 1, wait)
         if not building:
-            if of_a_moment_ago:
-                return self._served(hit, "stale")
             built = _stored_elsewhere(key, lock, version)
             if built is not None:
                 return self._served(built, "hit")
