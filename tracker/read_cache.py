@@ -15,7 +15,9 @@
   path, query and `Accept`, stored with the version they were made under and served only while it is the
   current one (the version and the page come in one MGET, sent in the page throttle's trip when it counts
   the request: a cached read is one trip to Redis); never a response to someone logged in, with a session, or sending a
-  token, never one that sets a cookie, never admin or imports.
+  token, never one that sets a cookie, never admin or imports. After a write that changed nobody's view, a page is
+  rebuilt by one reader in one language at a time (the lock comes in the same MGET); the page's other readers, in
+  every language, get their page of a moment ago meanwhile. After any other write nobody gets an older page.
 
 A process may remember the version for `READ_CACHE_VERSION_SECONDS`; the setting is 0 (one cache read per
 request), so a write, in whichever process, invalidates every cached read at once: a person withheld a moment
@@ -376,13 +378,14 @@ def _anonymous(request):
 
 
 def cached_page_keys(request):
-    """The keys a request's cached answer is read under ([the records' version, the visibility's, the page]), or
+    """The keys a request's cached answer is read under ([the records' version, the visibility's, the lock of the
+    page's rebuild in any language, the page]), or
     None when the request is not answered from the cache. Needs the user and the language (after their
     middleware)."""
     if not _enabled("READ_CACHE_PAGE_SECONDS") or not _anonymous(request):
         return None
-    page = page_key(request.get_full_path(), request.META.get("HTTP_ACCEPT", ""), request.method)
-    return [VERSION_KEY, VISIBILITY_KEY, page]
+    request_parts = (request.get_full_path(), request.META.get("HTTP_ACCEPT", ""), request.method)
+    return [VERSION_KEY, VISIBILITY_KEY, rebuild_lock(*request_parts), page_key(*request_parts)]
 
 
 def remember_prefetched(request, keys, found):
@@ -425,8 +428,8 @@ class AnonymousReadCacheMiddleware:
         if hit is not None and hit[1] == seen_by:
             # Readers arrive in four languages: one rebuild of a page at a time in any of them (each language's
             # first reader rebuilt it at once after every write); the others keep their page of a moment ago.
-            rebuilding = rebuild_lock(request.get_full_path(), request.META.get("HTTP_ACCEPT", ""), request.method)
-            if not cache.add(rebuilding, 1, wait):
+            rebuilding = keys[2]
+            if rebuilding in found or not cache.add(rebuilding, 1, wait):
                 return self._served(hit, "stale")
             if not cache.add(lock, 1, wait):
                 cache.delete(rebuilding)

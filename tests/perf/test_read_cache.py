@@ -430,3 +430,21 @@ def test_the_lock_of_a_page_in_every_language_names_the_page_not_the_language(ca
         assert rebuild_lock("/uk/releases/x/?page=2", "", "GET") == rebuild_lock("/releases/x/?page=2", "", "GET")
     assert rebuild_lock("/releases/x/", "", "GET") != rebuild_lock("/releases/y/", "", "GET")
     assert rebuild_lock("/releases/x/", "", "GET") != rebuild_lock("/releases/x/", "application/json", "GET")
+
+
+@pytest.mark.redis
+def test_the_page_of_a_moment_ago_while_another_language_is_rebuilt_is_one_trip_to_redis(
+    cache_on, client, world, build, trips, settings
+):
+    """More than half of the surge's answers in four languages under a stream of writes are pages of a moment
+    ago: each is served from the one trip that reads the versions and the page (the rebuild's lock comes in it)."""
+    from django.core.cache import cache
+
+    settings.READ_CACHE_WAIT_SECONDS = 5
+    before = client.get("/ru/releases/synthetic-cached/")
+    build.release(build.prisoner("Synthetic Cached Newcomer"), event=world, destination="LT")
+    assert cache.add(_any_language_lock("/releases/synthetic-cached/"), 1, 60)  # rebuilding it in English
+    trips.clear()
+    meanwhile = client.get("/ru/releases/synthetic-cached/")
+    assert meanwhile["X-Read-Cache"] == "stale" and meanwhile.content == before.content
+    assert len(trips) == 1, trips
