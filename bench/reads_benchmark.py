@@ -669,7 +669,12 @@ def refresh_cost(urls, rounds, tree=ROOT):
     return json.loads(out.strip().splitlines()[-1])
 
 
-def surge(urls, seconds, connections=50, write_every=0.0, tree=ROOT, languages=False):
+# What gunicorn's access log says of each request (`--surge-access-log`): method, how the read cache answered,
+# status, path, and the time in the worker in microseconds.
+ACCESS_LOG_FORMAT = "%(M)s %({x-read-cache}o)s %(s)s %(U)s %(D)s"
+
+
+def surge(urls, seconds, connections=50, write_every=0.0, tree=ROOT, languages=False, access_log=""):
     port = _free_port()
     env = dict(
         os.environ,
@@ -697,6 +702,8 @@ def surge(urls, seconds, connections=50, write_every=0.0, tree=ROOT, languages=F
         "--log-level",
         "warning",
     ]
+    if access_log:
+        command += ["--access-logfile", access_log, "--access-logformat", ACCESS_LOG_FORMAT]
     server = subprocess.Popen(command, cwd=tree, env=dict(env, PYTHONPATH=str(tree)))
     try:
         _wait(port)
@@ -890,6 +897,11 @@ def main():
         " next to --surge-baseline's tree when given)",
     )
     parser.add_argument(
+        "--surge-access-log",
+        default="",
+        help="gunicorn's access log of the surge to this file (one per tree: `.before`, `.now` appended)",
+    )
+    parser.add_argument(
         "--surge-languages", action="store_true", help="during the surge, each page asked for in all four languages"
     )
     parser.add_argument(
@@ -988,6 +1000,7 @@ def main():
                 write_every=args.surge_writes,
                 tree=tree,
                 languages=args.surge_languages,
+                access_log=f"{args.surge_access_log}.{name}" if args.surge_access_log else "",
             ).items():
                 results[f"`{url}` ({name})" if trees else f"`{url}`"] = r
         languages = ", each page in be, ru, uk and en in turn" if args.surge_languages else ""

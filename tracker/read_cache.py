@@ -15,7 +15,9 @@
   path, query and `Accept`, stored with the version they were made under and served only while it is the
   current one (the version and the page come in one MGET, sent in the page throttle's trip when it counts
   the request: a cached read is one trip to Redis); never a response to someone logged in, with a session, or sending a
-  token, never one that sets a cookie, never admin or imports.
+  token, never one that sets a cookie, never admin or imports. After a write that changed nobody's view, a page is
+  rebuilt by one reader in one language at a time (the lock comes in the same MGET); the page's other readers, in
+  every language, get their page of a moment ago meanwhile. After any other write nobody gets an older page.
 
 A process may remember the version for `READ_CACHE_VERSION_SECONDS`; the setting is 0 (one cache read per
 request), so a write, in whichever process, invalidates every cached read at once: a person withheld a moment
@@ -163,6 +165,18 @@ def page_key(*parts):
     write turns every cached page stale at once and the next reader's page replaces the stale one)."""
     digest = hashlib.sha1(repr(parts).encode()).hexdigest()
     return f"reads:page:{PAGE_FORMAT}:{translation.get_language()}:{digest}"
+
+
+def rebuild_lock(full_path, accept, method):
+    """The lock held while a page is rebuilt in any language after a write that changed nobody's view: named by
+    the page (its path without the language's prefix, the query, `Accept`, the method), not by the language."""
+    for code, _name in settings.LANGUAGES:
+        prefix = f"/{code}/"
+        if full_path.startswith(prefix):
+            full_path = full_path[len(prefix) - 1 :]
+            break
+    digest = hashlib.sha1(repr((full_path, accept, method)).encode()).hexdigest()
+    return f"reads:rebuilding:{PAGE_FORMAT}:{digest}"
 
 
 def summaries_cached():
@@ -364,13 +378,14 @@ def _anonymous(request):
 
 
 def cached_page_keys(request):
-    """The keys a request's cached answer is read under ([the records' version, the visibility's, the page]), or
+    """The keys a request's cached answer is read under ([the records' version, the visibility's, the lock of the
+    page's rebuild in any language, the page]), or
     None when the request is not answered from the cache. Needs the user and the language (after their
     middleware)."""
     if not _enabled("READ_CACHE_PAGE_SECONDS") or not _anonymous(request):
         return None
-    page = page_key(request.get_full_path(), request.META.get("HTTP_ACCEPT", ""), request.method)
-    return [VERSION_KEY, VISIBILITY_KEY, page]
+    request_parts = (request.get_full_path(), request.META.get("HTTP_ACCEPT", ""), request.method)
+    return [VERSION_KEY, VISIBILITY_KEY, rebuild_lock(*request_parts), page_key(*request_parts)]
 
 
 def remember_prefetched(request, keys, found):
@@ -404,13 +419,25 @@ class AnonymousReadCacheMiddleware:
         if hit is not None and hit[0] == version and (hit[2] is None or time.time() < hit[2]):
             return self._served(hit, "hit")
         # After a write every reader misses at once: one builds the page. If the write changed nobody's view (the
-        # page was made under the current visibility), the others are served the page of a moment ago meanwhile;
-        # otherwise they wait for the new one (fifty builds of the same page at once took both cores for seconds).
+        # page was made under the current visibility), the others are served the page of a moment ago meanwhile,
+        # and the page is rebuilt in one language at a time; otherwise they wait for the new one (fifty builds of
+        # the same page at once took both cores for seconds).
         lock = f"{key}:building:{version}"
-        building = cache.add(lock, 1, _seconds("READ_CACHE_WAIT_SECONDS", 0) or 1)
-        if not building:
-            if hit is not None and hit[1] == seen_by:
+        wait = _seconds("READ_CACHE_WAIT_SECONDS", 0) or 1
+        rebuilding = None
+        if hit is not None and hit[1] == seen_by:
+            # Readers arrive in four languages: one rebuild of a page at a time in any of them (each language's
+            # first reader rebuilt it at once after every write); the others keep their page of a moment ago.
+            rebuilding = keys[2]
+            if rebuilding in found or not cache.add(rebuilding, 1, wait):
                 return self._served(hit, "stale")
+            if not cache.add(lock, 1, wait):
+                cache.delete(rebuilding)
+                return self._served(hit, "stale")
+            building = True
+        else:
+            building = cache.add(lock, 1, wait)
+        if not building:
             built = _stored_elsewhere(key, lock, version)
             if built is not None:
                 return self._served(built, "hit")
@@ -426,7 +453,7 @@ class AnonymousReadCacheMiddleware:
                 response["X-Read-Cache"] = "miss"
         finally:
             if building:
-                cache.delete(lock)
+                cache.delete_many([lock, rebuilding] if rebuilding else [lock])
         return response
 
     @staticmethod
