@@ -163,24 +163,52 @@ def linked_rows(row_numbers, offsets, keys, key_parts):
 
 
 class PartsPlan:
-    def __init__(self, ranges, linked, last_row, unknown_batches):
+    def __init__(self, ranges, linked, last_row, unknown_batches, starts=None):
         self.ranges = ranges  # [(first_row, last_row)]
         self.linked = linked  # row numbers of the linked rows
         self.last_row = last_row
         self.unknown_batches = unknown_batches  # [[column, ...]] one warning each, as a single run gives them
+        # first row of a range -> (the reader's position where it starts or None, rows read before it)
+        self.starts = starts or {}
+
+    def start_of(self, row):
+        """Where a part whose first row is `row` starts reading: (row, position or None, rows read before)."""
+        first = max((first for first, _last in self.ranges if first <= row), default=1)
+        position, read = self.starts.get(first, (None, 0))
+        if position is None:
+            return 1, None, 0
+        return first, position, read
+
+
+# The columns the planner reads: a row's keys come from these alone.
+KEY_COLUMNS = frozenset({"external_id", "birth_date", "aliases", *NAME_COLUMNS})
 
 
 def plan_parts(stream, parts, estimated_rows, batch_size, tick=None):
     """Read the whole file once: the ranges, the linked rows, and the unknown-column warnings of a single run
     (one per batch that met new unknown columns, `batch_size` rows a batch). None when the job is better run
-    by one worker (too many linked rows)."""
+    by one worker (too many linked rows).
+
+    Of a CSV it also notes where each range starts (`PartsPlan.starts`), so that a part seeks there rather than
+    reading every row before its range again; it maps only the columns the keys come from."""
     size = max(1, -(-estimated_rows // parts))
     row_numbers, offsets, keys = array("l"), array("l", [0]), array("q")
     key_parts = KeyParts()
     unknown_batches, reported = [], 0
     last_row = read = 0
+    range_starts = [part * size + 1 for part in range(1, parts)]
+    if hasattr(stream, "seek_row"):
+        stream.marks = frozenset(start - 1 for start in range_starts)
+    if hasattr(stream.mapping, "only"):
+        stream.mapping.only(KEY_COLUMNS)
+    read_before = {}  # first row of a range -> rows read before it
+    pending = iter(range_starts)
+    next_start = next(pending, None)
     for row, values, _problem in stream:
         last_row = row
+        while next_start is not None and row >= next_start:
+            read_before[next_start] = read
+            next_start = next(pending, None)
         read += 1
         part = min(parts - 1, (row - 1) // size)
         if values:
@@ -208,4 +236,6 @@ def plan_parts(stream, parts, estimated_rows, batch_size, tick=None):
         last = (part + 1) * size if part < parts - 1 else max(last_row, first)
         if first <= last_row:
             ranges.append((first, min(last, last_row) if part < parts - 1 else last_row))
-    return PartsPlan(ranges, linked, last_row, unknown_batches)
+    positions = getattr(stream, "positions", {})
+    starts = {first: (positions.get(first), read_before[first]) for first, _last in ranges if first in read_before}
+    return PartsPlan(ranges, linked, last_row, unknown_batches, starts)
