@@ -18,7 +18,7 @@ from array import array
 from django.db import connection
 
 from imports.limits import setting
-from prisoners.names.folding import identity_keys
+from prisoners.names.folding import WordFolder, identity_keys_many
 
 logger = logging.getLogger(__name__)
 
@@ -66,30 +66,39 @@ def _items(value):
     return []
 
 
-def row_keys(values):
-    """The hashes of what can make this row meet another: its external id, every name key of its names."""
-    keys = []
-    external_id = values.get("external_id")
-    if isinstance(external_id, str) and external_id.strip():
-        keys.append(hash(("external_id", external_id.strip())))
-        if external_id != external_id.strip():
-            keys.append(hash(("external_id", external_id)))
-    # A one-word name meets another only with the same birth date (`BatchWriter.same_name_and_birth_date`):
-    # kept only for rows giving one, so a list of one-word names (or names folded to one word) is not all linked.
-    born = values.get("birth_date")
-    one_word = isinstance(born, str) and bool(born.strip())
-    names = [values.get(column) for column in NAME_COLUMNS] + _items(values.get("aliases"))
-    folded = set()
-    for name in names:
-        if isinstance(name, str) and name.strip():
-            # The same words in another order ("Surname Given" as an alias) have the same keys: folded once.
-            words = " ".join(sorted(name.casefold().split()))
-            if words in folded:
-                continue
-            folded.add(words)
-            whole, parts = identity_keys(name)
+def rows_keys(rows, folder):
+    """For each row's values, the hashes of what can make it meet another: its external id, every name key of its
+    names (`identity_keys`; each new name word folded once for all the rows, with `folder`)."""
+    found, texts = [], []
+    for values in rows:
+        keys = []
+        external_id = values.get("external_id")
+        if isinstance(external_id, str) and external_id.strip():
+            keys.append(hash(("external_id", external_id.strip())))
+            if external_id != external_id.strip():
+                keys.append(hash(("external_id", external_id)))
+        # A one-word name meets another only with the same birth date (`BatchWriter.same_name_and_birth_date`):
+        # kept only for rows giving one, so a list of one-word names (or names folded to one word) is not all linked.
+        born = values.get("birth_date")
+        one_word = isinstance(born, str) and bool(born.strip())
+        names = [values.get(column) for column in NAME_COLUMNS] + _items(values.get("aliases"))
+        folded = set()
+        first = len(texts)
+        for name in names:
+            if isinstance(name, str) and name.strip():
+                # The same words in another order ("Surname Given" as an alias) have the same keys: folded once.
+                words = " ".join(sorted(name.casefold().split()))
+                if words not in folded:
+                    folded.add(words)
+                    texts.append(name)
+        found.append((keys, one_word, first, len(texts)))
+    name_keys = identity_keys_many(texts, folder)
+    result = []
+    for keys, one_word, first, last in found:
+        for whole, parts in name_keys[first:last]:
             keys.extend(hash(key) for key in whole | parts if one_word or " " in key)
-    return keys
+        result.append(keys)
+    return result
 
 
 class KeyParts:
@@ -182,6 +191,7 @@ class PartsPlan:
 
 # The columns the planner reads: a row's keys come from these alone.
 KEY_COLUMNS = frozenset({"external_id", "birth_date", "aliases", *NAME_COLUMNS})
+KEY_ROWS = 2000  # rows whose name words are folded together (`identity_keys_many`)
 
 
 def plan_parts(stream, parts, estimated_rows, batch_size, tick=None):
@@ -204,26 +214,35 @@ def plan_parts(stream, parts, estimated_rows, batch_size, tick=None):
     read_before = {}  # first row of a range -> rows read before it
     pending = iter(range_starts)
     next_start = next(pending, None)
-    for row, values, _problem in stream:
-        last_row = row
-        while next_start is not None and row >= next_start:
-            read_before[next_start] = read
-            next_start = next(pending, None)
-        read += 1
-        part = min(parts - 1, (row - 1) // size)
-        if values:
-            mine = row_keys(values)
+    folder = WordFolder()
+    waiting = []  # (row, range, values): their keys are found KEY_ROWS rows at a time
+
+    def add_keys():
+        for (row, part, _values), mine in zip(waiting, rows_keys([v for _r, _p, v in waiting], folder), strict=True):
             if mine:
                 row_numbers.append(row)
                 keys.extend(mine)
                 offsets.append(len(keys))
                 for key in mine:
                     key_parts.meet(key, part)
+        waiting.clear()
+
+    for row, values, _problem in stream:
+        last_row = row
+        while next_start is not None and row >= next_start:
+            read_before[next_start] = read
+            next_start = next(pending, None)
+        read += 1
+        if values:
+            waiting.append((row, min(parts - 1, (row - 1) // size), values))
+            if len(waiting) >= KEY_ROWS:
+                add_keys()
         if read % batch_size == 0 and len(stream.mapping.unknown) > reported:
             unknown_batches.append(stream.mapping.unknown[reported:])
             reported = len(stream.mapping.unknown)
         if tick:
             tick()
+    add_keys()
     if len(stream.mapping.unknown) > reported:
         unknown_batches.append(stream.mapping.unknown[reported:])
     linked = linked_rows(row_numbers, offsets, keys, key_parts)
