@@ -9,7 +9,8 @@ row meeting them in turn, are the *linked rows*: one extra part runs them alone,
 range parts leave them out. So two rows that could be one person are never written by two workers at
 once, and each is matched against what the rows before it stored, as in a run by one worker: the stored
 rows and the per-row error report are those of a single run. Each part is a task of its own with its own
-lease and checkpoint (`ImportJobPart`); the job finishes when every part has.
+lease and checkpoint (`ImportJobPart`); the job finishes when every part has. Of a CSV the planner also notes
+where each range starts, so each part seeks there rather than parsing the rows before its range again.
 """
 
 import logging
