@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('imports', '0004_job_parts'),
+        ("imports", "0004_job_parts"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importjobpart',
-            name='start_position',
+            model_name="importjobpart",
+            name="start_position",
             field=models.BigIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='importjobpart',
-            name='start_read',
+            model_name="importjobpart",
+            name="start_read",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='importjobpart',
-            name='start_row',
+            model_name="importjobpart",
+            name="start_row",
             field=models.PositiveIntegerField(default=1),
         ),
     ]
