@@ -332,6 +332,7 @@ class ImportJobAdmin(admin.ModelAdmin):
             "job": job,
             "opts": self.model._meta,
             "problem_groups": problem_groups(job),
+            "parts": list(job.parts.order_by("number")) if job.parts_count else [],
             "errors_shown": ERRORS_SHOWN,
             "api_url": reverse("import-job-detail", args=[job.pk]),
             "errors_csv_url": reverse("import-job-errors", args=[job.pk]),

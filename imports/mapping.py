@@ -339,6 +339,12 @@ class ColumnMapping:
                     record[target] = str(months)
         return record
 
+    def only(self, columns):
+        """Map only our `columns` from now on (`map_cells`): each column's value is what a full mapping gives it,
+        for a reader that needs no other (the planner of a split job, `imports.split`)."""
+        self._plan = [entry for entry in self._plan if entry[1] in columns]
+        return self
+
     def map_cells(self, cells):
         """A list of cells (CSV, XLSX) -> {our column: text or list}, keeping the raw cells under RAW."""
         record = {RAW: cells}

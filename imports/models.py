@@ -290,6 +290,11 @@ class ImportJobPart(models.Model):
     # The batches of a run by one worker (rows read // batch_size): a part cuts its batches where that run would,
     # so rows that one worker would match against each other's stored records are matched so here too.
     batch_size = models.PositiveIntegerField(default=2000)
+    # Where its reading starts (`imports.split`): the row `start_row` of a CSV begins at the text reader's position
+    # `start_position`, after `start_read` rows read (empty lines aside); None: the file is read from its start.
+    start_position = models.BigIntegerField(null=True, blank=True)
+    start_row = models.PositiveIntegerField(default=1)
+    start_read = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     rows_done = models.PositiveIntegerField(default=0, help_text=_("Committed checkpoint: the last row written."))
     rows_counted = models.PositiveIntegerField(default=0, help_text=_("Rows of this part done."))

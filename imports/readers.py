@@ -392,8 +392,17 @@ class CsvRecords(RecordStream):
         header[0] = header[0].lstrip("\ufeff")
         check_width(header)
         self.mapping = ColumnMapping(header, self.job.mapping)
+        self._text = text
         self._reader = reader
+        self._row = 0  # rows read so far (empty ones included): the next row's number less one
+        self.marks = frozenset()  # rows after which to note where the next row starts (`positions`)
+        self.positions = {}  # row number -> the text reader's position where that row starts
         return self
+
+    def seek_row(self, row, position):
+        """Go to row `row`, which starts at `position` (noted in `positions` by a reading of the same file)."""
+        self._text.seek(position)
+        self._row = row - 1
 
     def count_rows(self):
         """Lines after the header: exact unless cells hold line breaks (the final count corrects it)."""
@@ -414,7 +423,8 @@ class CsvRecords(RecordStream):
         single_byte = bool(_SINGLE_BYTE.match(codecs.lookup(self.job.encoding).name))
         max_row_chars = setting("IMPORT_MAX_ROW_CHARS")
         max_cell = self.max_cell
-        row = 0
+        marks = self.marks
+        row = self._row
         while True:
             try:
                 cells = next(self._reader, None)
@@ -427,6 +437,8 @@ class CsvRecords(RecordStream):
             if cells is None:
                 return
             row += 1
+            if marks and row in marks:  # this row is read whole: the reader is where the next row starts
+                self.positions[row + 1] = self._text.tell()
             self.tick()
             self.check_row_limit(row)
             if not cells or not any(cells):

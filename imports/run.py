@@ -227,6 +227,14 @@ def unknown_columns_warning(job, unknown):
     )
 
 
+def start_fields(plan, first_row):
+    """Where the part whose first row is `first_row` starts reading (a CSV: where its range starts)."""
+    row, position, read = plan.start_of(first_row)
+    if position is None or not 0 <= position < 1 << 63:  # a reader's position past a bigint: read from the start
+        return {"start_position": None, "start_row": 1, "start_read": 0}
+    return {"start_position": position, "start_row": row, "start_read": read}
+
+
 class ImportRun:
     """One worker's pass over one job, from its checkpoint to the end of the file."""
 
@@ -369,9 +377,12 @@ class ImportRun:
         records = []
         for first, last in plan.ranges:
             skipped = [row for row in plan.linked if first <= row <= last]
-            records.append(dict(first_row=first, last_row=last, skip_rows=skipped))
+            records.append(dict(first_row=first, last_row=last, skip_rows=skipped, **start_fields(plan, first)))
         if plan.linked:
-            records.append(dict(first_row=plan.linked[0], last_row=plan.linked[-1], linked=True, only_rows=plan.linked))
+            first, last = plan.linked[0], plan.linked[-1]
+            records.append(
+                dict(first_row=first, last_row=last, linked=True, only_rows=plan.linked, **start_fields(plan, first))
+            )
         warnings = [unknown_columns_warning(job, columns) for columns in plan.unknown_batches]
         with transaction.atomic():
             hold_lease(job.pk, self.worker_id)
@@ -408,7 +419,10 @@ class ImportRun:
         resume_after = part.rows_done
         batch = []
         batch_of = None  # the batch of a run by one worker the rows in `batch` belong to
-        read = 0
+        read = 0  # rows read from the file's start (as one worker counts them)
+        if part.start_position is not None and hasattr(stream, "seek_row"):
+            stream.seek_row(part.start_row, part.start_position)
+            read = part.start_read
         mark = time.perf_counter()
         for row, values, problem in stream:
             read += 1

@@ -9,7 +9,8 @@ row meeting them in turn, are the *linked rows*: one extra part runs them alone,
 range parts leave them out. So two rows that could be one person are never written by two workers at
 once, and each is matched against what the rows before it stored, as in a run by one worker: the stored
 rows and the per-row error report are those of a single run. Each part is a task of its own with its own
-lease and checkpoint (`ImportJobPart`); the job finishes when every part has.
+lease and checkpoint (`ImportJobPart`); the job finishes when every part has. Of a CSV the planner also notes
+where each range starts, so each part seeks there rather than parsing the rows before its range again.
 """
 
 import logging
@@ -18,7 +19,7 @@ from array import array
 from django.db import connection
 
 from imports.limits import setting
-from prisoners.names.folding import identity_keys
+from prisoners.names.folding import WordFolder, identity_keys_many
 
 logger = logging.getLogger(__name__)
 
@@ -66,30 +67,39 @@ def _items(value):
     return []
 
 
-def row_keys(values):
-    """The hashes of what can make this row meet another: its external id, every name key of its names."""
-    keys = []
-    external_id = values.get("external_id")
-    if isinstance(external_id, str) and external_id.strip():
-        keys.append(hash(("external_id", external_id.strip())))
-        if external_id != external_id.strip():
-            keys.append(hash(("external_id", external_id)))
-    # A one-word name meets another only with the same birth date (`BatchWriter.same_name_and_birth_date`):
-    # kept only for rows giving one, so a list of one-word names (or names folded to one word) is not all linked.
-    born = values.get("birth_date")
-    one_word = isinstance(born, str) and bool(born.strip())
-    names = [values.get(column) for column in NAME_COLUMNS] + _items(values.get("aliases"))
-    folded = set()
-    for name in names:
-        if isinstance(name, str) and name.strip():
-            # The same words in another order ("Surname Given" as an alias) have the same keys: folded once.
-            words = " ".join(sorted(name.casefold().split()))
-            if words in folded:
-                continue
-            folded.add(words)
-            whole, parts = identity_keys(name)
+def rows_keys(rows, folder):
+    """For each row's values, the hashes of what can make it meet another: its external id, every name key of its
+    names (`identity_keys`; each new name word folded once for all the rows, with `folder`)."""
+    found, texts = [], []
+    for values in rows:
+        keys = []
+        external_id = values.get("external_id")
+        if isinstance(external_id, str) and external_id.strip():
+            keys.append(hash(("external_id", external_id.strip())))
+            if external_id != external_id.strip():
+                keys.append(hash(("external_id", external_id)))
+        # A one-word name meets another only with the same birth date (`BatchWriter.same_name_and_birth_date`):
+        # kept only for rows giving one, so a list of one-word names (or names folded to one word) is not all linked.
+        born = values.get("birth_date")
+        one_word = isinstance(born, str) and bool(born.strip())
+        names = [values.get(column) for column in NAME_COLUMNS] + _items(values.get("aliases"))
+        folded = set()
+        first = len(texts)
+        for name in names:
+            if isinstance(name, str) and name.strip():
+                # The same words in another order ("Surname Given" as an alias) have the same keys: folded once.
+                words = " ".join(sorted(name.casefold().split()))
+                if words not in folded:
+                    folded.add(words)
+                    texts.append(name)
+        found.append((keys, one_word, first, len(texts)))
+    name_keys = identity_keys_many(texts, folder)
+    result = []
+    for keys, one_word, first, last in found:
+        for whole, parts in name_keys[first:last]:
             keys.extend(hash(key) for key in whole | parts if one_word or " " in key)
-    return keys
+        result.append(keys)
+    return result
 
 
 class KeyParts:
@@ -163,39 +173,77 @@ def linked_rows(row_numbers, offsets, keys, key_parts):
 
 
 class PartsPlan:
-    def __init__(self, ranges, linked, last_row, unknown_batches):
+    def __init__(self, ranges, linked, last_row, unknown_batches, starts=None):
         self.ranges = ranges  # [(first_row, last_row)]
         self.linked = linked  # row numbers of the linked rows
         self.last_row = last_row
         self.unknown_batches = unknown_batches  # [[column, ...]] one warning each, as a single run gives them
+        # first row of a range -> (the reader's position where it starts or None, rows read before it)
+        self.starts = starts or {}
+
+    def start_of(self, row):
+        """Where a part whose first row is `row` starts reading: (row, position or None, rows read before)."""
+        first = max((first for first, _last in self.ranges if first <= row), default=1)
+        position, read = self.starts.get(first, (None, 0))
+        if position is None:
+            return 1, None, 0
+        return first, position, read
+
+
+# The columns the planner reads: a row's keys come from these alone.
+KEY_COLUMNS = frozenset({"external_id", "birth_date", "aliases", *NAME_COLUMNS})
+KEY_ROWS = 2000  # rows whose name words are folded together (`identity_keys_many`)
 
 
 def plan_parts(stream, parts, estimated_rows, batch_size, tick=None):
     """Read the whole file once: the ranges, the linked rows, and the unknown-column warnings of a single run
     (one per batch that met new unknown columns, `batch_size` rows a batch). None when the job is better run
-    by one worker (too many linked rows)."""
+    by one worker (too many linked rows).
+
+    Of a CSV it also notes where each range starts (`PartsPlan.starts`), so that a part seeks there rather than
+    reading every row before its range again; it maps only the columns the keys come from."""
     size = max(1, -(-estimated_rows // parts))
     row_numbers, offsets, keys = array("l"), array("l", [0]), array("q")
     key_parts = KeyParts()
     unknown_batches, reported = [], 0
     last_row = read = 0
-    for row, values, _problem in stream:
-        last_row = row
-        read += 1
-        part = min(parts - 1, (row - 1) // size)
-        if values:
-            mine = row_keys(values)
+    range_starts = [part * size + 1 for part in range(1, parts)]
+    if hasattr(stream, "seek_row"):
+        stream.marks = frozenset(start - 1 for start in range_starts)
+    if hasattr(stream.mapping, "only"):
+        stream.mapping.only(KEY_COLUMNS)
+    read_before = {}  # first row of a range -> rows read before it
+    pending = iter(range_starts)
+    next_start = next(pending, None)
+    folder = WordFolder()
+    waiting = []  # (row, range, values): their keys are found KEY_ROWS rows at a time
+
+    def add_keys():
+        for (row, part, _values), mine in zip(waiting, rows_keys([v for _r, _p, v in waiting], folder), strict=True):
             if mine:
                 row_numbers.append(row)
                 keys.extend(mine)
                 offsets.append(len(keys))
                 for key in mine:
                     key_parts.meet(key, part)
+        waiting.clear()
+
+    for row, values, _problem in stream:
+        last_row = row
+        while next_start is not None and row >= next_start:
+            read_before[next_start] = read
+            next_start = next(pending, None)
+        read += 1
+        if values:
+            waiting.append((row, min(parts - 1, (row - 1) // size), values))
+            if len(waiting) >= KEY_ROWS:
+                add_keys()
         if read % batch_size == 0 and len(stream.mapping.unknown) > reported:
             unknown_batches.append(stream.mapping.unknown[reported:])
             reported = len(stream.mapping.unknown)
         if tick:
             tick()
+    add_keys()
     if len(stream.mapping.unknown) > reported:
         unknown_batches.append(stream.mapping.unknown[reported:])
     linked = linked_rows(row_numbers, offsets, keys, key_parts)
@@ -208,4 +256,6 @@ def plan_parts(stream, parts, estimated_rows, batch_size, tick=None):
         last = (part + 1) * size if part < parts - 1 else max(last_row, first)
         if first <= last_row:
             ranges.append((first, min(last, last_row) if part < parts - 1 else last_row))
-    return PartsPlan(ranges, linked, last_row, unknown_batches)
+    positions = getattr(stream, "positions", {})
+    starts = {first: (positions.get(first), read_before[first]) for first, _last in ranges if first in read_before}
+    return PartsPlan(ranges, linked, last_row, unknown_batches, starts)

@@ -179,13 +179,75 @@ def identity_keys(text: str) -> tuple[set[str], set[str]]:
     name) also give part keys, every pair of their words, so "Калеснікава Марыя Аляксандраўна"
     meets "Maria Kalesnikava" while "Ivan Ivanovich Petrov" never meets "Ivan Sergeevich Petrov".
     """
+    return _identity_keys_of(fold_name_alternatives(text))
+
+
+def _identity_keys_of(keys):
     whole, parts = set(), set()
-    for key in fold_name_alternatives(text):
+    for key in keys:
         words = sorted(set(key.split()))
         whole.add(" ".join(words))
         if 3 <= len(words) <= 4:
             parts.update(" ".join(pair) for pair in itertools.combinations(words, 2))
     return whole, parts
+
+
+# The rules over many words at once: the words joined by line breaks, ^ and $ at each word's ends (MULTILINE), no
+# negated class or `.` reaching over a line break, so each word folds exactly as `_fold_word` folds it alone.
+_RULES_MANY = [(re.compile(pattern.pattern.replace("[^", "[^\n"), re.MULTILINE), repl) for pattern, repl in _RULES]
+_CH_MANY = _RULES_MANY[[pattern for pattern, _repl in _RULES].index(_CH)][0]
+
+
+def _fold_words(words, *, ch_as_kh=False):
+    """`_fold_word` of each of `words` (lower-case ASCII letters), each rule run once over all of them."""
+    text = "\n".join(words)
+    for pattern, replacement in _RULES_MANY:
+        if ch_as_kh and pattern is _CH_MANY:
+            text = _CH_INSIDE.sub("h", text)  # `.` stops at a line break: a word's final "ch" is kept
+        text = pattern.sub(replacement, text)
+    return text.split("\n")
+
+
+class WordFolder:
+    """The folded readings of the words met so far (at most `max_words`; then it starts afresh)."""
+
+    def __init__(self, max_words=200_000):
+        self.max_words = max_words
+        self.main = {}
+        self.kh = {}  # the "ch as х" reading of the words with a "ch" before their last letter
+
+    def learn(self, words):
+        distinct = set(words)
+        new = [word for word in distinct if word not in self.main]
+        if not new:
+            return
+        if len(self.main) + len(new) > self.max_words:
+            self.main.clear()
+            self.kh.clear()
+            new = list(distinct)
+        self.main.update(zip(new, _fold_words(new), strict=True))
+        inner = [word for word in new if _CH_INSIDE.search(word)]
+        if inner:
+            self.kh.update(zip(inner, _fold_words(inner, ch_as_kh=True), strict=True))
+
+
+def identity_keys_many(texts, folder):
+    """[identity_keys(text) for text in texts], each new word folded once for all of them (with `folder`)."""
+    words_of = [_ascii_words(str(text or "")) for text in texts]
+    folder.learn([word for words in words_of for word in words])
+    main, kh = folder.main, folder.kh
+    found = []
+    for text, words in zip(texts, words_of, strict=True):
+        if not words:
+            found.append((set(), set()))
+            continue
+        keys = [" ".join([main[word] for word in words])]
+        if "ch" in "".join(words) and not _CYRILLIC.search(str(text or "")):
+            alternative = " ".join([kh[word] if word in kh else main[word] for word in words])
+            if alternative not in keys:
+                keys.append(alternative)
+        found.append(_identity_keys_of(keys))
+    return found
 
 
 def search_text(names) -> str:

@@ -396,3 +396,132 @@ def test_a_batch_rolled_back_by_a_deadlock_is_run_again_and_other_database_error
     monkeypatch.setattr(ImportRun, "write_batch", failing_once(DiskFull))
     assert run_part(second.pk).status == "failed"
     assert ImportJob.objects.get(pk=job.pk).status == "failed"
+
+
+# --- Parts read only their own range; the job's page shows its parts --------------------------
+
+
+def awkward_csv(rows=300):
+    """`mixed_file` as a spreadsheet program may save it: a byte order mark, CRLF line ends, blank lines, and
+    cells holding line breaks, commas and quotes, all over the file (so some sit right before a range starts)."""
+    lines = mixed_file(rows).decode().rstrip("\n").split("\n")
+    out = [lines[0]]
+    for n, line in enumerate(lines[1:], 1):
+        if n % 7 in (0, 6):
+            line = line.rsplit(",", 1)[0] + f',"note {n}, ""quoted""\r\nsecond line\nthird"'
+        out.append(line)
+        if n % 11 == 0:
+            out.append("")
+    return b"\xef\xbb\xbf" + ("\r\n".join(out) + "\r\n").encode()
+
+
+def mapped_rows(monkeypatch):
+    """Count the rows a reader maps (CSV): a part that parsed the file from its start maps every row before it."""
+    from imports.mapping import ColumnMapping
+
+    counted = {"rows": 0}
+    real = ColumnMapping.map_cells
+
+    def map_cells(self, cells):
+        counted["rows"] += 1
+        return real(self, cells)
+
+    monkeypatch.setattr(ColumnMapping, "map_cells", map_cells)
+    return counted
+
+
+@pytest.mark.django_db
+def test_a_csv_part_reads_from_where_its_range_starts(settings, monkeypatch, importer, december_event, sent_parts):
+    """The planner notes where each range starts in a CSV; a part seeks there instead of parsing (and mapping)
+    every row before its range, as the planner already did."""
+    split_settings(settings)
+    job = new_job(mixed_file(), user=importer)
+    run_import(job.pk, split=True)
+    first, second, third, linked = ImportJobPart.objects.filter(job=job).order_by("number")
+    assert first.start_position is None and first.start_read == 0  # the first range starts after the header
+    assert second.start_position and third.start_position > second.start_position
+    assert (second.start_read, third.start_read) == (100, 200)
+    assert (linked.start_position, linked.start_read) == (None, 0)  # its first row is in the first range
+
+    counted = mapped_rows(monkeypatch)
+    run_part(third.pk)
+    assert counted["rows"] == third.last_row - third.first_row + 1
+    counted["rows"] = 0
+    run_part(second.pk)
+    assert counted["rows"] == second.last_row - second.first_row + 2  # and the row after its range, to stop
+
+
+@pytest.mark.django_db
+def test_a_split_csv_with_line_breaks_in_cells_and_blank_lines_stores_what_one_worker_stores(
+    settings, importer, december_event, eager_celery
+):
+    split_settings(settings)
+    content = awkward_csv()
+    expected_state, expected_outcome = single_run(content, importer)
+    clear_imported_records()
+
+    job = run_import(new_job(content, user=importer).pk, split=True)
+
+    job.refresh_from_db()
+    # Line breaks in cells make the line count overestimate the rows: two ranges (and the linked rows) here.
+    assert job.parts_count == 3
+    assert job.parts.get(number=2).start_position
+    assert set(job.parts.values_list("status", flat=True)) == {"succeeded"}
+    assert end_state() == expected_state
+    assert outcome(job) == expected_outcome
+
+
+@pytest.mark.django_db
+def test_a_split_json_job_reads_each_part_from_the_start_and_stores_what_one_worker_stores(
+    settings, importer, december_event, eager_celery
+):
+    """A JSON list cannot be entered in the middle: its parts read from the start, as before."""
+    import csv
+    import io
+    import json
+
+    split_settings(settings)
+    records = list(csv.DictReader(io.StringIO(mixed_file().decode())))
+    for record in records:
+        record["charges"] = record["charges"].split("|")
+    content = json.dumps(records).encode()
+    expected_state, expected_outcome = single_run(content, importer)
+    clear_imported_records()
+
+    job = run_import(new_job(content, user=importer).pk, split=True)
+
+    job.refresh_from_db()
+    assert job.file_format == "json" and job.parts_count == 4
+    assert set(job.parts.values_list("start_position", flat=True)) == {None}
+    assert end_state() == expected_state
+    assert outcome(job) == expected_outcome
+
+
+@pytest.mark.django_db
+def test_a_split_jobs_page_in_admin_shows_its_parts(client, settings, build, december_event, sent_parts):
+    split_settings(settings)
+    editor = build.user(username="editor", is_staff=True, perms=["imports.import_records"])
+    job = new_job(mixed_file(), user=editor)
+    run_import(job.pk, split=True)
+    first, second, *_rest = ImportJobPart.objects.filter(job=job).order_by("number")
+    run_part(first.pk)
+    ImportJobPart.objects.filter(pk=second.pk).update(
+        status="running", lease_owner="host-b:4242:abc", heartbeat_at=timezone.now(), rows_counted=40
+    )
+    client.force_login(editor)
+
+    page = client.get(f"/admin/imports/importjob/{job.pk}/change/").content.decode()
+
+    assert 'id="import-parts"' in page and "Parts (4)" in page
+    assert "rows 1–100" in page and "rows 101–200" in page and "8 linked rows, 5–280" in page
+    assert "succeeded" in page and "96 / 96" in page  # the first range less its four linked rows
+    assert "host-b:4242:abc" in page and "40 / 100" in page
+
+
+@pytest.mark.django_db
+def test_a_job_not_split_shows_no_parts(client, build):
+    editor = build.user(username="editor", is_staff=True, perms=["imports.import_records"])
+    job = new_job(b"external_id,full_name\nA1,One\n", user=editor)
+    client.force_login(editor)
+    page = client.get(f"/admin/imports/importjob/{job.pk}/change/").content.decode()
+    assert 'id="import-parts"' not in page
