@@ -61,6 +61,7 @@ def _reads_cache_off(settings):
     settings.READ_CACHE_PAGE_SECONDS = 0
     settings.READ_CACHE_SUMMARY_SECONDS = 0
     settings.READ_CACHE_SUMMARY_REFRESH_SECONDS = 0
+    settings.READ_CACHE_PAGE_REFRESH_SECONDS = 0
     settings.READ_CACHE_BACKGROUND_REFRESH = False
 
 

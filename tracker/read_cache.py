@@ -44,7 +44,7 @@ VERSION_KEY = "reads:version"
 VISIBILITY_KEY = "reads:visibility"
 # The shape of a stored page, in its key: raised when the shape changes, so that a server of the new code never
 # reads a page stored by the old one (both may share the cache during a deploy).
-PAGE_FORMAT = 3  # (records' version, visibility's version, current until, status, content, headers)
+PAGE_FORMAT = 4  # (records' version, visibility's version, current until, made at, status, content, headers)
 _local = threading.local()
 _memo = {"version": None, "until": 0.0}
 
@@ -426,6 +426,10 @@ class AnonymousReadCacheMiddleware:
         wait = _seconds("READ_CACHE_WAIT_SECONDS", 0) or 1
         rebuilding = None
         if hit is not None and hit[1] == seen_by:
+            # An editor writing every second made every page be rebuilt after each write, one build after another
+            # on the cores the readers share: a page made a moment ago is served as it is.
+            if time.time() - hit[3] < _seconds("READ_CACHE_PAGE_REFRESH_SECONDS", 0):
+                return self._served(hit, "recent")
             # Readers arrive in four languages: one rebuild of a page at a time in any of them (each language's
             # first reader rebuilt it at once after every write); the others keep their page of a moment ago.
             rebuilding = keys[2]
@@ -448,7 +452,7 @@ class AnonymousReadCacheMiddleware:
                 # A page built from numbers of an older version is current only a moment; kept beyond it, it is
                 # what the readers get (if the visibility is the same) while the next reader rebuilds it.
                 until = time.time() + _seconds("READ_CACHE_STALE_PAGE_SECONDS", 2) if served_stale() else None
-                stored = (version, seen_by, until, response.status_code, response.content, headers)
+                stored = (version, seen_by, until, time.time(), response.status_code, response.content, headers)
                 cache.set(key, stored, _seconds("READ_CACHE_PAGE_SECONDS", 0))
                 response["X-Read-Cache"] = "miss"
         finally:
@@ -458,7 +462,7 @@ class AnonymousReadCacheMiddleware:
 
     @staticmethod
     def _served(stored, how):
-        _version, _seen_by, _until, status, content, headers = stored
+        _version, _seen_by, _until, _made_at, status, content, headers = stored
         response = HttpResponse(content, status=status)
         for name, value in headers.items():
             response[name] = value

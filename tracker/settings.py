@@ -90,6 +90,11 @@ READ_CACHE_BACKGROUND_PARALLEL_WORKERS = env.int("READ_CACHE_BACKGROUND_PARALLEL
 # What decides who sees what is never served stale: after a write, one process computes it, the others wait for it
 # this long at most (then compute it themselves).
 READ_CACHE_WAIT_SECONDS = 10
+# After a write that changed nobody's view, a page made less than this ago is served as it is ("recent"), in every
+# language, instead of being rebuilt after each write of an editor at work; a write that changed who sees what is
+# never served an older page. Pages are at most this far behind such writes (the numbers in them: the summaries'
+# refresh interval).
+READ_CACHE_PAGE_REFRESH_SECONDS = env.float("READ_CACHE_PAGE_REFRESH_SECONDS", default=5)
 READ_CACHE_STALE_PAGE_SECONDS = 2  # a page built from those previous numbers is current only this long
 READ_CACHE_VERSION_SECONDS = 0  # read the version from the cache on every request: a withheld name never lingers
 READ_CACHE_APPS = ("prisoners", "releases")

@@ -120,7 +120,7 @@ def test_after_a_write_one_reader_builds_the_page_and_the_others_wait_for_it(cac
 
     def other_process():
         time.sleep(0.3)
-        cache.set(key, (version, stored[1], None, 200, b"built elsewhere", dict(stored[5])), 60)
+        cache.set(key, (version, stored[1], None, time.time(), 200, b"built elsewhere", dict(stored[6])), 60)
         cache.delete(lock)
 
     threading.Thread(target=other_process).start()
