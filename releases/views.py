@@ -7,7 +7,7 @@ named counts and reconciliation from `releases.selectors`. Views only arrange th
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, prefetch_related_objects
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +24,7 @@ from prisoners.visibility import (
     is_withheld_for,
     mask_texts_naming_withheld,
     name_ordering,
+    prefetch_visible,
     published,
     published_event_q,
     reported_value_prefetches,
@@ -478,10 +479,7 @@ def release_event_detail(request, slug):
 
 def _with_sources(user, releases):
     """A first page of releases with their sources and reported values (two queries, whatever the page)."""
-    prefetch_related_objects(
-        releases, *source_prefetches(user, "sources"), *reported_value_prefetches(user, "reported_values")
-    )
-    return releases
+    return prefetch_visible(user, releases, sources=["sources"], reported_values=["reported_values"])
 
 
 # Deals ----------------------------------------------------------------------------------------------
