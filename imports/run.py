@@ -56,27 +56,42 @@ def run_import(job_id, *, worker_id=None, split=False, hostname=None):
     if job is None:
         return None
     user = job.created_by or system_user()
-    run = None
+    runs = []
+
+    def body():
+        runs.append(ImportRun(job, worker_id, user, split=split, hostname=hostname))
+        runs[0].run()
+
+    kept = _guarded(
+        f"Import job {job_id}",
+        body,
+        user=user,
+        fail=lambda message: _finish_failed(job_id, worker_id, message),
+        lost="another worker continues it",
+    )
+    if kept and runs and runs[0].split_parts:
+        send_parts(runs[0].split_parts)
+    return ImportJob.objects.get(pk=job_id)
+
+
+def _guarded(what, body, *, user, fail, lost):
+    """Run `body` acting as `user`; False if its lease was lost (logged: `lost`). An error in the file or an
+    unexpected one ends it through `fail(message)` with a message for the job's page."""
     try:
         with acting_as(user):
-            run = ImportRun(job, worker_id, user, split=split, hostname=hostname)
-            run.run()
+            body()
     except LeaseLost:
-        logger.warning("Import job %s: lease lost, another worker continues it.", job_id)
-        return ImportJob.objects.get(pk=job_id)
+        logger.warning("%s: lease lost, %s.", what, lost)
+        return False
     except ImportFileError as exc:
-        _finish_failed(job_id, worker_id, str(exc))
+        fail(str(exc))
     except Exception as exc:
-        logger.exception("Import job %s stopped on an unexpected error", job_id)
-        _finish_failed(
-            job_id,
-            worker_id,
+        logger.exception("%s stopped on an unexpected error", what)
+        fail(
             _("The import stopped on an unexpected error (%(error)s); rows before the last checkpoint are in.")
-            % {"error": exc.__class__.__name__},
+            % {"error": exc.__class__.__name__}
         )
-    if run is not None and run.split_parts:
-        send_parts(run.split_parts)
-    return ImportJob.objects.get(pk=job_id)
+    return True
 
 
 def send_parts(part_ids):
@@ -95,21 +110,13 @@ def run_part(part_id, *, worker_id=None):
         return None
     job = part.job
     user = job.created_by or system_user()
-    try:
-        with acting_as(user):
-            ImportRun(job, worker_id, user, part=part).run()
-    except LeaseLost:
-        logger.warning("Import part %s: lease lost, another worker continues it (or the job stopped).", part)
-    except ImportFileError as exc:
-        _fail_part(part, worker_id, str(exc))
-    except Exception as exc:
-        logger.exception("Import part %s stopped on an unexpected error", part)
-        _fail_part(
-            part,
-            worker_id,
-            _("The import stopped on an unexpected error (%(error)s); rows before the last checkpoint are in.")
-            % {"error": exc.__class__.__name__},
-        )
+    _guarded(
+        f"Import part {part}",
+        lambda: ImportRun(job, worker_id, user, part=part).run(),
+        user=user,
+        fail=lambda message: _fail_part(part, worker_id, message),
+        lost="another worker continues it (or the job stopped)",
+    )
     return ImportJobPart.objects.get(pk=part_id)
 
 
