@@ -897,6 +897,12 @@ def main():
         " next to --surge-baseline's tree when given)",
     )
     parser.add_argument(
+        "--surge-repeat",
+        type=int,
+        default=1,
+        help="run the surge N times, the trees alternating (before, now, before, now...), each run's figures printed",
+    )
+    parser.add_argument(
         "--surge-access-log",
         default="",
         help="gunicorn's access log of the surge to this file (one per tree: `.before`, `.now` appended)",
@@ -992,17 +998,24 @@ def main():
                 print(f"| {name} | {', '.join(f'{t:,.0f}' for t in times)} |", flush=True)
     if args.surge_seconds:
         trees = [("before", Path(args.surge_baseline).resolve())] if args.surge_baseline else []
-        results = {}
-        for name, tree in trees + [("now", ROOT)]:
-            for url, r in surge(
-                ["/", "/releases/synthetic-release-1/"],
-                args.surge_seconds,
-                write_every=args.surge_writes,
-                tree=tree,
-                languages=args.surge_languages,
-                access_log=f"{args.surge_access_log}.{name}" if args.surge_access_log else "",
-            ).items():
-                results[f"`{url}` ({name})" if trees else f"`{url}`"] = r
+        results, logs = {}, []
+        for turn in range(1, args.surge_repeat + 1):
+            for name, tree in trees + [("now", ROOT)]:
+                label = name if args.surge_repeat == 1 else f"{name}, run {turn}"
+                log = f"{args.surge_access_log}.{name}" if args.surge_access_log else ""
+                if log and args.surge_repeat > 1:
+                    log += f".{turn}"
+                for url, r in surge(
+                    ["/", "/releases/synthetic-release-1/"],
+                    args.surge_seconds,
+                    write_every=args.surge_writes,
+                    tree=tree,
+                    languages=args.surge_languages,
+                    access_log=log,
+                ).items():
+                    results[f"`{url}` ({label})" if trees or args.surge_repeat > 1 else f"`{url}`"] = r
+                if log:
+                    logs.append((label, log))
         languages = ", each page in be, ru, uk and en in turn" if args.surge_languages else ""
         print(
             f"\n| surge: 50 connections, gunicorn 2 gthread workers x 8{languages} | client | writes | req/s | p50 ms "
@@ -1014,6 +1027,26 @@ def main():
                 f"| {url} | {r['client']} | {r['writes']} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} "
                 f"| {r['errors']} |"
             )
+        if logs:
+            print("\n| time in the worker (access log), by how the cache answered | page | answers | p50 ms | p99 ms |")
+            print("|---|---|---|---|---|")
+            for label, log in logs:
+                for (page, how), times in sorted(_answers(log).items()):
+                    p50, p99 = pct(times, 0.5), pct(times, 0.99)
+                    print(f"| {label}: {how} | {page} | {len(times):,} | {p50:.1f} | {p99:.1f} |")
+
+
+def _answers(log):
+    """(page, how the read cache answered) -> times in the worker in ms, from a surge's access log."""
+    answers = {}
+    with open(log) as lines:
+        for line in lines:
+            fields = line.split()
+            if len(fields) < 5 or not fields[4].isdigit():
+                continue
+            page = "event" if "/releases/" in fields[3] else "/"
+            answers.setdefault((page, fields[1]), []).append(int(fields[4]) / 1000)
+    return answers
 
 
 if __name__ == "__main__":
