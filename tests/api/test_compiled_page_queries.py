@@ -209,3 +209,56 @@ def test_the_list_filtersets_alone_leave_out_what_the_reader_may_not_see(scene):
     assert not releases.filter(is_draft=True).exists()
     assert releases.filter(prisoner=scene["two"]).count() == 1
     assert _filtered(ReleaseFilterSet, Release, scene["editor"]).filter(is_draft=True).exists()
+
+
+def _statements(client, url):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [query["sql"].split(" ", 1)[0] for query in queries.captured_queries if "page_query_" in query["sql"]]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_each_connection_prepares_a_page_query_once_and_then_only_executes_it(build):
+    """Planning the page's reported values took ~1 ms, running them ~0.05 ms: a connection prepares each compiled
+    query with its first run (one round trip with the run), then only executes it; a new connection prepares again,
+    and a rollback keeps what was prepared (prepared statements live outside transactions)."""
+    from django.db import transaction
+
+    person = build.prisoner("Prepared Person")
+    release = build.release(person, event=build.event("Prepared event", slug="prepared-event"))
+    ReportedValue.objects.create(record=release, field="date", value="2025-09-12", source=build.source())
+    client = _client()
+    first = client.get("/api/v1/releases/").json()
+    connection.close()
+    assert _statements(client, "/api/v1/releases/") == ["PREPARE", "PREPARE"]  # a new connection
+    assert _statements(client, "/api/v1/releases/") == ["EXECUTE", "EXECUTE"]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert client.get("/api/v1/releases/").json() == first
+        raise RuntimeError("rolled back")
+    assert _statements(client, "/api/v1/releases/") == ["EXECUTE", "EXECUTE"]
+    assert client.get("/api/v1/releases/").json() == first
+    assert first["results"][0]["reported_values"][0]["value"] == "2025-09-12"
+
+
+def test_a_query_the_server_cannot_prepare_runs_as_text(build):
+    """Parameters whose types the server cannot infer (`$1 + $2`): PREPARE would fail, so the query is sent as text
+    each time (never an error, never a broken transaction)."""
+    from django.db.models import IntegerField, Value
+
+    source = build.source("https://example.org/compiled/text")
+    query = PageQuery(
+        lambda ids: (
+            Source.objects.filter(pk__in=ids)
+            .alias(mark=Value(1, IntegerField()) + Value(2, IntegerField()))
+            .filter(mark=3)
+            .values_list("pk", "link")
+        )
+    )
+    assert query.rows([source.pk]) == [(source.pk, source.link)]
+    assert query.rows([source.pk]) == [(source.pk, source.link)]
+    if POSTGRES:
+        assert query._prepared[()].preparable is False
+    assert Source.objects.filter(pk=source.pk).exists()  # the transaction still works

@@ -16,10 +16,11 @@ Columns that need a conversion from the database's values, and databases other t
 through the ORM as before (each time, with the arguments of the request).
 """
 
+import itertools
 import re
 import threading
 
-from django.db import connections
+from django.db import DatabaseError, connections, transaction
 
 # Ids no row has: they mark the array parameters in the compiled SQL (the page's ids first, then each list argument).
 _SENTINELS = tuple(-7_340_211 - n for n in range(8))
@@ -49,21 +50,19 @@ class PageQuery:
                     self._prepared[key] = prepared
         if prepared is False:
             return list(self.build(ids, **arguments))
-        alias, sql, params, arrays = prepared
-        params = list(params)
-        for position, name in arrays.items():
+        statement = prepared
+        params = list(statement.params)
+        for position, name in statement.arrays.items():
             value = ids if name is None else arguments[name]
             if not isinstance(value, list):  # compiled with a list here: the key did not decide the SQL
                 raise TypeError(f"PageQuery: {name} was an array when this key's SQL was compiled")
             params[position] = value
-        with connections[alias].cursor() as cursor:
-            cursor.execute(sql, params)
-            return [tuple(row) for row in cursor.fetchall()]
+        return statement.rows(params)
 
     def compiled(self, key):
         """The SQL compiled for `key` (None before the first run with it, False when it runs through the ORM)."""
         prepared = self._prepared.get(key)
-        return prepared[1] if prepared else prepared
+        return prepared.sql if prepared else prepared
 
     def _compile(self, arguments):
         marked, names = {}, [None]  # the page's ids, then each list argument by name
@@ -79,8 +78,7 @@ class PageQuery:
 
     @staticmethod
     def _prepare(queryset, names):
-        """(alias, sql, params, {position: the array's name, None for the ids}), or False when this queryset cannot
-        run as compiled SQL."""
+        """A `_Statement`, or False when this queryset cannot run as compiled SQL."""
         sentinels = _SENTINELS[: len(names)]
         connection = connections[queryset.db]
         if connection.vendor != "postgresql":
@@ -108,4 +106,60 @@ class PageQuery:
             start = match.end() + 1
             arrays[position] = names[sentinels.index(param)]
         pieces.append(sql[start:])
-        return queryset.db, "".join(pieces), params, arrays
+        return _Statement(queryset.db, "".join(pieces), params, arrays)
+
+
+class _Statement:
+    """A compiled query, and the same as a server-side prepared statement on each connection that runs it.
+
+    PostgreSQL plans a query each time it is sent as text: for a page's reported values (three EXISTS on the
+    person's visibility) planning takes ~1 ms, running it ~0.05 ms. A prepared statement is planned for its first
+    runs only (then its generic plan is kept, `plan_cache_mode`), so each connection prepares it with its first run
+    (`PREPARE ...; EXECUTE ...`: one round trip) and afterwards only executes it. Prepared statements belong to the
+    session, outside transactions (a rollback keeps them); a new connection prepares again. Where the server cannot
+    prepare it (a parameter whose type it cannot infer), the SQL is sent as text each time."""
+
+    _names = itertools.count(1)
+
+    def __init__(self, alias, sql, params, arrays):
+        self.alias, self.sql, self.params, self.arrays = alias, sql, params, arrays
+        self.name = f"page_query_{next(self._names)}"
+        numbers = itertools.count(1)
+        # The statement's text for PREPARE: `$n` for each parameter; `%%` stays (the text goes through the driver's
+        # interpolation, in the same string as the EXECUTE's parameters).
+        self.text = _PLACEHOLDER.sub(lambda match: match.group() if match.group() == "%%" else f"${next(numbers)}", sql)
+        self.preparable = self._preparable()
+
+    def _preparable(self):
+        connection = connections[self.alias]
+        try:
+            with transaction.atomic(using=self.alias), connection.cursor() as cursor:
+                cursor.execute(f"PREPARE {self.name} AS {self.text}".replace("%%", "%"))
+                cursor.execute(f"DEALLOCATE {self.name}")
+        except DatabaseError:
+            return False
+        return True
+
+    def rows(self, params):
+        connection = connections[self.alias]
+        with connection.cursor() as cursor:
+            if not self.preparable:
+                cursor.execute(self.sql, params)
+                return [tuple(row) for row in cursor.fetchall()]
+            raw = connection.connection
+            held = connection.__dict__.get("_page_statements")
+            if held is None or held[0] is not raw:  # a new connection: nothing prepared on it yet
+                held = (raw, {})
+                connection.__dict__["_page_statements"] = held
+            state = held[1].get(self.name)  # None: not prepared on this connection; True: prepared; False: unknown
+            if state is False:
+                cursor.execute(self.sql, params)
+                return [tuple(row) for row in cursor.fetchall()]
+            execute = f"EXECUTE {self.name}({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {self.name}"
+            if state:
+                cursor.execute(execute, params)
+                return [tuple(row) for row in cursor.fetchall()]
+            held[1][self.name] = False  # until it succeeded (a failure may leave it prepared or not: text then)
+            cursor.execute(f"PREPARE {self.name} AS {self.text}; {execute}", params)
+            held[1][self.name] = True
+            return [tuple(row) for row in cursor.fetchall()]
