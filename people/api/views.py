@@ -116,9 +116,7 @@ class PrisonerViewSet(RecordViewSet):
     def list(self, request, *args, **kwargs):
         if self.wants_csv() or not self.rows_from_values:
             return super().list(request, *args, **kwargs)
-        # The FilterSet applies who-sees-what to every list (`PrisonerFilterSet.filter_queryset`: `visible_prisoners`);
-        # `get_queryset` applying it too would only add the same conditions again (built, compiled and planned).
-        queryset = self.filter_queryset(Prisoner.objects.all())
+        queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
         sort_keys = [name for name, _descending in sort_terms(queryset) or () if name not in PERSON_FIELDS]
         page = self.paginate_queryset(queryset.values(*PERSON_FIELDS, *sort_keys))
         return self.get_paginated_response(person_list_rows(request, page, format=self.format_kwarg))

@@ -258,9 +258,7 @@ class ReleaseViewSet(RecordViewSet):
     def list(self, request, *args, **kwargs):
         if self.wants_csv() or not self.rows_from_values:
             return super().list(request, *args, **kwargs)
-        # The FilterSet applies who-sees-what to every list (`ReleaseFilterSet.filter_queryset`: `visible_releases`);
-        # `get_queryset` applying it too would only add the same conditions again (built, compiled and planned).
-        queryset = self.filter_queryset(Release.objects.all())
+        queryset = self.filter_queryset(self.get_queryset()).select_related(None).prefetch_related(None)
         sort_keys = [name for name, _descending in sort_terms(queryset) or () if name not in RELEASE_FIELDS]
         queryset = queryset.annotate(event_title=translated("event__title"))  # in the reader's language
         page = self.paginate_queryset(queryset.values(*RELEASE_FIELDS, *sort_keys))

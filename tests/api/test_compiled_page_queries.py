@@ -3,8 +3,7 @@
 A compiled query is shared only by readers the visibility module puts in one class (`reader_class`): a reader who
 sees withheld people (or drafts) and the public never share one whose SQL differs; what changes from one request to
 the next (the hidden sources' ids) is a parameter, so a person withheld after a query was compiled is withheld in
-the very next response. And the lists' FilterSets alone leave out what a reader may not see (the list views no
-longer apply the same rules a second time).
+the very next response. And the lists' FilterSets, on their own, leave out what a reader may not see.
 """
 
 from datetime import date
@@ -200,7 +199,7 @@ def _filtered(filterset_class, model, user):
 
 
 def test_the_list_filtersets_alone_leave_out_what_the_reader_may_not_see(scene):
-    """The list views give their FilterSet every row: the FilterSet decides who is absent (visible_* rules)."""
+    """The list views' querysets apply who-sees-what, and so do their FilterSets on their own (visible_* rules)."""
     public = AnonymousUser()
     people = set(_filtered(PrisonerFilterSet, Prisoner, public).values_list("full_name", flat=True))
     assert "Compiled Person One" in people and "Compiled Private" not in people
@@ -262,3 +261,15 @@ def test_a_query_the_server_cannot_prepare_runs_as_text(build):
     if POSTGRES:
         assert query._prepared[()].preparable is False
     assert Source.objects.filter(pk=source.pk).exists()  # the transaction still works
+
+
+@pytest.mark.postgres
+def test_prepared_statements_can_be_turned_off(build, settings):
+    settings.PREPARE_PAGE_QUERIES = False
+    build.release(build.prisoner("Unprepared Person"), event=build.event("Unprepared event", slug="unprepared"))
+    client = _client()
+    assert client.get("/api/v1/releases/").status_code == 200
+    assert _statements(client, "/api/v1/releases/") == []
+    assert release_rows.PAGE_SOURCES.compiled(
+        (visibility.reader_class(AnonymousUser()), release_rows.ContentType.objects.get_for_model(Release).pk)
+    )

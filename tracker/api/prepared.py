@@ -20,6 +20,7 @@ import itertools
 import re
 import threading
 
+from django.conf import settings
 from django.db import DatabaseError, connections, transaction
 
 # Ids no row has: they mark the array parameters in the compiled SQL (the page's ids first, then each list argument).
@@ -117,7 +118,8 @@ class _Statement:
     runs only (then its generic plan is kept, `plan_cache_mode`), so each connection prepares it with its first run
     (`PREPARE ...; EXECUTE ...`: one round trip) and afterwards only executes it. Prepared statements belong to the
     session, outside transactions (a rollback keeps them); a new connection prepares again. Where the server cannot
-    prepare it (a parameter whose type it cannot infer), the SQL is sent as text each time."""
+    prepare it (a parameter whose type it cannot infer), or with PREPARE_PAGE_QUERIES off (a pooler sharing server
+    sessions between clients), the SQL is sent as text each time."""
 
     _names = itertools.count(1)
 
@@ -131,6 +133,8 @@ class _Statement:
         self.preparable = self._preparable()
 
     def _preparable(self):
+        if not getattr(settings, "PREPARE_PAGE_QUERIES", True):
+            return False
         connection = connections[self.alias]
         try:
             with transaction.atomic(using=self.alias), connection.cursor() as cursor:
