@@ -82,6 +82,21 @@ def can_view_withheld(user) -> bool:
     return cached
 
 
+def reader_class(user):
+    """Everything of the reader, and of how this module decides who sees what, that the SQL of its filters depends
+    on: readers of one class get the same SQL from `visible_*` and `without_drafts` (what else differs, the hidden
+    sources' ids, is a parameter). A query compiled once (`tracker.api.prepared.PageQuery`) is keyed by this, so a
+    reader who sees withheld people or drafts and one who does not never share one. Per-user data never goes in."""
+    sees_withheld = can_view_withheld(user)
+    if sees_withheld:
+        shape = ()
+    else:  # the hidden sources as ids (a parameter) or as a subquery (compiled in); the reported values' types
+        release_model = Source.releases.rel.related_model
+        types = ContentType.objects.get_for_models(Prisoner, Detention, release_model)
+        shape = (summaries_cached(), types[Prisoner].pk, types[Detention].pk, types[release_model].pk)
+    return (sees_withheld, can_view_drafts(user), *shape)
+
+
 def may_change_visibility(user, old, new) -> bool:
     """Making a record more visible needs the permission to see withheld records; restricting does not.
 
@@ -393,11 +408,26 @@ def withheld_source_ids():
     return _withheld_source_ids()
 
 
-def visible_sources(user, queryset=None):
-    """Sources the reader may see, marked as such; for the public, less every source cited for someone withheld."""
+def hidden_sources(user):
+    """The sources hidden from this reader, read once for a request's queries (`visible_sources(..., hidden=)` and
+    `visible_reported_values(..., hidden=)`): None for a reader who sees every source; else `withheld_source_ids()`,
+    a list of ids (a parameter of a query compiled once, `tracker.api.prepared`) or, with the cache of summaries
+    off, a subquery (compiled in: `reader_class` tells the two apart)."""
+    if can_view_withheld(user):
+        return None
+    hidden = withheld_source_ids()
+    return list(hidden) if isinstance(hidden, list | tuple) else hidden
+
+
+_EVERY_SOURCE = object()  # `hidden=` not given: read the hidden sources now
+
+
+def visible_sources(user, queryset=None, *, hidden=_EVERY_SOURCE):
+    """Sources the reader may see, marked as such; for the public, less every source cited for someone withheld
+    (`hidden`: this reader's `hidden_sources`, when the caller read them already)."""
     queryset = Source.objects.all() if queryset is None else queryset
     if not can_view_withheld(user):
-        queryset = queryset.exclude(pk__in=withheld_source_ids())
+        queryset = queryset.exclude(pk__in=withheld_source_ids() if hidden is _EVERY_SOURCE else hidden)
     return queryset.annotate(**{SHOWN_FLAG: Value(True, output_field=BooleanField())})
 
 
@@ -420,11 +450,13 @@ def shown_sources(sources):
     return [source for source in sources if getattr(source, SHOWN_FLAG, False)]
 
 
-def visible_reported_values(user, queryset=None):
-    """Reported values the reader may see, marked: none about a withheld person, none citing a hidden source."""
+def visible_reported_values(user, queryset=None, *, hidden=_EVERY_SOURCE):
+    """Reported values the reader may see, marked: none about a withheld person, none citing a hidden source
+    (`hidden`: as for `visible_sources`)."""
     queryset = ReportedValue.objects.all() if queryset is None else queryset
     if not can_view_withheld(user):
-        queryset = queryset.exclude(_about_withheld_q()).exclude(source__in=withheld_source_ids())
+        hidden = withheld_source_ids() if hidden is _EVERY_SOURCE else hidden
+        queryset = queryset.exclude(_about_withheld_q()).exclude(source__in=hidden)
     return queryset.select_related("source").annotate(**{SHOWN_FLAG: Value(True, output_field=BooleanField())})
 
 

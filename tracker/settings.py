@@ -122,6 +122,9 @@ WSGI_APPLICATION = "tracker.wsgi.application"
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# The list pages' compiled queries are prepared once per connection (`tracker.api.prepared`); off behind a pooler
+# that shares one server session between clients (pgbouncer in transaction mode).
+PREPARE_PAGE_QUERIES = env.bool("PREPARE_PAGE_QUERIES", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while a background import writes.
     DATABASES["default"]["OPTIONS"] = {

@@ -5,14 +5,16 @@ query per related list (name variants, detentions, releases with their event and
 plain values for the whole page. The rows are exactly what `PrisonerSerializer` gives for the same page
 (tests/api/test_list_rows.py compares both), which stays the schema's definition. Who sees what is
 decided by the visibility module: who is absent (the queryset), who is withheld (`is_withheld_for`),
-which releases show (`without_drafts`, by the caller), what survives of a withheld person (`redact`).
+which releases show (`without_drafts`), what survives of a withheld person (`redact`).
 """
 
 from django.db.models import F
+from django.utils.translation import get_language
 from django_countries.fields import Country
 
 from prisoners.models import Detention, NameVariant
-from prisoners.visibility import is_withheld_for, redact
+from prisoners.visibility import is_withheld_for, reader_class, redact, without_drafts
+from releases.models import Release
 from tracker.api.links import url_maker
 from tracker.api.prepared import PageQuery
 from tracker.translated import translated
@@ -85,6 +87,18 @@ PAGE_DETENTIONS = PageQuery(
 )
 
 
+# The page's releases: which show depends on the reader (drafts) and the event's title on the language, so compiled
+# once per reader class (`prisoners.visibility.reader_class`) and language.
+PAGE_RELEASES = PageQuery(
+    lambda ids, user: (
+        without_drafts(user, Release.objects.filter(prisoner__in=ids))
+        .annotate(event_title=translated("event__title"))
+        .order_by("prisoner", F("effective_date").asc(nulls_first=True), "id")
+        .values_list(*RELEASE_FIELDS)
+    )
+)
+
+
 class _Person:
     """What `is_withheld_for` reads of a person, from a row of values."""
 
@@ -111,10 +125,8 @@ def _grouped(rows):
     return grouped
 
 
-def person_list_rows(request, people, releases, format=None):
-    """The JSON rows of `people` (dicts with `PERSON_FIELDS`), in their order; three queries for the page.
-
-    `releases` is the reader's releases queryset (drafts already decided), ordered as the timeline."""
+def person_list_rows(request, people, format=None):
+    """The JSON rows of `people` (dicts with `PERSON_FIELDS`), in their order; three queries for the page."""
     if not people:
         return []
     user = request.user
@@ -125,12 +137,7 @@ def person_list_rows(request, people, releases, format=None):
     ids = [person["id"] for person in people]
     variants = _grouped(PAGE_VARIANTS.rows(ids))
     detentions = _grouped(PAGE_DETENTIONS.rows(ids))
-    timeline = _grouped(
-        releases.filter(prisoner__in=ids)
-        .annotate(event_title=translated("event__title"))
-        .order_by("prisoner", F("effective_date").asc(nulls_first=True), "id")
-        .values_list(*RELEASE_FIELDS)
-    )
+    timeline = _grouped(PAGE_RELEASES.rows(ids, key=(reader_class(user), get_language()), user=user))
     country_names = {}
 
     def destination_name(code):

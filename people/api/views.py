@@ -119,8 +119,7 @@ class PrisonerViewSet(RecordViewSet):
         queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
         sort_keys = [name for name, _descending in sort_terms(queryset) or () if name not in PERSON_FIELDS]
         page = self.paginate_queryset(queryset.values(*PERSON_FIELDS, *sort_keys))
-        releases = without_drafts(request.user, timeline_releases())
-        return self.get_paginated_response(person_list_rows(request, page, releases, format=self.format_kwarg))
+        return self.get_paginated_response(person_list_rows(request, page, format=self.format_kwarg))
 
     def delete_record(self, instance):
         prisoner_services.delete_prisoner(actor=self.request.user, prisoner=instance)

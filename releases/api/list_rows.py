@@ -1,7 +1,8 @@
 """The releases list's JSON rows built from plain values: no model instance, no serializer per row.
 
 A page of releases comes as dicts (`RELEASE_FIELDS`, with the person, event and destination joined), then one
-query for the page's visible sources and one for its visible reported values. The rows are exactly what
+query for the page's visible sources and one for its visible reported values (each compiled once per reader class,
+`tracker.api.prepared`). The rows are exactly what
 `ReleaseSerializer` gives for the same page (tests/api/test_list_rows.py compares both), which stays the schema's
 definition. The visibility module decides: who is absent (the queryset), who is withheld (`is_withheld_for`),
 which sources and reported values show (`visible_sources`, `visible_reported_values`), which free texts name
@@ -13,14 +14,17 @@ from django_countries.fields import Country
 
 from prisoners.models import ReportedValue, Source
 from prisoners.visibility import (
+    hidden_sources,
     is_withheld_for,
     mask_value_texts_naming_withheld,
+    reader_class,
     redact,
     visible_reported_values,
     visible_sources,
 )
 from releases.models import Release
 from tracker.api.links import url_maker
+from tracker.api.prepared import PageQuery
 from tracker.values import format_partial_date
 
 CONDITIONS = Release.CONDITIONS
@@ -45,6 +49,30 @@ RELEASE_FIELDS = (
     "notes",
 )
 SOURCE_FIELDS = ("id", "link", "title", "publisher", "published_on", "kind")
+
+
+# The page's sources and reported values: compiled once per reader class (`prisoners.visibility.reader_class`; the
+# hidden sources' ids stay a parameter), `tracker.api.prepared`.
+PAGE_SOURCES = PageQuery(
+    lambda ids, user, hidden: (
+        visible_sources(user, Source.objects.filter(releases__in=ids), hidden=hidden)
+        .order_by("publisher", "link")
+        .values_list("releases", *SOURCE_FIELDS)
+    )
+)
+PAGE_REPORTED_VALUES = PageQuery(
+    lambda ids, user, hidden: (
+        visible_reported_values(
+            user,
+            ReportedValue.objects.filter(content_type=ContentType.objects.get_for_model(Release), object_id__in=ids),
+            hidden=hidden,
+        )
+        .order_by("content_type", "object_id", "field", "id")
+        .values_list(
+            "object_id", "id", "field", "value", "reported_by", "note", *(f"source__{name}" for name in SOURCE_FIELDS)
+        )
+    )
+)
 
 
 class _Person:
@@ -86,21 +114,14 @@ def release_list_rows(request, releases, format=None):
     destination_url = url_maker(request, "api-destination-detail", "country", format=format)
     source_url = url_maker(request, "api-source-detail", format=format)
     ids = [release["id"] for release in releases]
+    key = (reader_class(user), ContentType.objects.get_for_model(Release).pk)
+    hidden = hidden_sources(user)  # read once for both queries
     sources = {}
-    for rid, *values in (
-        visible_sources(user, Source.objects.filter(releases__in=ids))
-        .order_by("publisher", "link")
-        .values_list("releases", *SOURCE_FIELDS)
-    ):
+    for rid, *values in PAGE_SOURCES.rows(ids, key=key, user=user, hidden=hidden):
         sources.setdefault(rid, []).append(_source(values, source_url))
     reported = {}
-    content_type = ContentType.objects.get_for_model(Release)
-    for rid, vid, field, value, reported_by, note, *source in (
-        visible_reported_values(user, ReportedValue.objects.filter(content_type=content_type, object_id__in=ids))
-        .order_by("content_type", "object_id", "field", "id")
-        .values_list(
-            "object_id", "id", "field", "value", "reported_by", "note", *(f"source__{name}" for name in SOURCE_FIELDS)
-        )
+    for rid, vid, field, value, reported_by, note, *source in PAGE_REPORTED_VALUES.rows(
+        ids, key=key, user=user, hidden=hidden
     ):
         reported.setdefault(rid, []).append(
             {
