@@ -273,3 +273,22 @@ def test_prepared_statements_can_be_turned_off(build, settings):
     assert release_rows.PAGE_SOURCES.compiled(
         (visibility.reader_class(AnonymousUser()), release_rows.ContentType.objects.get_for_model(Release).pk)
     )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_gone_from_the_connection_is_run_as_text_not_answered_with_a_500(build):
+    """A prepared statement can fail where its text would not: a pooler or `DISCARD ALL` dropped it, or a deploy's
+    migration changed a column's type under it ("cached plan must not change result type"). The connection then
+    runs the query as text from that moment, and the reader gets the list."""
+    person = build.prisoner("Prepared Gone Person")
+    build.release(person, event=build.event("Prepared gone event", slug="prepared-gone-event"))
+    client = _client()
+    first = client.get("/api/v1/releases/").json()
+    assert _statements(client, "/api/v1/releases/") == ["EXECUTE", "EXECUTE"]
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    response = client.get("/api/v1/releases/")
+    assert response.status_code == 200 and response.json() == first
+    assert _statements(client, "/api/v1/releases/") == []  # as text on this connection from now on
+    assert client.get("/api/v1/releases/").json() == first

@@ -161,7 +161,16 @@ class _Statement:
                 return [tuple(row) for row in cursor.fetchall()]
             execute = f"EXECUTE {self.name}({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {self.name}"
             if state:
-                cursor.execute(execute, params)
+                try:
+                    cursor.execute(execute, params)
+                except DatabaseError:
+                    # Gone (a pooler or DISCARD ALL dropped it) or no longer valid (a migration changed a column's
+                    # type under it): this connection runs it as text from now on. Inside a transaction the error
+                    # has ended the transaction: it is the caller's.
+                    if connection.in_atomic_block:
+                        raise
+                    held[1][self.name] = False
+                    cursor.execute(self.sql, params)
                 return [tuple(row) for row in cursor.fetchall()]
             held[1][self.name] = False  # until it succeeded (a failure may leave it prepared or not: text then)
             cursor.execute(f"PREPARE {self.name} AS {self.text}; {execute}", params)
