@@ -600,8 +600,9 @@ def prefetch_visible(user, instances, *, sources=(), reported_values=()):
     further `.filter()` on it finds nothing (fail closed) instead of querying around the visibility."""
     if not instances:
         return instances
-    wanted = [(name, visible_sources(user)) for name in sources]
-    wanted += [(name, visible_reported_values(user)) for name in reported_values]
+    hidden = hidden_sources(user)  # read once for both kinds
+    wanted = [(name, visible_sources(user, hidden=hidden)) for name in sources]
+    wanted += [(name, visible_reported_values(user, hidden=hidden)) for name in reported_values]
     prefetch_related_objects(
         instances, *(Prefetch(name, queryset=queryset, to_attr=f"_visible_{name}") for name, queryset in wanted)
     )
