@@ -22,6 +22,8 @@ Serializers, CSV rows, pages, the feed, search, stats, admin and error messages 
 functions; nothing else filters or masks withheld data (tests/api/test_visibility_module.py).
 """
 
+import functools
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -669,8 +671,10 @@ def _publishable(model) -> bool:
     return any(field.name == "is_draft" for field in model._meta.concrete_fields)
 
 
+@functools.cache
 def _draft_paths(model, via=None):
-    """The `is_draft` lookups that make a row of `model` absent: its own, its person's, its event's."""
+    """The `is_draft` lookups that make a row of `model` absent: its own, its person's, its event's (a tuple: the
+    models' fields, read once per model and path, on every list request before)."""
     paths = ["is_draft"] if _publishable(model) else []
     names = {field.name: field for field in model._meta.concrete_fields}
     for owner in _OWNERS:
@@ -679,7 +683,7 @@ def _draft_paths(model, via=None):
             paths.append(f"{owner}__is_draft")
     if via and f"{via}__is_draft" not in paths and "__" in via:
         paths.append(f"{via}__is_draft")
-    return paths
+    return tuple(paths)
 
 
 def drafts_q(model, *, via=None):

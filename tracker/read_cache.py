@@ -217,15 +217,15 @@ def cached_summary(function=None, *, stale_while_computing=False, per_visibility
     next caller past the refresh interval."""
 
     current = visibility_version if per_visibility else records_version
+    version_key = VISIBILITY_KEY if per_visibility else VERSION_KEY
 
     def decorate(function):
         @functools.wraps(function)
         def wrapper(*args, **kwargs):
             if not _enabled("READ_CACHE_SUMMARY_SECONDS"):
                 return function(*args, **kwargs)
-            version = current()
             key = summary_key(wrapper, args, kwargs)
-            stored = cache.get(key)
+            version, stored = _version_and_stored(version_key, current, key)
             if stored is not None and stored[0] == version:
                 return stored[1]
             if stale_while_computing and stored is not None and _recent(stored):
@@ -263,6 +263,16 @@ def cached_summary(function=None, *, stale_while_computing=False, per_visibility
         return wrapper
 
     return decorate(function) if function is not None else decorate
+
+
+def _version_and_stored(version_key, current, key):
+    """The current version (of the records or of who sees what) and what is stored under `key`, in one trip to
+    the cache: a summary's key does not depend on the version (the version is stored with the value)."""
+    found = cache.get_many([version_key, key])
+    version = found.get(version_key)
+    if version is None:  # an emptied cache: start the version as `current` does
+        version = current()
+    return version, found.get(key)
 
 
 # The version under which a summary computed from summaries of an older version is stored: never current.

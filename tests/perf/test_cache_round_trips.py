@@ -133,3 +133,38 @@ def test_after_a_write_one_reader_builds_the_page_and_the_others_wait_for_it(cac
     threading.Timer(0.3, cache.delete, [f"{key}:building:{version}"]).start()
     built = client.get("/releases/synthetic-surge/")
     assert built["X-Read-Cache"] == "miss" and built.content == first.content
+
+
+def test_a_cached_summary_is_read_with_its_version_in_one_trip(cached_reads, event, trips):
+    """A summary kept under the records' or the visibility's version: the version and the value come back in one
+    trip (they were two: every cached number of a page, and the hidden sources of every list request)."""
+    from prisoners.visibility import withheld_source_ids
+    from releases.stats import named_totals
+
+    for read in (withheld_source_ids, named_totals):
+        computed = read()
+        trips.clear()
+        assert read() == computed
+        assert len(trips) == 1, read.__name__
+
+
+def test_a_cached_summary_read_in_one_trip_still_follows_a_write(cached_reads, event, build):
+    from prisoners.visibility import withheld_source_ids
+    from releases.stats import named_totals
+
+    before_ids, before_totals = withheld_source_ids(), named_totals()
+    withheld = build.prisoner("Synthetic Withheld Cited", visibility="anonymized")
+    source = build.source("https://example.org/synthetic-withheld-cited")
+    build.release(withheld, event=event, destination="LT", sources=[source])
+    assert source.pk in withheld_source_ids() and source.pk not in before_ids
+    assert named_totals()["named_people"] == before_totals["named_people"] + 1
+
+
+def test_an_uncached_list_request_takes_two_trips_to_redis(cached_reads, event, client, settings, trips):
+    """The list API with the page cache off (a reader past the cache): the throttle's counters, then the hidden
+    sources with their version; nothing else."""
+    settings.READ_CACHE_PAGE_SECONDS = 0
+    assert client.get("/api/v1/releases/").status_code == 200
+    trips.clear()
+    assert client.get("/api/v1/releases/").status_code == 200
+    assert len(trips) == 2, trips
