@@ -231,6 +231,13 @@ class Prisoner(PublishableModel, TimestampedModel, BulkImportedModel):
             models.Index(fields=["gender"]),
             models.Index(fields=["visibility"]),
             models.Index(fields=["full_name"]),
+            # The people counted apart from the ordinary ones (drafts, withheld: `visibility.people_counted_apart_q`,
+            # the same condition), joined to the releases by `releases.counted` without reading everyone.
+            models.Index(
+                fields=["id", "is_draft", "visibility"],
+                condition=models.Q(is_draft=True) | ~models.Q(visibility=Visibility.PUBLIC),
+                name="prisoner_counted_apart",
+            ),
             # The public list's default order: the name as a public reader sees it (see
             # people.filtersets.with_sort_name; the literal is visibility.WITHHELD_NAME in English).
             models.Index(

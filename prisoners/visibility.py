@@ -157,16 +157,16 @@ def nameable_person_records(user, queryset, *, via="prisoner"):
     return queryset.filter(**{f"{via}__visibility": Visibility.PUBLIC})
 
 
+def unseen_q(model, *, via="prisoner"):
+    """What keeps a row of a person's records (`model`) from an anonymous reader (`visible_person_records` for the
+    public): a draft (its own, its person's, its event's) or a private person."""
+    return drafts_q(model, via=via) | Q(**{f"{via}__visibility": Visibility.PRIVATE})
+
+
 def seen_by_public(model, *, via="prisoner"):
-    """True for a row of a person's records (`model`) that an anonymous reader sees (`visible_person_records` for
-    the public: no draft, no private person), False otherwise: an expression, to count those rows among all the
-    others in one grouped query (`releases.counted`)."""
-    return Case(
-        When(drafts_q(model, via=via), then=Value(False)),
-        When(**{f"{via}__visibility": Visibility.PRIVATE}, then=Value(False)),
-        default=Value(True),
-        output_field=BooleanField(),
-    )
+    """True for a row of a person's records (`model`) that an anonymous reader sees (not `unseen_q`), False
+    otherwise: an expression, to count those rows among all the others in one grouped query."""
+    return Case(When(unseen_q(model, via=via), then=Value(False)), default=Value(True), output_field=BooleanField())
 
 
 def visible_releases(user, queryset):
@@ -709,6 +709,68 @@ def without_drafts(user, queryset, *, via=None):
 def published_release_q(prefix="releases__"):
     """A filter for counting a related set of releases: published releases of published people."""
     return Q(**{f"{prefix}is_draft": False, f"{prefix}prisoner__is_draft": False})
+
+
+# --- Counting many rows by groups ---------------------------------------------------------------------
+# `releases.counted` counts every release by a few hundred groups without reading a million people: the releases
+# of an ordinary person (published, public: `ORDINARY_PERSON`) are grouped on their own columns, the few people
+# counted apart (`people_counted_apart_q`, a partial index serves it) are joined, and the rules below decide each
+# group's flags from its values (`counted_flags`), the same Q objects the queries filter with.
+
+ORDINARY_PERSON = {"is_draft": False, "visibility": Visibility.PUBLIC}
+
+
+def people_counted_apart_q(prefix=""):
+    """People whose values differ from `ORDINARY_PERSON` (drafts, withheld people): the same condition as the
+    partial index `prisoner_counted_apart` (tests/perf/test_counted_grouping.py checks it)."""
+    return Q(**{f"{prefix}is_draft": True}) | ~Q(**{f"{prefix}visibility": Visibility.PUBLIC})
+
+
+def _lookups(q):
+    for child in q.children:
+        if isinstance(child, Q):
+            yield from _lookups(child)
+        else:
+            yield child[0]
+
+
+def _holds(q, values):
+    """Whether `q` holds for a row with `values` ({lookup: value}), as SQL's WHERE decides it: exact lookups joined
+    by AND/OR; a comparison with NULL (None) does not hold. Anything else (a negation, another lookup) raises: a
+    rule this cannot evaluate must not be guessed."""
+    if q.negated:
+        raise ValueError(f"cannot evaluate a negated rule in memory: {q!r}")
+    results = []
+    for child in q.children:
+        if isinstance(child, Q):
+            results.append(_holds(child, values))
+            continue
+        lookup, expected = child
+        path = lookup.removesuffix("__exact")
+        if "__" in path and path.rsplit("__", 1)[1] in {"in", "isnull", "gt", "lt", "gte", "lte", "contains"}:
+            raise ValueError(f"cannot evaluate {lookup} in memory")
+        value = values[path]
+        results.append(value is not None and value == expected)
+    if q.connector not in (Q.AND, Q.OR):
+        raise ValueError(f"cannot evaluate {q.connector} in memory")
+    return all(results) if q.connector == Q.AND else any(results)
+
+
+def _counted_rules(model):
+    return drafts_q(model), published_release_q(prefix=""), unseen_q(model)
+
+
+def counted_lookups(model):
+    """Every lookup `counted_flags` needs a value of (a row's own columns, its person's and its event's)."""
+    return {lookup.removesuffix("__exact") for rule in _counted_rules(model) for lookup in _lookups(rule)}
+
+
+def counted_flags(model, values):
+    """(published, named, seen) for rows of `model` (releases) with `values` ({lookup: value} for every
+    `counted_lookups`, None for an absent event): what `published`, `published_release_q` and `seen_by_public`
+    decide in SQL, decided here for a group of rows at once."""
+    drafts, named, unseen = _counted_rules(model)
+    return not _holds(drafts, values), _holds(named, values), not _holds(unseen, values)
 
 
 def published_event_q(prefix="release_events__"):

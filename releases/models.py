@@ -525,6 +525,8 @@ class Release(PublishableModel, TimestampedModel, BulkImportedModel):
             # An event's or a destination's people, and their named counts.
             models.Index(fields=["event", "outcome"], name="release_event_outcome"),
             models.Index(fields=["destination", "outcome"], name="release_destination_outcome"),
+            # The releases outside any event (`releases.counted`: counted by the country their person was held in).
+            models.Index(fields=["prisoner"], condition=Q(event__isnull=True), name="release_outside_events"),
         ]
         constraints = [
             models.UniqueConstraint(

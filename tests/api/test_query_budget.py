@@ -52,11 +52,11 @@ DETAILS = {
     "/api/v1/prisoners/{person}/": 10,  # + incommunicado periods of the detentions
     # + parties, dated counts, groups (their sources when any), the people's first page and their count; the named
     # count (releases.selectors.with_named_counts: one query, none where summaries are cached, see
-    # tests/pages/test_shared_people_summaries.py)
-    "/api/v1/release-events/budget-event/": 11,
+    # tests/pages/test_shared_people_summaries.py; 4 queries, releases.counted: tests/perf/test_counted_grouping.py)
+    "/api/v1/release-events/budget-event/": 14,
     # destination, its named count, sources, breakdowns, people per event: first pages, counts
-    "/api/v1/destinations/UA/": 6,
-    "/api/v1/deals/budget-deal/": 9,  # + parties, the deal's and its events' named counts
+    "/api/v1/destinations/UA/": 9,
+    "/api/v1/deals/budget-deal/": 15,  # + parties, the deal's and its events' named counts (4 queries each)
     "/api/v1/releases/{release}/": 3,
     "/api/v1/sources/{source}/": 1,
 }
