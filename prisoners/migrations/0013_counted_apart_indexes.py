@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('prisoners', '0011_source_links_without_db_constraint'),
+        ('prisoners', '0012_withheld_last_order'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('prisoners', '0012_counted_apart_indexes'),
+        ('prisoners', '0013_counted_apart_indexes'),
         ('releases', '0008_source_links_without_db_constraint'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
