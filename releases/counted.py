@@ -68,9 +68,9 @@ def _with_month(queryset):
 
 def _grouped_releases(person):
     """The releases in an event grouped by their own columns and, for a person counted apart from the ordinary
-    ones (`people_counted_apart_q`: drafts, withheld people, a few thousand at a million), by the person's values:
-    one scan of the releases, joined only to those few people (a partial index). An ordinary person's columns
-    read as None. Releases outside any event are left to `_releases_outside_events`."""
+    ones (`people_counted_apart_q`: drafts and withheld people, 70,000 of the benchmark's million), by the
+    person's values: one scan of the releases, joined only to those people (a partial index). An ordinary
+    person's columns read as None. Releases outside any event are left to `_releases_outside_events`."""
     apart = FilteredRelation("prisoner", condition=people_counted_apart_q(prefix="prisoner__"))
     fields = [f"apart__{name}" for name in person]
     rows = (
