@@ -118,6 +118,25 @@ class PrisonerFilterSet(FilterSet):
         label=_("Order by (name, status, country, released, created_at, updated_at, id; '-' for descending)"),
     )
 
+    # The API list's page query takes these filters' values as parameters, compiled once per combination
+    # (`tracker.api.compiled_list`); these change its structure (their values are part of the combination).
+    parameter_filters = frozenset(
+        {
+            "status",
+            "country",
+            "gender",
+            "visibility",
+            "detained_after",
+            "detained_before",
+            "released_after",
+            "released_before",
+            "release_event",
+            "destination",
+            "deal",
+        }
+    )
+    structural_filters = frozenset({"ordering", "held"})
+
     class Meta:
         model = Prisoner
         fields = []

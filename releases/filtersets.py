@@ -138,6 +138,13 @@ class ReleaseFilterSet(FilterSet):
     freed_at_home = django_filters.BooleanFilter(label=_("Freed at home, no transfer"))
     ordering = OrderingFilter(fields=(("effective_date", "date"), ("id", "id")))
 
+    # The API list's page query takes these filters' values as parameters, compiled once per combination
+    # (`tracker.api.compiled_list`); these change its structure (their values are part of the combination).
+    parameter_filters = frozenset(
+        {"prisoner", "release_event", "destination", "deal", "outcome", "confidence", "date_after", "date_before"}
+    )
+    structural_filters = frozenset({"ordering", "freed_at_home"})
+
     class Meta:
         model = Release
         fields = []

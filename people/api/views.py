@@ -16,6 +16,7 @@ from prisoners.api.viewsets import RecordViewSet
 from prisoners.models import Detention, Prisoner, Source
 from prisoners.visibility import (
     is_withheld_for,
+    reader_class,
     redact,
     reported_value_prefetches,
     shown_sources,
@@ -25,6 +26,7 @@ from prisoners.visibility import (
     without_drafts,
 )
 from releases.models import Release
+from tracker.api.compiled_list import CompiledList
 from tracker.api.csv_copy import streamed_copy_csv
 from tracker.api.pagination import sort_terms
 from tracker.values import format_partial_date
@@ -116,10 +118,16 @@ class PrisonerViewSet(RecordViewSet):
     def list(self, request, *args, **kwargs):
         if self.wants_csv() or not self.rows_from_values:
             return super().list(request, *args, **kwargs)
-        queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
-        sort_keys = [name for name, _descending in sort_terms(queryset) or () if name not in PERSON_FIELDS]
-        page = self.paginate_queryset(queryset.values(*PERSON_FIELDS, *sort_keys))
+        page = PERSON_PAGE.page(self, self.paginator)  # the page query compiled once for this shape of request
+        if page is None:  # a shape that runs through the ORM (a search, another database)
+            page = self.paginate_queryset(self.page_values(self.filter_queryset(self.get_queryset())))
         return self.get_paginated_response(person_list_rows(request, page, format=self.format_kwarg))
+
+    def page_values(self, queryset):
+        """The filtered list as the page's plain values (`PERSON_FIELDS` and the sort keys)."""
+        queryset = queryset.prefetch_related(None)
+        sort_keys = [name for name, _descending in sort_terms(queryset) or () if name not in PERSON_FIELDS]
+        return queryset.values(*PERSON_FIELDS, *sort_keys)
 
     def delete_record(self, instance):
         prisoner_services.delete_prisoner(actor=self.request.user, prisoner=instance)
@@ -176,3 +184,9 @@ class PrisonerViewSet(RecordViewSet):
                 destination=release.destination.code if release.destination_id else "",
             )
         return redact("person_row", row, withheld=withheld)
+
+
+# The people list's page, compiled once per reader class, language and filter combination.
+PERSON_PAGE = CompiledList(
+    lambda view, filterset: view.page_values(filterset.filter_queryset(view.get_queryset())), reader_class
+)

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from prisoners.api.viewsets import RecordViewSet
 from prisoners.visibility import (
     is_withheld_for,
+    reader_class,
     redact,
     reported_value_prefetches,
     shown_sources,
@@ -67,6 +68,7 @@ from releases.selectors import (
     with_named_counts,
 )
 from releases.stats import all_stats
+from tracker.api.compiled_list import CompiledList
 from tracker.api.pagination import sort_terms
 from tracker.api.permissions import ReadOnly
 from tracker.translated import translated
@@ -258,11 +260,17 @@ class ReleaseViewSet(RecordViewSet):
     def list(self, request, *args, **kwargs):
         if self.wants_csv() or not self.rows_from_values:
             return super().list(request, *args, **kwargs)
-        queryset = self.filter_queryset(self.get_queryset()).select_related(None).prefetch_related(None)
+        page = RELEASE_PAGE.page(self, self.paginator)  # the page query compiled once for this shape of request
+        if page is None:  # a shape that runs through the ORM (a search, another database)
+            page = self.paginate_queryset(self.page_values(self.filter_queryset(self.get_queryset())))
+        return self.get_paginated_response(release_list_rows(request, page, format=self.format_kwarg))
+
+    def page_values(self, queryset):
+        """The filtered list as the page's plain values (`RELEASE_FIELDS` and the sort keys)."""
+        queryset = queryset.select_related(None).prefetch_related(None)
         sort_keys = [name for name, _descending in sort_terms(queryset) or () if name not in RELEASE_FIELDS]
         queryset = queryset.annotate(event_title=translated("event__title"))  # in the reader's language
-        page = self.paginate_queryset(queryset.values(*RELEASE_FIELDS, *sort_keys))
-        return self.get_paginated_response(release_list_rows(request, page, format=self.format_kwarg))
+        return queryset.values(*RELEASE_FIELDS, *sort_keys)
 
     def get_queryset(self):
         queryset = visible_releases(self.request.user, Release.objects.all()).select_related(
@@ -309,6 +317,12 @@ class ReleaseViewSet(RecordViewSet):
             "freed_at_home": release.freed_at_home,
         }
         return redact("release_row", row, withheld=withheld)
+
+
+# The releases list's page, compiled once per reader class, language and filter combination.
+RELEASE_PAGE = CompiledList(
+    lambda view, filterset: view.page_values(filterset.filter_queryset(view.get_queryset())), reader_class
+)
 
 
 class SanctionsDealViewSet(RecordViewSet):

@@ -67,26 +67,38 @@ def encode_cursor(terms, row):
     return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
-def after_cursor(terms, cursor):
-    """A filter for the rows after the cursor's row in this order; ValueError when the cursor is not one of it."""
+def decode_cursor(terms, cursor):
+    """The sort values a cursor of this order carries; ValueError when it is not one of this order."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         payload = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
         order, values = payload["o"], payload["v"]
     except (binascii.Error, UnicodeDecodeError, ValueError, TypeError, KeyError) as error:
         raise ValueError(cursor) from error
+    if not isinstance(order, list) or not isinstance(values, list):
+        raise ValueError(cursor)
     if order != [("-" if descending else "") + name for name, descending in terms] or len(values) != len(terms):
         raise ValueError(cursor)
+    if any(value is None for value in values):
+        raise ValueError(cursor)
+    return values
+
+
+def after_values(terms, values):
+    """A filter for the rows after the row with these sort values, in this order."""
     after, equal = Q(), Q()
     for (name, descending), value in zip(terms, values, strict=True):
-        if value is None:
-            raise ValueError(cursor)
         after |= equal & Q(**{f"{name}__{'lt' if descending else 'gt'}": value})
         equal &= Q(**{name: value})
     # The same rows, with the first sort value bounded on its own: an index on the order starts its scan at the
     # cursor instead of filtering every row before it (the OR alone is no index range).
     (first, descending), value = terms[0], values[0]
     return Q(**{f"{first}__{'lte' if descending else 'gte'}": value}) & after
+
+
+def after_cursor(terms, cursor):
+    """A filter for the rows after the cursor's row in this order; ValueError when the cursor is not one of it."""
+    return after_values(terms, decode_cursor(terms, cursor))
 
 
 def parse_page_size(value, default=DEFAULT_PAGE_SIZE):
@@ -110,6 +122,23 @@ class PageSizePagination(BasePagination):
     """`?page=N&page_size=M`: results, with links to the next and previous pages and no total count."""
 
     def paginate_queryset(self, queryset, request, view=None):
+        self.begin(request)
+        self.terms = sort_terms(queryset)
+        if self.cursor:
+            try:
+                if self.terms is None:
+                    raise ValueError(self.cursor)
+                queryset = queryset.filter(after_cursor(self.terms, self.cursor))
+            except (ValueError, DjangoValidationError):
+                raise self.bad_cursor() from None
+        start = self.start()
+        return self.finish(list(queryset[start : start + self.page_size + 1]))
+
+    # The steps of `paginate_queryset`, for a list that runs its page query itself (`tracker.api.compiled_list`):
+    # `begin`, then the page's rows from `start()` (`page_size + 1` of them, after the cursor if any), then `finish`.
+
+    def begin(self, request):
+        """Read `page_size`, `page` and `cursor` (a 400 naming the parameter when one is not valid)."""
         try:
             self.page_size = parse_page_size(request.query_params.get(PAGE_SIZE_PARAM))
         except ValueError:
@@ -119,24 +148,17 @@ class PageSizePagination(BasePagination):
         except ValueError:
             raise ValidationError({PAGE_PARAM: [_("Enter a whole number from 1.")]}) from None
         self.request = request
-        self.terms = sort_terms(queryset)
-        cursor = request.query_params.get(CURSOR_PARAM)
-        start = 0
-        if cursor:
-            try:
-                if self.terms is None:
-                    raise ValueError(cursor)
-                queryset = queryset.filter(after_cursor(self.terms, cursor))
-            except (ValueError, DjangoValidationError):
-                raise ValidationError(
-                    {
-                        CURSOR_PARAM: [
-                            _("This cursor does not belong to this list and order; start from the first page.")
-                        ]
-                    }
-                ) from None
-        else:
-            start = (self.page_number - 1) * self.page_size
+        self.cursor = request.query_params.get(CURSOR_PARAM) or None
+
+    @staticmethod
+    def bad_cursor():
+        return ValidationError(
+            {CURSOR_PARAM: [_("This cursor does not belong to this list and order; start from the first page.")]}
+        )
+
+    def start(self):
+        """The first row's offset: 0 after a cursor, else the page number's (a 400 past `MAX_OFFSET`)."""
+        start = 0 if self.cursor else (self.page_number - 1) * self.page_size
         if start > MAX_OFFSET:
             deepest = MAX_OFFSET // self.page_size + 1
             raise ValidationError(
@@ -150,7 +172,10 @@ class PageSizePagination(BasePagination):
                     ]
                 }
             )
-        rows = list(queryset[start : start + self.page_size + 1])
+        return start
+
+    def finish(self, rows):
+        """The page of `rows` (up to `page_size + 1` of them: the extra one tells whether a next page exists)."""
         self.has_next = len(rows) > self.page_size
         rows = rows[: self.page_size]
         self.next_cursor = encode_cursor(self.terms, rows[-1]) if self.terms and rows and self.has_next else None
