@@ -11,7 +11,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
-from django.forms.utils import pretty_name
+from django.forms.utils import ErrorDict, ErrorList, pretty_name
 from django.http import QueryDict
 from django.utils import translation
 from django.utils.text import format_lazy
@@ -28,15 +28,15 @@ NOT_FILTERS = frozenset({"page", "page_size", "cursor", "format"})
 
 
 class _EmptyForm:
-    """What a FilterSet reads of its form when no filter was given: no errors, and an empty form's cleaned values."""
+    """What a FilterSet reads of its form when it was not built: the cleaned values, and the errors (none when no
+    filter was given)."""
 
-    errors = {}
-
-    def __init__(self, cleaned_data):
+    def __init__(self, cleaned_data, errors=None):
         self.cleaned_data = cleaned_data
+        self.errors = errors if errors is not None else ErrorDict()
 
     def is_valid(self):
-        return True
+        return not self.errors
 
 
 def _own_copy(filter_):
@@ -101,13 +101,46 @@ class FilterSet(django_filters.FilterSet):
         """For an unfiltered request, give the FilterSet an empty form's cleaned values instead of building one."""
         if hasattr(self, "_form") or not self.unfiltered():
             return
+        cleaned = self._empty_form_cleaned()
+        if cleaned is not None:
+            self._form = _EmptyForm(copy.deepcopy(cleaned))
+
+    def clean_given_only(self):
+        """Validate only the filters the data gives, with the form class's own fields (for the API's lists).
+
+        A form copies every one of its fields for each request (`copy.deepcopy`, ~0.3 ms for a list's dozen or more
+        filters) and cleans each. Every widget of these forms reads its one parameter (`data.get(name)`), so a filter
+        absent from the data cleans to an empty form's value, computed once; only the given ones are cleaned here,
+        field by field, in the form's order, their errors collected as the form would (same messages and codes,
+        `tests/api/test_filters_given_only.py` compares both). A form with a clean() of its own, a required field, a
+        widget of several parameters, or a prefix takes the whole form."""
+        if hasattr(self, "_form") or not self.is_bound or self.form_prefix:
+            return
+        form_class = self.get_form_class()
+        cleaned = self._empty_form_cleaned()
+        if cleaned is None or form_class.clean is not forms.Form.clean:
+            return
+        fields = form_class.base_fields
+        if any(isinstance(field.widget, forms.MultiWidget) for field in fields.values()):
+            return
+        cleaned, errors = copy.deepcopy(cleaned), ErrorDict()
+        for name, field in fields.items():
+            if name not in self.data:
+                continue
+            try:
+                cleaned[name] = field.clean(field.widget.value_from_datadict(self.data, {}, name))
+            except ValidationError as error:
+                errors[name] = ErrorList(error.error_list)
+                cleaned.pop(name, None)
+        self._form = _EmptyForm(cleaned, errors)
+
+    def _empty_form_cleaned(self):
+        """An empty form's cleaned values (None when an empty form is not valid), computed once per class."""
         cls = type(self)
         if cls not in self._empty_cleaned:
             form = self.get_form_class()(data={})
             self._empty_cleaned[cls] = form.cleaned_data if form.is_valid() else None
-        cleaned = self._empty_cleaned[cls]
-        if cleaned is not None:
-            self._form = _EmptyForm(copy.deepcopy(cleaned))
+        return self._empty_cleaned[cls]
 
 
 class CountryCodeField(forms.CharField):

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Innermost: throttles, security headers and two-factor run around a cached answer too.
     "tracker.read_cache.AnonymousReadCacheMiddleware",
+    "tracker.middleware.ReleaseRenderedMiddleware",
 ]
 
 # Release-day reads (tracker/read_cache.py): anonymous GETs and the stats cached under a version every write
@@ -280,6 +281,11 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # DRF's JSON encoded by orjson (tracker/api/renderers.py).
+    "DEFAULT_RENDERER_CLASSES": [
+        "tracker.api.renderers.OrjsonRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     # Throttles per door (tracker/api/throttling.py), counting the real client behind NUM_PROXIES proxies.
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "DEFAULT_THROTTLE_CLASSES": ["tracker.api.throttling.ReaderThrottle"],

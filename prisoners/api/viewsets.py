@@ -2,13 +2,12 @@
 naming someone withheld masked on every read (prisoners.visibility)."""
 
 from rest_framework import viewsets
-from rest_framework.renderers import JSONRenderer
 
 from prisoners.visibility import mask_texts_naming_withheld
 from tracker.api.csv_export import CHUNK_SIZE, CSVRenderer, dated_csv_filename, streamed_csv
 from tracker.api.filtering import ReaderFilterBackend
 from tracker.api.pagination import PageSizePagination
-from tracker.api.renderers import ReadOnlyBrowsableAPIRenderer
+from tracker.api.renderers import OrjsonRenderer, ReadOnlyBrowsableAPIRenderer
 from tracker.api.views import service_errors_as_responses
 
 
@@ -20,7 +19,7 @@ class RecordViewSet(viewsets.ModelViewSet):
     """
 
     pagination_class = PageSizePagination
-    renderer_classes = [JSONRenderer, ReadOnlyBrowsableAPIRenderer, CSVRenderer]
+    renderer_classes = [OrjsonRenderer, ReadOnlyBrowsableAPIRenderer, CSVRenderer]
     filter_backends = [ReaderFilterBackend]
     csv_columns = ()
     csv_filename = "records.csv"  # the stem names the download: records-<filters>-<day>.csv

@@ -120,6 +120,7 @@ class CompiledList:
             return None  # before validating: the ORM path validates the filters itself
         filterset = filterset_class(data=request.query_params, queryset=view.queryset.all(), request=request)
         filterset.skip_empty_form()
+        filterset.clean_given_only()
         if not filterset.is_valid():
             raise utils.translate_validation(filterset.errors)
         paginator.begin(request)
