@@ -10,7 +10,7 @@ import re
 import django_filters
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import models
+from django.db import connections, models
 from django.forms.utils import ErrorDict, ErrorList, pretty_name
 from django.http import QueryDict
 from django.utils import translation
@@ -172,6 +172,99 @@ class IsoDateFilter(django_filters.DateFilter):
         super().__init__(*args, **kwargs)
 
 
+_STAND_INS = ("~slug-stand-in-1~", "~slug-stand-in-2~")
+
+
+class _SlugLookup:
+    """A record by its slug, with the field's queryset's SQL compiled once (PostgreSQL; None elsewhere, or when the
+    queryset's SQL is not the same for every slug): a filter's `?release_event=<slug>` costs ~0.5 ms through the
+    ORM (building and compiling the query, for a wide translated model), the database ~0.05 ms of it."""
+
+    def __init__(self, queryset, key):
+        queryset = queryset.order_by()
+        compiled = []
+        for stand_in in _STAND_INS:
+            query = queryset.filter(**{key: stand_in}).query
+            compiler = query.get_compiler(queryset.db)
+            sql, params = compiler.as_sql()
+            compiled.append((sql, list(params), compiler))
+        (sql, params, compiler), (other_sql, other_params, _compiler) = compiled
+        places = [n for n, param in enumerate(params) if param == _STAND_INS[0]]
+        others = [n for n, param in enumerate(other_params) if param == _STAND_INS[1]]
+        if sql != other_sql or len(places) != 1 or places != others:
+            raise ValueError("the slug is not one parameter of this queryset's SQL")
+        del other_params[places[0]], params[places[0]]
+        if params != other_params or query.select_related or query.annotation_select or query.extra_select:
+            raise ValueError("this queryset's SQL does not depend on the slug alone")
+        columns = [column[0] for column in compiler.select[: compiler.col_count]]
+        fields = [column.target for column in columns]
+        if fields != list(queryset.model._meta.concrete_fields):
+            raise ValueError("this queryset does not select the model's own fields")
+        params.insert(places[0], None)
+        self.model, self.db, self.sql, self.params, self.place = queryset.model, queryset.db, sql, params, places[0]
+        self.converters = compiler.get_converters(columns)
+        self.names = [field.attname for field in fields]
+
+    def get(self, value):
+        """The record whose slug is `value`, as `queryset.get()` makes it; None when there is none."""
+        params = list(self.params)
+        params[self.place] = value
+        connection = connections[self.db]
+        with connection.cursor() as cursor:
+            cursor.execute(f"{self.sql} LIMIT 2", params)
+            rows = cursor.fetchall()
+        if len(rows) != 1:
+            return None
+        row = list(rows[0])
+        for index, (functions, expression) in self.converters.items():
+            for function in functions:
+                row[index] = function(row[index], expression, connection)
+        return self.model.from_db(self.db, self.names, row)
+
+
+class SlugChoiceField(forms.ModelChoiceField):
+    """The record with this slug, read with its SQL compiled once (`_SlugLookup`); the same record, the same
+    errors as Django's field (`tests/api/test_slug_lookup.py`)."""
+
+    def to_python(self, value):
+        if value in self.empty_values or self.to_field_name != "slug" or isinstance(value, self.queryset.model):
+            return super().to_python(value)
+        lookup = self._lookup()
+        if lookup is None or not isinstance(value, str):
+            return super().to_python(value)
+        self.validate_no_null_characters(value)
+        record = lookup.get(value)
+        if record is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+        return record
+
+    def _lookup(self):
+        lookup = self.__dict__.get("_slug_lookup", False)
+        if lookup is False:
+            lookup = None
+            if self.to_field_name == "slug" and connections[self.queryset.db].vendor == "postgresql":
+                try:
+                    lookup = _SlugLookup(self.queryset, "slug")
+                except ValueError:
+                    pass
+            self.__dict__["_slug_lookup"] = lookup
+        return lookup
+
+    def _set_queryset(self, queryset):
+        super()._set_queryset(queryset)
+        self.__dict__.pop("_slug_lookup", None)  # another queryset: its own SQL
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def __deepcopy__(self, memo):
+        # A form's copy (a page's form, each request): its queryset is a copy of this one's, the same SQL, so it
+        # shares this field's compiled lookup (compiled here once, not once per form).
+        lookup = self._lookup() if self.queryset is not None else None
+        copied = super().__deepcopy__(memo)
+        copied.__dict__["_slug_lookup"] = lookup
+        return copied
+
+
 @extend_schema_field(OpenApiTypes.STR)
 class SlugChoiceFilter(django_filters.ModelChoiceFilter):
     """A record named by its slug; an unknown slug is a 400, not an empty list."""
@@ -183,6 +276,8 @@ class SlugChoiceFilter(django_filters.ModelChoiceFilter):
         "party": _("No party has this slug."),
         "record": _("No record has this slug."),
     }
+
+    field_class = SlugChoiceField
 
     def __init__(self, *args, what="record", **kwargs):
         kwargs.setdefault("to_field_name", "slug")
