@@ -146,13 +146,6 @@ class CompiledList:
         start = paginator.start()
         return paginator.finish(shape.rows(values, paginator.page_size + 1, start))
 
-    def compiled(self, view_class, key_tail):
-        """The compiled SQL of a shape (tests): None before its first request, False when it runs through the ORM."""
-        for key, shape in self._shapes.items():
-            if key[0] is view_class and key[3:] == key_tail:
-                return shape.sql if shape else shape
-        return None
-
     @staticmethod
     def _named_uncompiled(filterset_class, request):
         """Whether the request gives a value to a filter whose value is never a parameter (a search)."""
