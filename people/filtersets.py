@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from prisoners.models import Detention, Prisoner, Visibility
 from prisoners.search import search_prisoners
+from prisoners.search_terms import fold_search
 from prisoners.timeline import HELD
 from prisoners.visibility import published, reader_sort_name, visible_prisoners, without_drafts
 from releases.models import Release, ReleaseEvent, SanctionsDeal
@@ -136,6 +137,8 @@ class PrisonerFilterSet(FilterSet):
         }
     )
     structural_filters = frozenset({"ordering", "held"})
+    # The search reaches the SQL as its folded words and their lengths (`prisoners.search_terms`).
+    folded_filters = {"search": fold_search}
 
     class Meta:
         model = Prisoner

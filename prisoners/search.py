@@ -25,8 +25,9 @@ from django.db.backends.signals import connection_created
 from django.db.models import Case, F, FloatField, Func, Q, Value, When
 from django.db.models.functions import Greatest
 
-from prisoners.names.folding import distinctive_words, fold_name_alternatives, search_keys, word_similarity
+from prisoners.names.folding import fold_name_alternatives, word_similarity
 from prisoners.names.keys import refresh_name_keys
+from prisoners.search_terms import fold_search
 from prisoners.search_tiers import holds_a_word_like, holds_every_word, tiered_matches
 from prisoners.visibility import nameable_prisoners
 
@@ -80,34 +81,35 @@ def search_prisoners(queryset, query, user):
     """Filter `queryset` to people whose names match `query`, best first (annotated `search_rank`).
 
     Matches any spelling of any of the person's names (display, native, variants). For readers
-    who may not see withheld names, only public records can match.
+    who may not see withheld names, only public records can match. `query` is the reader's text, or
+    that text already folded (`prisoners.search_terms.fold_search`): the query is built from its parts only.
     """
-    keys = search_keys((query or "").strip())
-    if not keys:
+    readings = fold_search(query).readings
+    if not readings:
         return queryset
     queryset = nameable_prisoners(user, queryset)
     alias = queryset.db
     _ensure_sqlite_function(alias)
-    ranks = [WordSimilarity(Value(key), F("name_keys")) for key in keys]
+    ranks = [WordSimilarity(Value(reading.key), F("name_keys")) for reading in readings]
     rank = ranks[0] if len(ranks) == 1 else Greatest(*ranks)
     postgres = connections[alias].vendor == "postgresql"
     if postgres:
         # Cheap tiers first, so that the many holders of a common name cost no trigram work: holding
         # every word of the query as written ranks 1.0, holding its surname as written 0.75.
         holds_all, holds_surname, fuzzy = Q(), Q(), Q()
-        for key in keys:
-            holds_all |= Q(holds_every_word(key.split()))
-            distinctive = distinctive_words(key)
+        for reading in readings:
+            holds_all |= Q(holds_every_word(reading.words))
+            distinctive = reading.distinctive
             if distinctive:
-                holds_surname |= Q(holds_every_word(distinctive))
+                holds_surname |= Q(holds_every_word(reading.distinctive_words))
             # Fuzzy: every word of the query (of one of its readings) like a word of the person's, or at
             # least its surname: given names vary most (Yuras, Yury; Andrzej, Andrei).
             every_word = Q()
-            for word in key.split():
-                every_word &= Q(holds_a_word_like(word))
+            for word, shortest in zip(reading.words, reading.shortest, strict=True):
+                every_word &= Q(holds_a_word_like(word, shortest))
             fuzzy |= every_word
-            for word in distinctive:
-                fuzzy |= Q(holds_a_word_like(word))
+            for index in distinctive:
+                fuzzy |= Q(holds_a_word_like(reading.words[index], reading.shortest[index]))
         tiers = [When(holds_all, then=Value(1.0))]
         if holds_surname:
             tiers.append(When(holds_surname, then=Value(0.75)))
@@ -118,8 +120,8 @@ def search_prisoners(queryset, query, user):
     else:
         queryset = queryset.annotate(**{SEARCH_RANK: rank})
         matches = Q()
-        for key in keys:
-            matches |= Q(name_keys__contains=key)
+        for reading in readings:
+            matches |= Q(name_keys__contains=reading.key)
         matches |= Q(**{f"{SEARCH_RANK}__gte": MATCH_THRESHOLD})
     return queryset.filter(matches).order_by(f"-{SEARCH_RANK}", "full_name", "pk")
 

@@ -43,14 +43,14 @@ def holds_every_word(words):
     )
 
 
-def holds_a_word_like(word):
+def holds_a_word_like(word, shortest):
     """The person holds a vocabulary word like `word`: word similarity (`%>`) at least MATCH_THRESHOLD, plain
-    similarity (`%`) at least WORD_SIMILARITY_FLOOR (both set per connection), and not shorter by two letters
-    or more (so "Ivanou" does not bring every Ivan). The vocabulary through its trigram index."""
+    similarity (`%`) at least WORD_SIMILARITY_FLOOR (both set per connection), and at least `shortest` letters
+    long (`len(word) - 1`: so "Ivanou" does not bring every Ivan). The vocabulary through its trigram index."""
     vocabulary = NameWord._meta.db_table
     like = RawSQL(
         f"ARRAY(SELECT word::text FROM {vocabulary} WHERE word %%> %s AND word %% %s AND length(word) >= %s)",
-        [word, word, len(word) - 1],
+        [word, word, shortest],
     )
     return Func(person_words(), like, template="(%(expressions)s)", arg_joiner=" && ", output_field=BooleanField())
 

@@ -62,9 +62,12 @@ class FilterSet(django_filters.FilterSet):
     _empty_cleaned = {}
     # For a list whose page query is compiled once per filter combination (`tracker.api.compiled_list`): the filters
     # whose value goes into the SQL as a parameter, and those whose value changes the SQL (part of the combination).
-    # A request giving any other filter a value runs through the ORM.
+    # `folded_filters` maps a filter to the function that turns its value into the several parameters it reaches the
+    # SQL as (a search: its folded words; see `CompiledList`). A request giving any other filter a value runs
+    # through the ORM.
     parameter_filters = frozenset()
     structural_filters = frozenset()
+    folded_filters = {}
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         # As django-filter's, but each filter copied shallowly, not deep-copied with its querysets (~690 deepcopy

@@ -7,6 +7,7 @@ tests also check that the filters the benchmark times are compiled (their second
 the values of one shape are parameters, and that a shape whose values are not parameters runs through the ORM.
 """
 
+import re
 from datetime import date
 from urllib.parse import parse_qsl, urlsplit
 
@@ -136,6 +137,11 @@ PEOPLE_CASES = [
     {"ordering": "-released", "page_size": 3},
     {"ordering": "created_at", "page_size": 4},
     {"search": "Ales"},
+    {"search": "Ales Compiled", "page_size": 2},
+    {"search": "compiled  MARIA"},
+    {"search": "Compiled Maria 05", "page_size": 3},
+    {"search": "Maria", "gender": "female", "ordering": "-id"},
+    {"search": "Ales", "release_event": "winter", "country": "BY"},
     {"citizenship": "BY"},
     {"charge": "342", "page_size": 2},
 ]
@@ -338,3 +344,40 @@ def test_a_person_withheld_after_the_shape_was_compiled_is_withheld_in_the_next_
     assert len(after) == len(before) - 1 and person.pk not in {row["id"] for row in after}
     releases = _walk(client, monkeypatch, RELEASES[0], {})
     assert person.pk not in {row["prisoner"].get("id") for row in releases}
+
+
+SEARCHES = ["Maria", "Ales", "Mraia", "Withheld", "Private", "Compiled", "Nobody", "---", "Ales Compiled", "Maria 05"]
+
+
+@pytest.mark.parametrize("reader", ["anonymous", "view_withheld"])
+def test_a_search_answers_the_same_compiled_or_not_and_never_finds_a_withheld_name(scene, build, monkeypatch, reader):
+    client = _reader(build, scene, reader)
+    for _round in range(2):  # the second round through the shapes the first compiled
+        found = {query: _walk(client, monkeypatch, PEOPLE[0], {"search": query, "page_size": 2}) for query in SEARCHES}
+    assert {row["full_name"][:5] for row in found["Maria"]} == {"Maria"}
+    assert found["Nobody"] == []
+    assert len(found["---"]) == len(_walk(client, monkeypatch, PEOPLE[0], {"page_size": 2}))  # no words: no search
+    withheld = [row for row in found["Withheld"] + found["Private"] if "Compiled" in row["full_name"]]
+    assert bool(withheld) is (reader == "view_withheld"), withheld
+
+
+@pytest.mark.skipif(not POSTGRES, reason="compiled SQL runs on PostgreSQL only; other databases take the ORM")
+def test_a_search_is_compiled_once_per_shape_its_words_and_lengths_parameters(scene, monkeypatch):
+    """"Maria", "Ales" and "Mraia" are one shape (one word), "Ales Compiled" another: their SQL holds no word of
+    any query, and once compiled they build no queryset."""
+    client = APIClient()
+    one_word = ["Maria", "Ales", "Mraia", "Compiled"]
+    first = {query: _both(client, monkeypatch, PEOPLE[0], {"search": query}).content for query in one_word}
+    first["Ales Compiled"] = _both(client, monkeypatch, PEOPLE[0], {"search": "Ales Compiled"}).content
+    shapes = {key: shape for key, shape in people_views.PERSON_PAGE._shapes.items() if dict(key[3])["search"]}
+    assert len(shapes) == 2 and all(shapes.values()), shapes
+    for shape in shapes.values():
+        assert not {"mare", "ales", "compiled", "sentinel"} & set(re.findall(r"[a-z]+", shape.sql)), shape.sql
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a queryset built for a shape already compiled")
+
+    monkeypatch.setattr(people_views.PrisonerViewSet, "page_values", refuse)
+    monkeypatch.setattr(people_views.PrisonerViewSet, "filter_queryset", refuse)
+    for query, content in first.items():
+        assert client.get(PEOPLE[0], {"search": query}).content == content, query

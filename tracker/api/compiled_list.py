@@ -14,7 +14,10 @@ two compilations must give the same SQL, and parameters that differ only where a
 found whole. Anything else (a stand-in missing, or wrapped in a LIKE pattern, or SQL that changed with the value)
 and this shape runs through the ORM on every request, as before. A FilterSet declares which of its filters take
 their value as a parameter (`parameter_filters`) and which change the structure (`structural_filters`); a filter
-it names in neither (the search, a text match) sends the request through the ORM.
+whose value reaches the SQL as several derived parameters (the people's search: its folded words and their
+lengths) names the function that derives them (`folded_filters`): the value it returns has a `shape` (part of the
+combination), its `parameters()` by place, and `stand_in(sentinel)`, a value of the same shape made of stand-ins.
+A filter named in none of these (a text match) sends the request through the ORM.
 
 Every request still validates its filters with the FilterSet's form (a bad value is a 400 naming it) and its page
 parameters and cursor (`tracker.api.pagination`). Only PostgreSQL runs compiled SQL; other databases take the ORM.
@@ -47,6 +50,8 @@ def _sentinel(value, number, variant):
         raise _Uncompiled(value)
     if isinstance(value, int):
         return -7_340_211 - 1000 * variant - number
+    if isinstance(value, float):
+        return -7_340_211.25 - 1000 * variant - number
     if isinstance(value, str):
         return f"~sentinel-{variant}-{number}~"
     if isinstance(value, datetime.datetime):
@@ -62,6 +67,11 @@ def _sentinel(value, number, variant):
 
 def _as_parameter(value):
     return value.pk if isinstance(value, Model) else value
+
+
+def _findable(param):
+    """A parameter as the stand-ins are kept (a list of values, as for an array, as a tuple)."""
+    return tuple(param) if isinstance(param, list) else param
 
 
 def _hashable(value):
@@ -148,19 +158,25 @@ class CompiledList:
 
     @staticmethod
     def _named_uncompiled(filterset_class, request):
-        """Whether the request gives a value to a filter whose value is never a parameter (a search)."""
+        """Whether the request gives a value to a filter whose value is never a parameter (a text match)."""
         compiled = filterset_class.parameter_filters | filterset_class.structural_filters
+        compiled |= filterset_class.folded_filters.keys()
         filters = filterset_class.base_filters
         return any(name in filters and name not in compiled and value for name, value in request.query_params.items())
 
     def _key(self, view, filterset_class, cleaned, has_cursor):
         """The shape's key, and the request's values of its parameters by name."""
         parameters, structural = filterset_class.parameter_filters, filterset_class.structural_filters
+        folded = filterset_class.folded_filters
         shape, values = [], {}
         for name in sorted(cleaned):
             value = cleaned[name]
             if value in (None, "", [], ()) or name in structural or isinstance(value, bool):
                 shape.append((name, _hashable(value)))
+            elif name in folded:
+                value = folded[name](value)
+                shape.append((name, ("folded", value.shape)))
+                values.update({(name, place): parameter for place, parameter in value.parameters().items()})
             elif name in parameters:
                 _sentinel(value, 0, 0)  # a type it can stand in for, else _Uncompiled
                 shape.append((name, type(value).__name__))
@@ -182,9 +198,8 @@ class CompiledList:
 
     def _compile(self, view, filterset, cleaned, paginator):
         """This request's shape compiled with stand-ins twice (see the module's docstring), or False."""
-        parameters = type(filterset).parameter_filters
         try:
-            compiled = [self._compile_variant(view, filterset, cleaned, paginator, parameters, v) for v in (0, 1)]
+            compiled = [self._compile_variant(view, filterset, cleaned, paginator, v) for v in (0, 1)]
         except _Uncompiled:
             return False
         (sql, params, places, queryset, compiler), (sql_b, params_b, places_b, _q, _c) = compiled
@@ -206,13 +221,21 @@ class CompiledList:
             return False
         return _Shape(queryset.db, sql, params, places, names, converters, terms, term_fields)
 
-    def _compile_variant(self, view, filterset, cleaned, paginator, parameters, variant):
+    def _compile_variant(self, view, filterset, cleaned, paginator, variant):
+        parameters, folded = type(filterset).parameter_filters, type(filterset).folded_filters
         stand_ins, marked = {}, dict(cleaned)
+        numbers = iter(range(200, 900))  # the stand-ins of folded values (the filters' own are 1-99)
         for number, name in enumerate(sorted(cleaned), start=1):
             value = cleaned[name]
-            if name in parameters and value not in (None, "", [], ()) and not isinstance(value, bool):
+            if value in (None, "", [], ()) or isinstance(value, bool):
+                continue
+            if name in parameters:
                 marked[name] = _sentinel(value, number, variant)
                 stand_ins[_as_parameter(marked[name])] = name
+            elif name in folded:
+                marked[name] = folded[name](value).stand_in(lambda example: _sentinel(example, next(numbers), variant))
+                for place, parameter in marked[name].parameters().items():
+                    stand_ins[_findable(parameter)] = (name, place)
         marked_filterset = type(filterset)(data=filterset.data, queryset=view.queryset.all(), request=view.request)
         marked_filterset._form = _EmptyForm(marked)
         queryset = self.build(view, marked_filterset)
@@ -223,7 +246,10 @@ class CompiledList:
             cursor_stand_ins = []
             for index, (name, _descending) in enumerate(terms):
                 field = queryset.query.resolve_ref(name).output_field
-                sample = field.get_prep_value(field.to_python(_SAMPLES.get(field.get_internal_type(), "")))
+                try:
+                    sample = field.get_prep_value(field.to_python(_SAMPLES.get(field.get_internal_type(), "")))
+                except (DjangoValidationError, ValueError, TypeError):
+                    raise _Uncompiled(name) from None  # a kind of sort column without a sample
                 stand_in = _sentinel(sample, 100 + index, variant)
                 stand_ins[stand_in] = ("cursor", index)
                 cursor_stand_ins.append(stand_in)
@@ -237,14 +263,14 @@ class CompiledList:
             if isinstance(param, bool):
                 continue
             try:
-                place = stand_ins.get(param)
+                place = stand_ins.get(_findable(param))
             except TypeError:  # not hashable: no stand-in
                 place = None
             if place is not None:
                 places[position] = place
                 found.add(place)
-            elif isinstance(param, str) and "~sentinel-" in param:
-                raise _Uncompiled(param)  # a stand-in inside a pattern: its value is not a parameter as it is
+            elif "~sentinel-" in str(param):
+                raise _Uncompiled(param)  # a stand-in inside a pattern or list: its value is not a parameter as it is
         if found != set(stand_ins.values()):
             raise _Uncompiled("a value not found among the parameters")
         return sql, list(params), places, queryset, compiler
@@ -261,6 +287,7 @@ _SAMPLES = {
     "PositiveIntegerField": 1,
     "PositiveSmallIntegerField": 1,
     "SmallIntegerField": 1,
+    "FloatField": 0.5,
     "CharField": "a",
     "TextField": "a",
 }
