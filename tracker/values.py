@@ -5,9 +5,10 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_countries import countries
+from django_countries.fields import Country
 
 
 class DatePrecision(models.TextChoices):
@@ -85,3 +86,18 @@ def country_codes(value):
     if isinstance(value, str):
         return [code for code in value.split(",") if code]
     return [str(getattr(code, "code", code)) for code in value]
+
+
+_COUNTRY_NAMES = {}  # (language, code) -> name
+
+
+def country_name(code):
+    """The country's name in the active language, as `str(Country(code).name)` gives it, kept per language and code:
+    a page of fifty releases names the same few destinations, each name a lookup through the translations."""
+    key = (get_language(), code)
+    name = _COUNTRY_NAMES.get(key)
+    if name is None:
+        if len(_COUNTRY_NAMES) > 4096:  # languages x countries: far fewer; a code nobody stores: start over
+            _COUNTRY_NAMES.clear()
+        name = _COUNTRY_NAMES[key] = str(Country(code).name)
+    return name

@@ -10,7 +10,6 @@ which releases show (`without_drafts`), what survives of a withheld person (`red
 
 from django.db.models import F
 from django.utils.translation import get_language
-from django_countries.fields import Country
 
 from prisoners.models import Detention, NameVariant
 from prisoners.visibility import is_withheld_for, reader_class, redact, without_drafts
@@ -18,7 +17,7 @@ from releases.models import Release
 from tracker.api.links import url_maker
 from tracker.api.prepared import PageQuery
 from tracker.translated import translated
-from tracker.values import country_codes, format_partial_date
+from tracker.values import country_codes, country_name, format_partial_date
 
 PERSON_FIELDS = (
     "id",
@@ -138,13 +137,6 @@ def person_list_rows(request, people, format=None):
     variants = _grouped(PAGE_VARIANTS.rows(ids))
     detentions = _grouped(PAGE_DETENTIONS.rows(ids))
     timeline = _grouped(PAGE_RELEASES.rows(ids, key=(reader_class(user), get_language()), user=user))
-    country_names = {}
-
-    def destination_name(code):
-        if code not in country_names:
-            country_names[code] = str(Country(code).name)
-        return country_names[code]
-
     rows = []
     for person in people:
         pid = person["id"]
@@ -196,16 +188,13 @@ def person_list_rows(request, people, format=None):
                     ended_precision,
                 ) in detentions.get(pid, ())
             ],
-            "releases": [
-                _release(values, release_url, event_url, destination_url, destination_name)
-                for values in timeline.get(pid, ())
-            ],
+            "releases": [_release(values, release_url, event_url, destination_url) for values in timeline.get(pid, ())],
         }
         rows.append(redact("person", row, withheld=withheld))
     return rows
 
 
-def _release(values, release_url, event_url, destination_url, destination_name):
+def _release(values, release_url, event_url, destination_url):
     (_pid, rid, when, precision, outcome, confidence, *flags) = values[: 6 + len(CONDITIONS)]
     event, slug, title, event_date, destination, country = values[6 + len(CONDITIONS) :]
     date = _partial(when, precision)
@@ -230,7 +219,7 @@ def _release(values, release_url, event_url, destination_url, destination_name):
             "id": destination,
             "url": destination_url(country),
             "country": _code(country),
-            "name": destination_name(country),
+            "name": country_name(country),
         },
         "outcome": outcome,
         "confidence": confidence,

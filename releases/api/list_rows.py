@@ -10,7 +10,6 @@ someone withheld (`mask_value_texts_naming_withheld`) and what survives of a wit
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django_countries.fields import Country
 
 from prisoners.models import ReportedValue, Source
 from prisoners.visibility import (
@@ -25,7 +24,7 @@ from prisoners.visibility import (
 from releases.models import Release
 from tracker.api.links import url_maker
 from tracker.api.prepared import PageQuery
-from tracker.values import format_partial_date
+from tracker.values import country_name, format_partial_date
 
 CONDITIONS = Release.CONDITIONS
 FLAGS = ("freed_at_home", *CONDITIONS)
@@ -133,7 +132,6 @@ def release_list_rows(request, releases, format=None):
                 "source": None if source[0] is None else _source(source, source_url),
             }
         )
-    country_names = {}
     rows, texts = [], []
     for release in releases:
         rid = release["id"]
@@ -142,8 +140,6 @@ def release_list_rows(request, releases, format=None):
         if date is None and release["event_id"] is not None:
             date = release["event__date"].isoformat()
         country = release["destination__country"]
-        if release["destination_id"] is not None and country not in country_names:
-            country_names[country] = str(Country(country).name)
         row = {
             "id": rid,
             "url": release_url(rid),
@@ -173,7 +169,7 @@ def release_list_rows(request, releases, format=None):
                 "id": release["destination_id"],
                 "url": destination_url(country),
                 "country": _code(country),
-                "name": country_names[country],
+                "name": country_name(country),
             },
             "outcome": release["outcome"],
             "confidence": release["confidence"],

@@ -363,8 +363,8 @@ def test_a_search_answers_the_same_compiled_or_not_and_never_finds_a_withheld_na
 
 @pytest.mark.skipif(not POSTGRES, reason="compiled SQL runs on PostgreSQL only; other databases take the ORM")
 def test_a_search_is_compiled_once_per_shape_its_words_and_lengths_parameters(scene, monkeypatch):
-    """"Maria", "Ales" and "Mraia" are one shape (one word), "Ales Compiled" another: their SQL holds no word of
-    any query, and once compiled they build no queryset."""
+    """Searches for "Maria", "Ales" and "Mraia" are one shape (one word), "Ales Compiled" another: their SQL holds
+    no word of any query, and once compiled they build no queryset."""
     client = APIClient()
     one_word = ["Maria", "Ales", "Mraia", "Compiled"]
     first = {query: _both(client, monkeypatch, PEOPLE[0], {"search": query}).content for query in one_word}
