@@ -864,7 +864,7 @@ def _ms(times):
 
 
 def _ratio(mine, base):
-    return f"{pct(mine, 0.95) / max(pct(base, 0.95), 0.01):.1f}x"
+    return f"{pct(mine, 0.95) / max(pct(base, 0.95), 0.01):.2f}x"
 
 
 def check_baselines(all_cases, only=""):
