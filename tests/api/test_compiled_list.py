@@ -12,7 +12,7 @@ from datetime import date
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from rest_framework.test import APIClient
 
 from people.api import views as people_views
@@ -381,3 +381,27 @@ def test_a_search_is_compiled_once_per_shape_its_words_and_lengths_parameters(sc
     monkeypatch.setattr(people_views.PrisonerViewSet, "filter_queryset", refuse)
     for query, content in first.items():
         assert client.get(PEOPLE[0], {"search": query}).content == content, query
+
+
+@pytest.mark.skipif(not POSTGRES, reason="compiled SQL runs on PostgreSQL only; other databases take the ORM")
+def test_a_first_page_without_values_is_a_statement_prepared_once_per_connection(scene, monkeypatch):
+    """No filter value and no cursor: the first page is a prepared statement (planned once per connection), with its
+    page size in the SQL; a page with values, or a later page, is sent as text. Answers equal the ORM's, and a person
+    made private after the statement was prepared is gone from the next answer."""
+    client = APIClient()
+    for params in ({}, {"ordering": "-id"}, {"page_size": 3}, {}, {"ordering": "-id"}):
+        _both(client, monkeypatch, PEOPLE[0], params)
+    _both(client, monkeypatch, PEOPLE[0], {"status": "released"})
+    _both(client, monkeypatch, PEOPLE[0], {"page": 2, "page_size": 3})
+    shapes = people_views.PERSON_PAGE._shapes
+    prepared = {dict(key[3])["ordering"]: shape.first_pages for key, shape in shapes.items() if shape.first_pages}
+    assert set(prepared) == {None, ("-id",)}, prepared  # the status filter's shape has a value: not prepared
+    assert set(prepared[None]) == {51, 4}  # the default page size and 3, each plus one; the second page: text
+    held = connections["default"].__dict__["_page_statements"][1]
+    assert all(held[statement.name] is True for sizes in prepared.values() for statement in sizes.values())
+    assert all(f"LIMIT {size}" in statement.sql for sizes in prepared.values() for size, statement in sizes.items())
+    person = scene["people"][0]
+    assert person.pk in {row["id"] for row in client.get(PEOPLE[0], {"page_size": 100}).json()["results"]}
+    prisoner_services.update_prisoner(prisoner=person, visibility="private")
+    rows = _both(client, monkeypatch, PEOPLE[0], {}).json()["results"]
+    assert person.pk not in {row["id"] for row in rows}

@@ -19,6 +19,11 @@ lengths) names the function that derives them (`folded_filters`): the value it r
 combination), its `parameters()` by place, and `stand_in(sentinel)`, a value of the same shape made of stand-ins.
 A filter named in none of these (a text match) sends the request through the ORM.
 
+A first page whose shape takes no value from the request (no filter value, no cursor: the unfiltered list, an
+order) runs as a statement prepared once per connection, its page size written into the SQL, so PostgreSQL plans it
+once per connection instead of on every request (`tracker.api.prepared.Statement`; a shape with values is sent as
+text, planned for its values each time, since a plan kept for one country or status may be wrong for another).
+
 Every request still validates its filters with the FilterSet's form (a bad value is a 400 naming it) and its page
 parameters and cursor (`tracker.api.pagination`). Only PostgreSQL runs compiled SQL; other databases take the ORM.
 """
@@ -34,10 +39,12 @@ from django.utils.translation import get_language
 from django_filters import utils
 
 from tracker.api.pagination import after_values, decode_cursor, sort_terms
+from tracker.api.prepared import Statement
 from tracker.filters import _EmptyForm
 
 _PLACEHOLDER = re.compile(r"%%|%s")
 _MAX_SHAPES = 512  # reader classes x languages x filter combinations in use: past this, start over
+_FIRST_PAGE_SIZES = 4  # prepared first pages per shape (the default page size, and a few others asked for)
 
 
 class _Uncompiled(Exception):
@@ -88,15 +95,20 @@ class _Shape:
     def __init__(self, alias, sql, params, places, names, converters, terms, term_fields):
         self.alias, self.sql, self.params, self.places = alias, sql, params, places
         self.names, self.converters, self.terms, self.term_fields = names, converters, terms, term_fields
+        self.first_pages = {}  # page size + 1 -> a prepared Statement
 
     def rows(self, values, limit, offset):
         params = list(self.params)
         for position, place in self.places.items():
             params[position] = values[place]
         connection = connections[self.alias]
-        with connection.cursor() as cursor:
-            cursor.execute(f"{self.sql} LIMIT %s OFFSET %s", [*params, limit, offset])
-            fetched = cursor.fetchall()
+        first_page = self._first_page(params, limit) if offset == 0 and not self.places else None
+        if first_page is not None:
+            fetched = first_page.rows(params)
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(f"{self.sql} LIMIT %s OFFSET %s", [*params, limit, offset])
+                fetched = cursor.fetchall()
         names, converters = self.names, self.converters
         rows = []
         for row in fetched:
@@ -109,6 +121,18 @@ class _Shape:
                     row[index] = value
             rows.append(dict(zip(names, row, strict=True)))
         return rows
+
+    def _first_page(self, params, limit):
+        """The first page of a shape without request values (no filter value, no cursor) as a prepared statement
+        (`tracker.api.prepared.Statement`): planned once per connection instead of on every request. Its limit is
+        written into the SQL, so the plan PostgreSQL keeps is the one for this page size; with no parameter, the
+        generic plan is the custom one. A few page sizes per shape; others (and later pages) are sent as text."""
+        statement = self.first_pages.get(limit)
+        if statement is None and len(self.first_pages) < _FIRST_PAGE_SIZES:
+            statement = self.first_pages.setdefault(
+                limit, Statement(self.alias, f"{self.sql} LIMIT {int(limit)}", params, {})
+            )
+        return statement
 
 
 class CompiledList:

@@ -79,7 +79,7 @@ class PageQuery:
 
     @staticmethod
     def _prepare(queryset, names):
-        """A `_Statement`, or False when this queryset cannot run as compiled SQL."""
+        """A `Statement`, or False when this queryset cannot run as compiled SQL."""
         sentinels = _SENTINELS[: len(names)]
         connection = connections[queryset.db]
         if connection.vendor != "postgresql":
@@ -107,10 +107,10 @@ class PageQuery:
             start = match.end() + 1
             arrays[position] = names[sentinels.index(param)]
         pieces.append(sql[start:])
-        return _Statement(queryset.db, "".join(pieces), params, arrays)
+        return Statement(queryset.db, "".join(pieces), params, arrays)
 
 
-class _Statement:
+class Statement:
     """A compiled query, and the same as a server-side prepared statement on each connection that runs it.
 
     PostgreSQL plans a query each time it is sent as text: for a page's reported values (three EXISTS on the
