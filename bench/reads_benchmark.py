@@ -48,7 +48,8 @@ os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 # anonymous throttle) would answer it 429 after 120 requests a minute, so they are raised for this process (and the
 # surge's gunicorn) only; they still count, as in production.
 UNTHROTTLED = "1000000/minute"
-os.environ["PAGE_THROTTLE_RATE"] = os.environ["ANON_THROTTLE_RATE"] = UNTHROTTLED
+# An anonymous reader counts under the `user` rate too (tracker/api/throttling.py): past 1,200 a minute, 429.
+os.environ["PAGE_THROTTLE_RATE"] = os.environ["ANON_THROTTLE_RATE"] = os.environ["USER_THROTTLE_RATE"] = UNTHROTTLED
 # Database connections kept between requests, as docker-compose ships the web processes (the list cases go through
 # Django's WSGI handler, which closes a connection older than this at the end of each request).
 os.environ.setdefault("CONN_MAX_AGE", "60")
@@ -703,6 +704,7 @@ def surge(urls, seconds, connections=50, write_every=0.0, tree=ROOT, languages=F
         DEBUG="0",
         PAGE_THROTTLE_RATE=UNTHROTTLED,
         ANON_THROTTLE_RATE=UNTHROTTLED,
+        USER_THROTTLE_RATE=UNTHROTTLED,
     )
     command = [
         str(ROOT / ".venv/bin/gunicorn"),
