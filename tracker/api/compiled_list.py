@@ -44,7 +44,7 @@ from tracker.filters import _EmptyForm
 
 _PLACEHOLDER = re.compile(r"%%|%s")
 _MAX_SHAPES = 512  # reader classes x languages x filter combinations in use: past this, start over
-_FIRST_PAGE_SIZES = 4  # prepared first pages per shape (the default page size, and a few others asked for)
+_FIRST_PAGE_SIZES = 2  # prepared first pages per shape (the default size and one other: a plan kept per connection)
 
 
 class _Uncompiled(Exception):
