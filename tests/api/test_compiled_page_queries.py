@@ -27,6 +27,7 @@ from releases.api import list_rows as release_rows
 from releases.api import views as release_views
 from releases.filtersets import ReleaseFilterSet
 from releases.models import Release
+from tracker.api import prepared
 from tracker.api.prepared import PageQuery
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,7 @@ QUERIES = (people_rows.PAGE_RELEASES, release_rows.PAGE_SOURCES, release_rows.PA
 @pytest.fixture(autouse=True)
 def nothing_compiled(monkeypatch):
     """Every test compiles its own queries (none left by an earlier test, none left for a later one)."""
+    monkeypatch.setattr(prepared, "_together", {})
     for query in QUERIES:
         monkeypatch.setattr(query, "_prepared", {})
     for page in (people_views.PERSON_PAGE, release_views.RELEASE_PAGE):
@@ -139,13 +141,22 @@ def test_a_staff_reader_and_the_public_never_share_a_compiled_query(scene, build
             "staff": visibility.reader_class(staff),
             "public": visibility.reader_class(AnonymousUser()),
         }
-        release_key = lambda name: (keys[name], release_rows.ContentType.objects.get_for_model(Release).pk)  # noqa: E731
-        for query in (release_rows.PAGE_SOURCES, release_rows.PAGE_REPORTED_VALUES):
-            staff_sql, public_sql = query.compiled(release_key("staff")), query.compiled(release_key("public"))
+        for name in keys:  # each reader class's page queries, sent together (tracker.api.prepared.rows_together)
+            release_key = (keys[name], release_rows.ContentType.objects.get_for_model(Release).pk)
+            people_key = (keys[name], get_language())
+            keys[name] = (
+                prepared.compiled_together(
+                    release_rows.PAGE_SOURCES.call(key=release_key),
+                    release_rows.PAGE_REPORTED_VALUES.call(key=release_key),
+                ),
+                prepared.compiled_together(
+                    people_rows.PAGE_VARIANTS.call(),
+                    people_rows.PAGE_DETENTIONS.call(),
+                    people_rows.PAGE_RELEASES.call(key=people_key),
+                ),
+            )
+        for staff_sql, public_sql in zip(keys["staff"], keys["public"], strict=True):
             assert staff_sql and public_sql and staff_sql != public_sql
-        staff_sql = people_rows.PAGE_RELEASES.compiled((keys["staff"], get_language()))
-        public_sql = people_rows.PAGE_RELEASES.compiled((keys["public"], get_language()))
-        assert staff_sql and public_sql and staff_sql != public_sql
 
 
 @pytest.mark.parametrize("summaries", [False, True], indirect=True, ids=["subquery", "cached-ids"])
@@ -159,7 +170,8 @@ def test_a_person_withheld_after_the_query_was_compiled_is_withheld_in_the_next_
     people = {row["full_name"]: row for row in _people(client)}
     assert people["Compiled Person One"]["withheld"] is False
     key = (visibility.reader_class(AnonymousUser()), release_rows.ContentType.objects.get_for_model(Release).pk)
-    compiled = release_rows.PAGE_SOURCES._prepared.get(key)
+    together = ((release_rows.PAGE_SOURCES, key), (release_rows.PAGE_REPORTED_VALUES, key))
+    compiled = prepared._together.get(together)  # the page's sources and reported values, sent together
 
     prisoner_services.update_prisoner(prisoner=scene["one"], visibility="anonymized")
 
@@ -173,7 +185,7 @@ def test_a_person_withheld_after_the_query_was_compiled_is_withheld_in_the_next_
         assert visibility.hidden_sources(AnonymousUser()) == [scene["shared"].pk]
     # The same compiled query answered (its SQL and parameters untouched): the hidden sources came as a parameter
     # (or, with the cache of summaries off, as a subquery run each time), never as part of the compiled SQL.
-    assert release_rows.PAGE_SOURCES._prepared.get(key) is compiled
+    assert prepared._together.get(together) is compiled
     assert compiled if POSTGRES else compiled is False
 
 
@@ -236,13 +248,14 @@ def test_each_connection_prepares_a_page_query_once_and_then_only_executes_it(bu
     client = _client()
     first = client.get("/api/v1/releases/").json()
     connection.close()
-    # The page's own query (a first page without filter values, `tracker.api.compiled_list`) and its two related.
-    assert _statements(client, "/api/v1/releases/") == ["PREPARE", "PREPARE", "PREPARE"]  # a new connection
-    assert _statements(client, "/api/v1/releases/") == ["EXECUTE", "EXECUTE", "EXECUTE"]
+    # The page's own query (a first page without filter values, `tracker.api.compiled_list`) and its two related,
+    # sent together as one statement (`tracker.api.prepared.rows_together`).
+    assert _statements(client, "/api/v1/releases/") == ["PREPARE", "PREPARE"]  # a new connection
+    assert _statements(client, "/api/v1/releases/") == ["EXECUTE", "EXECUTE"]
     with pytest.raises(RuntimeError), transaction.atomic():
         assert client.get("/api/v1/releases/").json() == first
         raise RuntimeError("rolled back")
-    assert _statements(client, "/api/v1/releases/") == ["EXECUTE", "EXECUTE", "EXECUTE"]
+    assert _statements(client, "/api/v1/releases/") == ["EXECUTE", "EXECUTE"]
     assert client.get("/api/v1/releases/").json() == first
     assert first["results"][0]["reported_values"][0]["value"] == "2025-09-12"
 
@@ -275,8 +288,9 @@ def test_prepared_statements_can_be_turned_off(build, settings):
     client = _client()
     assert client.get("/api/v1/releases/").status_code == 200
     assert _statements(client, "/api/v1/releases/") == []
-    assert release_rows.PAGE_SOURCES.compiled(
-        (visibility.reader_class(AnonymousUser()), release_rows.ContentType.objects.get_for_model(Release).pk)
+    key = (visibility.reader_class(AnonymousUser()), release_rows.ContentType.objects.get_for_model(Release).pk)
+    assert prepared.compiled_together(
+        release_rows.PAGE_SOURCES.call(key=key), release_rows.PAGE_REPORTED_VALUES.call(key=key)
     )
 
 
@@ -290,7 +304,7 @@ def test_a_statement_gone_from_the_connection_is_run_as_text_not_answered_with_a
     build.release(person, event=build.event("Prepared gone event", slug="prepared-gone-event"))
     client = _client()
     first = client.get("/api/v1/releases/").json()
-    assert _statements(client, "/api/v1/releases/") == ["EXECUTE", "EXECUTE", "EXECUTE"]
+    assert _statements(client, "/api/v1/releases/") == ["EXECUTE", "EXECUTE"]
     with connection.cursor() as cursor:
         cursor.execute("DEALLOCATE ALL")
     response = client.get("/api/v1/releases/")

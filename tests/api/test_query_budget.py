@@ -35,14 +35,19 @@ def crowd(build):
     return event
 
 
+POSTGRES = connection.vendor == "postgresql"
+
+
 # Queries per request: the page's rows, then one per prefetched relation (never one per row).
 LISTS = {
     # Rows from plain values (people/api/list_rows.py): the page of people, then variants, detentions and releases
-    # (with event and destination) of the whole page, one query each.
-    "/api/v1/prisoners/": 4,
+    # (with event and destination) of the whole page, one query each; on PostgreSQL those three as one statement
+    # (tracker.api.prepared.rows_together).
+    "/api/v1/prisoners/": 2 if POSTGRES else 4,
     # Rows from plain values (releases/api/list_rows.py): the page of releases (person, event and destination
-    # joined), then the page's visible sources and its visible reported values, one query each.
-    "/api/v1/releases/": 3,
+    # joined), then the page's visible sources and its visible reported values, one query each (on PostgreSQL as
+    # one statement).
+    "/api/v1/releases/": 2 if POSTGRES else 3,
     "/api/v1/release-events/": 3,  # events (with deal, named count), breakdown, releases counted by destination
     "/api/v1/destinations/": 1,  # counts are annotations
     "/api/v1/deals/": 1,
@@ -80,10 +85,11 @@ def test_lists_details_and_exports_run_a_fixed_number_of_queries(crowd, build, d
     client = APIClient()
     few_rows = {"/api/v1/release-events/": 1, "/api/v1/deals/": 1, "/api/v1/destinations/": 2, "/api/v1/sources/": 99}
     for url, count in LISTS.items():
-        # Once per process, not per request: a list's page queries are compiled and prepared on their first run
-        # (tracker.api.prepared), and the content types read once; alone, this test was the first to run them.
-        client.get(url, {"page_size": 1})
         for page_size in (1, 100):
+            # Once per process, not per request: a list's page queries are compiled and prepared on their first run
+            # (tracker.api.prepared; a first page's own statement once per page size), and the content types read
+            # once; alone, this test was the first to run them.
+            client.get(url, {"page_size": page_size})
             with django_assert_num_queries(count, info=url):
                 response = client.get(url, {"page_size": page_size})
             assert response.status_code == 200
@@ -95,8 +101,8 @@ def test_lists_details_and_exports_run_a_fixed_number_of_queries(crowd, build, d
     # A logged-in reader adds the session, user and permission lookups once, not per row.
     staff = APIClient()
     staff.login(username=build.user(perms=["prisoners.view_withheld"]).username, password="pw")
-    staff.get("/api/v1/prisoners/", {"page_size": 1})  # this reader class's page queries, compiled once
     for page_size in (1, 100):
+        staff.get("/api/v1/prisoners/", {"page_size": page_size})  # this reader class's page queries, compiled once
         with django_assert_num_queries(LISTS["/api/v1/prisoners/"] + 4):
             response = staff.get("/api/v1/prisoners/", {"page_size": page_size})
         assert len(response.json()["results"]) == page_size

@@ -189,9 +189,10 @@ def test_the_pages_variants_and_detentions_are_compiled_once(listed, build, monk
         again = api.get("/api/v1/prisoners/").json()
     assert again == first
     assert "NameVariant" not in compiled and "Detention" not in compiled and "Release" not in compiled
-    # Their releases too (once per reader class), each a statement prepared on the connection, then executed; and
-    # the page's own query (a first page without filter values, `tracker.api.compiled_list`).
-    assert sum(query["sql"].startswith("EXECUTE page_query_") for query in queries.captured_queries) == 4
+    # Their releases too (once per reader class), the three sent together as one statement prepared on the
+    # connection, then executed (`rows_together`); and the page's own query (a first page without filter values,
+    # `tracker.api.compiled_list`).
+    assert sum(query["sql"].startswith("EXECUTE page_query_") for query in queries.captured_queries) == 2
     detained = next(row for row in again["results"] if row["full_name"] == "Overhead Detained")
     assert detained["name_variants"][0]["name"] == "Overhead Variant" and detained["detentions"][0]["charges"] == [
         "342"

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.db import connection
 from rest_framework.test import APIClient
 
 from releases import services
@@ -77,7 +78,8 @@ def test_a_cursor_page_runs_as_many_queries_as_a_first_page(build, page_size, dj
         build.release(build.prisoner(), event=event)
     client = APIClient()
     first = client.get("/api/v1/releases/", {"page_size": 1}).json()
-    with django_assert_num_queries(3):  # releases, sources, reported values
+    # Releases, sources, reported values (on PostgreSQL the last two as one statement, `rows_together`).
+    with django_assert_num_queries(2 if connection.vendor == "postgresql" else 3):
         response = client.get(first["next"].replace("page_size=1", f"page_size={page_size}"))
     assert response.status_code == 200 and len(response.json()["results"]) == min(page_size, 2)
 
@@ -86,7 +88,6 @@ def test_a_cursor_page_bounds_its_first_sort_key_and_joins_the_person_once(build
     """The deep page's plan: `effective_date <= x` lets the index on the order start at the cursor (the OR of a
     keyset alone made PostgreSQL filter every row before it: 91 ms at 1M), and who may be seen is a condition
     on the joined person, not a subquery over every person."""
-    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     event = build.event("Synthetic bounded cursor", date=date(2025, 1, 1))

@@ -19,9 +19,12 @@ through the ORM as before (each time, with the arguments of the request).
 import itertools
 import re
 import threading
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import DatabaseError, connections, transaction
+from django.db.models import Window
+from django.db.models.functions import RowNumber
 
 # Ids no row has: they mark the array parameters in the compiled SQL (the page's ids first, then each list argument).
 _SENTINELS = tuple(-7_340_211 - n for n in range(8))
@@ -51,63 +54,198 @@ class PageQuery:
                     self._prepared[key] = prepared
         if prepared is False:
             return list(self.build(ids, **arguments))
-        statement = prepared
-        params = list(statement.params)
-        for position, name in statement.arrays.items():
-            value = ids if name is None else arguments[name]
-            if not isinstance(value, list):  # compiled with a list here: the key did not decide the SQL
-                raise TypeError(f"PageQuery: {name} was an array when this key's SQL was compiled")
-            params[position] = value
-        return statement.rows(params)
+        return prepared.rows(
+            _filled(prepared.params, prepared.arrays, lambda name: ids if name is None else arguments[name])
+        )
 
     def compiled(self, key):
         """The SQL compiled for `key` (None before the first run with it, False when it runs through the ORM)."""
         prepared = self._prepared.get(key)
         return prepared.sql if prepared else prepared
 
+    def call(self, *, key=(), **arguments):
+        """This query with `key` and `arguments`, to run with others in one round trip (`rows_together`)."""
+        return Call(self, key, arguments)
+
     def _compile(self, arguments):
+        marked = self._marked(arguments)
+        if marked is None:
+            return False
+        compiled = _compiled(*marked)
+        return False if compiled is None else Statement(marked[0].db, *compiled)
+
+    def _marked(self, arguments):
+        """(the queryset built with sentinels for the page's ids and each list argument, the arrays' names), or None
+        when there are more lists than sentinels."""
         marked, names = {}, [None]  # the page's ids, then each list argument by name
         for name, value in arguments.items():
             if isinstance(value, list):
                 if len(names) == len(_SENTINELS):
-                    return False
+                    return None
                 marked[name] = [_SENTINELS[len(names)]]
                 names.append(name)
             else:
                 marked[name] = value
-        return self._prepare(self.build([_SENTINELS[0]], **marked), names)
+        return self.build([_SENTINELS[0]], **marked), names
 
-    @staticmethod
-    def _prepare(queryset, names):
-        """A `Statement`, or False when this queryset cannot run as compiled SQL."""
-        sentinels = _SENTINELS[: len(names)]
-        connection = connections[queryset.db]
-        if connection.vendor != "postgresql":
+
+def _compiled(queryset, names, unread=0):
+    """(sql, params, {position: array name}) of a queryset built with sentinels, its arrays as `= ANY(%s)`; or None
+    when it cannot run as compiled SQL (a column read needs a conversion; the last `unread` columns are not read)."""
+    sentinels = _SENTINELS[: len(names)]
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    compiler = queryset.query.get_compiler(queryset.db)
+    sql, params = compiler.as_sql()
+    if compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count - unread]]):
+        return None
+    params = list(params)
+    if params.count(sentinels[0]) != 1:  # the page's ids: exactly once
+        return None
+    if any(params.count(sentinel) > 1 for sentinel in sentinels[1:]):
+        return None
+    placeholders = [match for match in _PLACEHOLDER.finditer(sql) if match.group() == "%s"]
+    if len(placeholders) != len(params):
+        return None
+    arrays, pieces, start = {}, [], 0
+    for position, (param, match) in enumerate(zip(params, placeholders, strict=True)):
+        if param not in sentinels:
+            continue
+        # Each array is one `IN (%s)` (a list of one sentinel), run as `= ANY(%s)`: one SQL for any length.
+        if not sql[: match.start()].endswith("IN (") or sql[match.end() : match.end() + 1] != ")":
+            return None
+        pieces.append(sql[start : match.start() - len("IN (")] + "= ANY(%s)")
+        start = match.end() + 1
+        arrays[position] = names[sentinels.index(param)]
+    pieces.append(sql[start:])
+    return "".join(pieces), params, arrays
+
+
+def _filled(params, arrays, value_of):
+    """`params` with each array position given its list (`value_of(name)`)."""
+    params = list(params)
+    for position, name in arrays.items():
+        value = value_of(name)
+        if not isinstance(value, list):  # compiled with a list here: the key did not decide the SQL
+            raise TypeError(f"PageQuery: {name} was an array when this key's SQL was compiled")
+        params[position] = value
+    return params
+
+
+class Call(NamedTuple):
+    """A `PageQuery` with the key and arguments of one run (`PageQuery.call`)."""
+
+    query: PageQuery
+    key: tuple
+    arguments: dict
+
+
+_together = {}  # (query, key) of each call -> (Statement, [(start, end) of each call's columns]), or False
+_together_lock = threading.Lock()
+
+
+def rows_together(ids, *calls):
+    """The rows of each call over the same page of `ids` (as `call.query.rows(ids, ...)` gives them), from one
+    statement: one round trip for a page's related rows instead of one per query.
+
+    The statement is the calls' queries side by side in one `UNION ALL`, each row tagged with its call and its place
+    in that call's order (`row_number()` over the query's own ORDER BY, so the order is the SQL's, not the union's
+    habit), each call's columns in their own range and NULL (typed: the column's type, read from the database when
+    compiled) in the others' ranges. Compiled once per combination of queries and keys, as each `PageQuery` is; on
+    other databases, or where one query cannot be compiled, each runs on its own."""
+    ids = list(ids)
+    key = tuple((call.query, call.key) for call in calls)
+    together = _together.get(key)
+    if together is None:
+        with _together_lock:
+            together = _together.get(key)
+            if together is None:
+                together = _compile_together(calls)
+                if len(_together) >= _MAX_KEYS:
+                    _together.clear()
+                _together[key] = together
+    if together is False:
+        return [call.query.rows(ids, key=call.key, **call.arguments) for call in calls]
+    statement, ranges = together
+    params = _filled(
+        statement.params,
+        statement.arrays,
+        lambda which: ids if which[1] is None else calls[which[0]].arguments[which[1]],
+    )
+    rows = [[] for _call in calls]
+    for row in statement.rows(params):
+        start, end = ranges[row[0]]
+        rows[row[0]].append(row[start:end])
+    return rows
+
+
+def compiled_together(*calls):
+    """The SQL `rows_together` compiled for these calls' queries and keys (None before their first run together,
+    False when they run each on its own)."""
+    together = _together.get(tuple((call.query, call.key) for call in calls))
+    return together[0].sql if together else together
+
+
+def _compile_together(calls):
+    branches = []
+    for call in calls:
+        marked = call.query._marked(call.arguments)
+        if marked is None:
             return False
-        compiler = queryset.query.get_compiler(queryset.db)
-        sql, params = compiler.as_sql()
-        if compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]]):
+        queryset, names = marked
+        ordering = list(queryset.query.order_by)
+        if not ordering:  # no order of its own: nothing to number its rows by
             return False
-        params = list(params)
-        if params.count(sentinels[0]) != 1:  # the page's ids: exactly once
+        if queryset.query.distinct or queryset.query.is_sliced:  # numbered rows would all differ; or cut unordered
             return False
-        if any(params.count(sentinel) > 1 for sentinel in sentinels[1:]):
+        numbered = queryset.order_by().annotate(_together_row=Window(RowNumber(), order_by=ordering))
+        compiled = _compiled(numbered, names, unread=1)
+        if compiled is None:
             return False
-        placeholders = [match for match in _PLACEHOLDER.finditer(sql) if match.group() == "%s"]
-        if len(placeholders) != len(params):
-            return False
-        arrays, pieces, start = {}, [], 0
-        for position, (param, match) in enumerate(zip(params, placeholders, strict=True)):
-            if param not in sentinels:
-                continue
-            # Each array is one `IN (%s)` (a list of one sentinel), run as `= ANY(%s)`: one SQL for any length.
-            if not sql[: match.start()].endswith("IN (") or sql[match.end() : match.end() + 1] != ")":
-                return False
-            pieces.append(sql[start : match.start() - len("IN (")] + "= ANY(%s)")
-            start = match.end() + 1
-            arrays[position] = names[sentinels.index(param)]
-        pieces.append(sql[start:])
-        return Statement(queryset.db, "".join(pieces), params, arrays)
+        branches.append((queryset.db, *compiled))
+    aliases = {branch[0] for branch in branches}
+    if len(aliases) != 1:
+        return False
+    alias = aliases.pop()
+    types = [_column_types(alias, sql, params, arrays) for _alias, sql, params, arrays in branches]
+    if None in types:
+        return False
+    ranges, start = [], 2  # each row: its call's index, its place in that call's order, then the columns
+    for columns in types:
+        ranges.append((start, start + len(columns) - 1))  # the last column is the place
+        start += len(columns) - 1
+    selects, params, arrays = [], [], {}
+    for index, (_alias, sql, branch_params, branch_arrays) in enumerate(branches):
+        width = len(types[index]) - 1
+        names = [f"c{n}" for n in range(width)]
+        columns = [f"{index}", "s._together_row"]
+        for other, other_types in enumerate(types):
+            if other == index:
+                columns += [f"s.{name}" for name in names]
+            else:
+                columns += [f"NULL::{kind}" for kind in other_types[:-1]]
+        selects.append(f"SELECT {', '.join(columns)} FROM ({sql}) AS s({', '.join(names)}, _together_row)")
+        arrays.update({len(params) + position: (index, name) for position, name in branch_arrays.items()})
+        params += branch_params
+    sql = " UNION ALL ".join(selects) + " ORDER BY 1, 2"
+    return Statement(alias, sql, params, arrays), ranges
+
+
+def _column_types(alias, sql, params, arrays):
+    """The SQL types of a compiled query's columns (as `format_type` names them), or None when it does not run."""
+    connection = connections[alias]
+    probe = [[value] if position in arrays else value for position, value in enumerate(params)]
+    try:
+        with transaction.atomic(using=alias), connection.cursor() as cursor:
+            cursor.execute(f"SELECT * FROM ({sql}) AS s LIMIT 0", probe)
+            oids = [column.type_code for column in cursor.description]
+            cursor.execute(
+                "SELECT format_type(oid, NULL) FROM unnest(%s::oid[]) WITH ORDINALITY AS t(oid, n) ORDER BY n", [oids]
+            )
+            return [kind for (kind,) in cursor.fetchall()]
+    except DatabaseError:
+        return None
 
 
 class Statement:
