@@ -259,6 +259,25 @@ def through_serializer(run):
     return inner
 
 
+def related_one_by_one(run):
+    """`run` with a page's related queries sent one by one (a round trip each), as before
+    `tracker.api.prepared.rows_together` sent them as one statement."""
+    from tracker.api import prepared
+
+    class EachAlone(dict):
+        def get(self, key, default=None):
+            return False  # "these run each on its own"
+
+    def inner():
+        kept, prepared._together = prepared._together, EachAlone()
+        try:
+            run()
+        finally:
+            prepared._together = kept
+
+    return inner
+
+
 def query(statement, params=None):
     def run():
         with connection.cursor() as cursor:
@@ -401,8 +420,8 @@ class ListCase:
     """A list API case: its URL, the one statement returning the API's whole document for it (`document`, checked
     by `check` before it is timed) and the thin query of a few columns that stood for it before (`thin`)."""
 
-    def __init__(self, client, url, document, thin, serializer=False):
-        self.client, self.url, self.document, self.thin, self.serializer = client, url, document, thin, serializer
+    def __init__(self, client, url, document, thin, wrap=None):
+        self.client, self.url, self.document, self.thin, self.wrap = client, url, document, thin, wrap
         self.params = self.parameters()
         # Every path reads an event's title in the reader's language (`title_en` here, as the services store it).
         self.ignored = ()
@@ -416,7 +435,7 @@ class ListCase:
 
     def project(self):
         run = get(self.client, self.url)
-        return through_serializer(run) if self.serializer else run
+        return self.wrap(run) if self.wrap else run
 
     def baseline(self):
         return query(self.document, self.params)
@@ -431,7 +450,7 @@ class ListCase:
         def fetch():
             response["body"] = ok(self.client.get(self.url), self.url).content
 
-        (through_serializer(fetch) if self.serializer else fetch)()
+        (self.wrap(fetch) if self.wrap else fetch)()
         params = self.parameters()  # afresh: the data may have changed since (the edge rows of --check-baselines)
         documents = [self.document]
         if "%(hidden_sources)s" in self.document:  # and with the hidden sources computed in the query
@@ -467,8 +486,8 @@ def cases(people):
 
     wsgi = WsgiClient()  # the list cases as gunicorn calls Django (bench/wsgi_client.py)
 
-    def listed(label, url, document, thin, serializer=False, through=wsgi):
-        case = ListCase(through, url, document, thin, serializer=serializer)
+    def listed(label, url, document, thin, wrap=None, through=wsgi):
+        case = ListCase(through, url, document, thin, wrap=wrap)
         return (label, case.project(), case.baseline(), case)
 
     first_people = samejson.people_document("/api/v1/prisoners/")
@@ -487,7 +506,14 @@ def cases(people):
             "/api/v1/prisoners/",
             first_people,
             PEOPLE_PAGE % 0,
-            serializer=True,
+            wrap=through_serializer,
+        ),
+        listed(
+            "`/api/v1/prisoners/` first page, related queries one by one (before)",
+            "/api/v1/prisoners/",
+            first_people,
+            PEOPLE_PAGE % 0,
+            wrap=related_one_by_one,
         ),
         listed(
             "`/api/v1/prisoners/?page=2000`",
@@ -514,7 +540,14 @@ def cases(people):
             "/api/v1/releases/",
             first_releases,
             RELEASES_PAGE,
-            serializer=True,
+            wrap=through_serializer,
+        ),
+        listed(
+            "`/api/v1/releases/`, related queries one by one (before)",
+            "/api/v1/releases/",
+            first_releases,
+            RELEASES_PAGE,
+            wrap=related_one_by_one,
         ),
     ]
     filters = [listed(label, url, document, thin) for label, url, thin, document in FILTER_CASES]
