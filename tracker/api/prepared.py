@@ -14,6 +14,10 @@ hidden sources as a subquery) is compiled in, so it must be decided by the key.
 
 Columns that need a conversion from the database's values, and databases other than PostgreSQL, run the queryset
 through the ORM as before (each time, with the arguments of the request).
+
+A page's several related queries go to the database together (`rows_together(ids, query.call(key=..., ...), ...)`):
+one `UNION ALL` statement per combination of queries and keys, each query's rows in its own order, so a page makes
+one round trip for all of them; where one of them cannot be compiled, each runs on its own.
 """
 
 import itertools
