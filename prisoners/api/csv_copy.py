@@ -54,7 +54,8 @@ def _iso(date):
 
 def _people(queryset):
     """(sql, params, order): the people with their cells' fields and the keys they are ordered by, as
-    columns `csv_key0`...; `order` is the ORDER BY over those columns (one sort, at the end)."""
+    columns `csv_key0`...; `order` is the ORDER BY over those columns (one sort, at the end: the rows come
+    in id order)."""
     keys, order = {}, []
     for index, term in enumerate(list(queryset.query.order_by) or [*queryset.model._meta.ordering, "id"]):
         if isinstance(term, str):
@@ -64,7 +65,9 @@ def _people(queryset):
         keys[f"csv_key{index}"] = term.expression
         nulls = " NULLS FIRST" if term.nulls_first else " NULLS LAST" if term.nulls_last else ""
         order.append(f"csv_key{index} {'DESC' if term.descending else 'ASC'}{nulls}")
-    sql, params = _sql(queryset.order_by().values(*PERSON_FIELDS, **keys))
+    # In id order: the related tables come sorted by person (DISTINCT ON, GROUP BY), so PostgreSQL merges them
+    # in one pass each instead of probing hash tables of a million rows at random (~1 s less at 1M people).
+    sql, params = _sql(queryset.order_by("pk").values(*PERSON_FIELDS, **keys))
     return sql, params, ", ".join(order)
 
 

@@ -32,13 +32,18 @@ COPY_SETTINGS = {"DateStyle": "ISO", "work_mem": "192MB", "jit": "off"}
 
 # csv_export.FORMULA_TRIGGERS as character codes (`ascii()` of the first character: no copy of the text).
 FORMULA_CODES = ", ".join(str(ord(trigger)) for trigger in FORMULA_TRIGGERS)
+FORMULA_MAX_CODE = max(ord(trigger) for trigger in FORMULA_TRIGGERS)
 
 
 def neutralised(column):
     """SQL of a text cell as `csv_export.neutralise` writes it, from a column of a derived table (named
     thrice: give a column, not an expression to compute): a leading apostrophe before a formula trigger,
     NULL for an empty string (an empty cell)."""
-    return f"CASE WHEN ascii({column}) IN ({FORMULA_CODES}) THEN '''' || {column} ELSE NULLIF({column}, '') END"
+    first = f"ascii({column})"  # every trigger is below "A": most cells answer the first comparison
+    return (
+        f"CASE WHEN {first} <= {FORMULA_MAX_CODE} AND {first} IN ({FORMULA_CODES}) THEN '''' || {column} "
+        f"ELSE NULLIF({column}, '') END"
+    )
 
 
 class _RowWriter:
