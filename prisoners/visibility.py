@@ -706,6 +706,20 @@ def without_drafts(user, queryset, *, via=None):
     return queryset if can_view_drafts(user) else published(queryset, via=via)
 
 
+def without_drafts_beside_people(user, queryset, *, person="prisoner"):
+    """`without_drafts` for rows read only joined to a list of people this reader sees (the CSV's latest release
+    of each listed person): their person's draft flag is left to that list, which holds no draft person for a
+    reader who does not see drafts; the rows' own flag and their event's decide here. Spares joining every row
+    to its person once more (at a million people, a scan of them and a hash join)."""
+    if can_view_drafts(user):
+        return queryset
+    drafts = Q()
+    for path in _draft_paths(queryset.model):
+        if not path.startswith(f"{person}__"):
+            drafts |= Q(**{path: True})
+    return queryset.exclude(drafts) if drafts else queryset
+
+
 def published_release_q(prefix="releases__"):
     """A filter for counting a related set of releases: published releases of published people."""
     return Q(**{f"{prefix}is_draft": False, f"{prefix}prisoner__is_draft": False})

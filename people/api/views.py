@@ -24,6 +24,7 @@ from prisoners.visibility import (
     visible_prisoners,
     visible_sources,
     without_drafts,
+    without_drafts_beside_people,
 )
 from releases.models import Release
 from tracker.api.compiled_list import CompiledList
@@ -141,7 +142,7 @@ class PrisonerViewSet(RecordViewSet):
         """On PostgreSQL, the rows of `csv_rows` written by the database (`prisoners.api.csv_copy`)."""
         if connection.vendor != "postgresql":
             return super().csv_response(queryset)
-        releases = without_drafts(self.request.user, timeline_releases())
+        releases = without_drafts_beside_people(self.request.user, timeline_releases())  # joined to the people
         filters = set(self.filterset_class.base_filters) - {"ordering"}
         whole_list = not filters.intersection(self.request.query_params)
         sql, params = person_csv_sql(self.request, queryset, releases, self.csv_columns, whole_list=whole_list)
