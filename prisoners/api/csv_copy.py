@@ -53,9 +53,14 @@ def _iso(date):
 
 
 def _people(queryset):
-    """(sql, params, order): the people with their cells' fields and the keys they are ordered by, as
-    columns `csv_key0`...; `order` is the ORDER BY over those columns (one sort, at the end: the rows come
-    in id order)."""
+    """(sql, params): the people with their cells' fields, each numbered by its place in the list's order
+    (`csv_row`), in id order.
+
+    The list's order is found once, on the people alone (PostgreSQL walks the index that has it, or sorts
+    their keys); the rows of every cell are then put in that order by the number: comparing whole numbers,
+    not names reached through a pointer into a quarter of a gigabyte of rows (~3.5 s at 1M people). In id
+    order, because the related tables come sorted by person (DISTINCT ON, GROUP BY): PostgreSQL merges them
+    in one pass each instead of probing hash tables of a million rows at random (~1 s less)."""
     keys, order = {}, []
     for index, term in enumerate(list(queryset.query.order_by) or [*queryset.model._meta.ordering, "id"]):
         if isinstance(term, str):
@@ -65,10 +70,9 @@ def _people(queryset):
         keys[f"csv_key{index}"] = term.expression
         nulls = " NULLS FIRST" if term.nulls_first else " NULLS LAST" if term.nulls_last else ""
         order.append(f"csv_key{index} {'DESC' if term.descending else 'ASC'}{nulls}")
-    # In id order: the related tables come sorted by person (DISTINCT ON, GROUP BY), so PostgreSQL merges them
-    # in one pass each instead of probing hash tables of a million rows at random (~1 s less at 1M people).
-    sql, params = _sql(queryset.order_by("pk").values(*PERSON_FIELDS, **keys))
-    return sql, params, ", ".join(order)
+    sql, params = _sql(queryset.order_by().values(*PERSON_FIELDS, **keys))
+    numbered = f"SELECT *, row_number() OVER (ORDER BY {', '.join(order)}) AS csv_row FROM ({sql}) AS listed"
+    return f"{numbered} ORDER BY id", params
 
 
 def _aliases(people):
@@ -170,19 +174,18 @@ def person_csv_sql(request, queryset, releases, columns, *, whole_list=False):
     # Each related table is read for the exported people only (index lookups for a few people), or whole for
     # the whole list (hash joins, and no second scan of the people).
     ids = None if whole_list else RawSQL("SELECT id FROM people", [])
-    people, people_params, order = _people(queryset)
+    people, people_params = _people(queryset)
     parts = [_aliases(ids), _latest_detention(ids), _latest_release(releases, ids), _sources(request.user, ids)]
     aliases, detentions, latest_releases, sources = (sql for sql, _ in parts)
-    keys = ", ".join(f"p.{key.split()[0]}" for key in order.split(", "))
     with_people, from_people = (
         ("", f"({people})") if whole_list else (f"WITH people AS MATERIALIZED ({people}) ", "people")
     )
     sql = (
-        f"{with_people}SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)}, {keys} FROM {from_people} AS p "
+        f"{with_people}SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)}, p.csv_row FROM {from_people} AS p "
         f"LEFT JOIN ({aliases}) AS a ON a.prisoner_id = p.id "
         f"LEFT JOIN ({detentions}) AS d ON d.prisoner_id = p.id "
         f"LEFT JOIN ({latest_releases}) AS r ON r.prisoner_id = p.id "
-        f"LEFT JOIN ({sources}) AS s ON s.prisoner_id = p.id OFFSET 0) AS cells ORDER BY {order}"
+        f"LEFT JOIN ({sources}) AS s ON s.prisoner_id = p.id OFFSET 0) AS cells ORDER BY csv_row"
     )
     part_params = [param for _, params_of_part in parts for param in params_of_part]
     if whole_list:
