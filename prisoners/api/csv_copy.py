@@ -3,9 +3,9 @@
 The same cells as `prisoners.api.csv_rows` (the path SQLite keeps), byte for byte
 (tests/api/test_csv_copy.py): the people are the view's filtered queryset (who is absent decided by
 `visible_prisoners`), numbered in its order; each person's name variants, latest detention, latest
-release (from the reader's releases queryset: drafts decided by `without_drafts`) and visible sources
-(`visible_sources`) come from one derived table each, joined on the person (hash joins: no query per
-person); what of a withheld person survives is `visibility.redacted_sql` (the `KEPT_WHEN_WITHHELD`
+release (from the reader's releases queryset: drafts decided by `without_drafts_beside_people`) and
+visible sources (`visible_sources`) come from one derived table each, joined on the person (merged in id
+order: no query per person); what of a withheld person survives is `visibility.redacted_sql` (the `KEPT_WHEN_WITHHELD`
 allow-list). Every part is a Django queryset turned into SQL with `query.sql_with_params()`.
 """
 
@@ -172,7 +172,7 @@ def person_csv_sql(request, queryset, releases, columns, *, whole_list=False):
         params += cell_params
     outer = [neutralised(f"c{i}") if name in TEXT_CELLS else f"c{i}" for i, name in enumerate(columns)]
     # Each related table is read for the exported people only (index lookups for a few people), or whole for
-    # the whole list (hash joins, and no second scan of the people).
+    # the whole list (merged in one pass each, and no second scan of the people).
     ids = None if whole_list else RawSQL("SELECT id FROM people", [])
     people, people_params = _people(queryset)
     parts = [_aliases(ids), _latest_detention(ids), _latest_release(releases, ids), _sources(request.user, ids)]

@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 from people.api.views import PrisonerViewSet
 from prisoners.api.viewsets import RecordViewSet
 from prisoners.models import Detention, Prisoner
+from releases.models import Release, ReleaseEvent
 from tracker.api import csv_copy
 from tracker.api.csv_export import FORMULA_TRIGGERS
 
@@ -154,8 +155,6 @@ def test_a_reader_who_goes_away_leaves_the_connection_as_it_was(build, monkeypat
 def drafts(build, people):
     """Drafts beside the published records: a draft person with a release, a draft release of a published person
     and a release in a draft event, both later than the published ones (the latest release a reader sees)."""
-    from releases.models import Release, ReleaseEvent
-
     public, quirky, _withheld, _bare = people
     draft_person = build.prisoner("Synthetic Draft Person", country="BY")
     build.detention(draft_person, charges="342")
