@@ -686,12 +686,13 @@ def _draft_paths(model, via=None):
     return tuple(paths)
 
 
-def drafts_q(model, *, via=None):
+def drafts_q(model, *, via=None, leave_out=()):
     """What makes a row of `model` a draft for the public (its own flag, its person's, its event's); an empty Q
-    for a model that has none."""
+    for a model that has none. `leave_out`: lookups another part of the query decides."""
     drafts = Q()
     for path in _draft_paths(model, via):
-        drafts |= Q(**{path: True})
+        if path not in leave_out:
+            drafts |= Q(**{path: True})
     return drafts
 
 
@@ -713,10 +714,7 @@ def without_drafts_beside_people(user, queryset, *, person="prisoner"):
     to its person once more (at a million people, a scan of them and a hash join)."""
     if can_view_drafts(user):
         return queryset
-    drafts = Q()
-    for path in _draft_paths(queryset.model):
-        if not path.startswith(f"{person}__"):
-            drafts |= Q(**{path: True})
+    drafts = drafts_q(queryset.model, leave_out=(f"{person}__is_draft",))
     return queryset.exclude(drafts) if drafts else queryset
 
 
